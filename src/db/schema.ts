@@ -1,0 +1,444 @@
+// The one source of row types. Every table here has its DDL in migrations/ (flat NNNN_name.sql files).
+// Timestamps are ISO-8601 UTC strings from Date#toISOString() (fixed width, so they compare as text);
+// money is integer whole units of the deployment's reporting currency; booleans are 0/1 integers.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+const updatedAt = () => text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+const bool = (name: string) => integer(name, { mode: "boolean" });
+
+// ─── organization ────────────────────────────────────────────────────────────
+
+/** One row (id = 1): the organization this deployment serves. */
+export const settings = sqliteTable("settings", {
+  id: integer("id").primaryKey(),
+  organizationName: text("organization_name").notNull(),
+  timeZone: text("time_zone").notNull(),
+  fiscalYearStartMonth: integer("fiscal_year_start_month").notNull(),
+  defaultLocale: text("default_locale").notNull(),
+  caseNpsMax: integer("case_nps_max").notNull(),
+  caseOsatMax: integer("case_osat_max").notNull(),
+  caseCesMax: integer("case_ces_max").notNull(),
+  updatedAt: updatedAt(),
+});
+
+export const holidays = sqliteTable("holidays", {
+  date: text("date").primaryKey(), // YYYY-MM-DD in the organization's time zone
+  label: text("label").notNull(),
+});
+
+/** People on our side: admins, account owners, case assignees. */
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const apiTokens = sqliteTable("api_tokens", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(), // hex SHA-256 of the secret; the secret itself is never stored
+  scopes: text("scopes", { mode: "json" }).$type<TokenScope[]>().notNull(),
+  createdAt: createdAt(),
+  revokedAt: text("revoked_at"),
+  lastUsedAt: text("last_used_at"),
+});
+export type TokenScope = "admin" | "integration" | "read";
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(), // token id, "bootstrap", "system", or a user email
+    action: text("action").notNull(), // e.g. "account.create", "survey.publish", "send.override"
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_log_entity").on(t.entityType, t.entityId), index("audit_log_at").on(t.at)],
+);
+
+// ─── directory ───────────────────────────────────────────────────────────────
+
+export const roles = sqliteTable("roles", {
+  key: text("key").primaryKey(),
+  label: text("label").notNull(),
+  weight: integer("weight").notNull().default(100), // hundredths, so sums stay exact integers
+  committee: bool("committee").notNull().default(false),
+  decisionMaker: bool("decision_maker").notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const journeyStages = sqliteTable("journey_stages", {
+  key: text("key").primaryKey(),
+  label: text("label").notNull(),
+  position: integer("position").notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    externalId: text("external_id").notNull().unique(),
+    name: text("name").notNull(),
+    annualRevenue: integer("annual_revenue").notNull(), // current value; history in account_revenue
+    status: text("status", { enum: ["active", "churned"] }).notNull().default("active"),
+    customerSince: text("customer_since"),
+    churnedAt: text("churned_at"),
+    country: text("country"), // ISO 3166-1 alpha-2, upper case
+    segment: text("segment"),
+    ownerEmail: text("owner_email"),
+    ownerName: text("owner_name"),
+    parentId: text("parent_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("accounts_status").on(t.status), index("accounts_owner").on(t.ownerEmail)],
+);
+
+/** Every revenue change is a new row, so past quarters are never rewritten. */
+export const accountRevenue = sqliteTable(
+  "account_revenue",
+  {
+    accountId: text("account_id").notNull(),
+    validFrom: text("valid_from").notNull(),
+    amount: integer("amount").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.validFrom] })],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    email: text("email").unique(), // lower-cased; null once erased
+    name: text("name"),
+    role: text("role").notNull(),
+    locale: text("locale").notNull().default("en"),
+    status: text("status", { enum: ["active", "unsubscribed", "bounced", "erased"] }).notNull().default("active"),
+    prn: real("prn").notNull(), // permanent random number in [0, 1), drawn once at creation
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("contacts_account").on(t.accountId, t.status), index("contacts_prn").on(t.status, t.prn)],
+);
+
+/** HMAC of an address: opted-out, bounced and erased people never come back through a CRM re-import. */
+export const suppressions = sqliteTable("suppressions", {
+  emailHmac: text("email_hmac").primaryKey(),
+  reason: text("reason", { enum: ["unsubscribed", "bounced", "erased"] }).notNull(),
+  createdAt: createdAt(),
+});
+
+// ─── surveys ─────────────────────────────────────────────────────────────────
+
+export const surveys = sqliteTable("surveys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  kind: text("kind", { enum: ["relational", "transactional"] }).notNull(),
+  journeyStage: text("journey_stage").notNull(),
+  targetRoles: text("target_roles", { mode: "json" }).$type<string[]>().notNull(), // empty = all roles
+  defaultLocale: text("default_locale").notNull().default("en"),
+  texts: text("texts", { mode: "json" }).$type<Record<string, SurveyTexts>>().notNull(),
+  questions: text("questions", { mode: "json" }).$type<Question[]>().notNull(), // the editable draft
+  status: text("status", { enum: ["draft", "active", "archived"] }).notNull().default("draft"),
+  currentVersionId: text("current_version_id"),
+  delayDays: integer("delay_days").notNull().default(0),
+  wavesPerYear: integer("waves_per_year").notNull().default(4),
+  fractionPerWave: real("fraction_per_wave").notNull().default(0.5),
+  programEpoch: text("program_epoch"), // start of wave 0 for relational programs
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Publishing freezes questions and texts: invitations and responses point here, so edits never rewrite history. */
+export const surveyVersions = sqliteTable(
+  "survey_versions",
+  {
+    id: text("id").primaryKey(),
+    surveyId: text("survey_id").notNull(),
+    version: integer("version").notNull(),
+    questions: text("questions", { mode: "json" }).$type<Question[]>().notNull(),
+    texts: text("texts", { mode: "json" }).$type<Record<string, SurveyTexts>>().notNull(),
+    defaultLocale: text("default_locale").notNull(),
+    publishedAt: text("published_at").notNull(),
+  },
+  (t) => [uniqueIndex("survey_versions_number").on(t.surveyId, t.version)],
+);
+
+export type QuestionType = "nps" | "osat" | "ces" | "rating" | "choice" | "multi" | "text" | "vendor_rank";
+
+/** Localized per locale: `{ en: "…", de: "…" }`. */
+export type LocalizedText = Record<string, string>;
+
+export interface ShowIf {
+  questionId: string;
+  /** Shown when the earlier numeric answer lies in [min, max], or the earlier choice is one of `anyOf`. */
+  min?: number;
+  max?: number;
+  anyOf?: string[];
+}
+
+export interface Question {
+  id: string;
+  type: QuestionType;
+  text: LocalizedText;
+  required?: boolean;
+  options?: { value: string; label: LocalizedText }[]; // choice / multi
+  showIf?: ShowIf;
+}
+
+export interface SurveyTexts {
+  title: string;
+  /** Why we ask and what we will do with the answer (shown on the page and in the email). */
+  intro: string;
+  emailSubject?: string;
+}
+
+// ─── sending ─────────────────────────────────────────────────────────────────
+
+export const frequencyRules = sqliteTable("frequency_rules", {
+  id: text("id").primaryKey(),
+  scope: text("scope", { enum: ["contact", "account"] }).notNull(),
+  matchKind: text("match_kind", { enum: ["relational", "transactional"] }),
+  matchSurveyId: text("match_survey_id"),
+  matchJourneyStage: text("match_journey_stage"),
+  matchRole: text("match_role"),
+  per: text("per", { enum: ["survey", "stage"] }),
+  counts: text("counts", { enum: ["sent", "responded"] }).notNull(),
+  windowDays: integer("window_days").notNull(),
+  max: integer("max").notNull(),
+  action: text("action", { enum: ["skip", "defer"] }).notNull(),
+  enabled: bool("enabled").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const INVITATION_STATUSES = [
+  "scheduled",
+  "suppressed",
+  "deferred",
+  "queued",
+  "sent",
+  "opened",
+  "started",
+  "completed",
+  "expired",
+  "failed",
+] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    surveyId: text("survey_id").notNull(),
+    surveyVersionId: text("survey_version_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    accountId: text("account_id").notNull(), // the contact's account when sent; never moves with the contact
+    // Denormalized from the survey version so frequency rules count in one indexed statement.
+    kind: text("kind", { enum: ["relational", "transactional"] }).notNull(),
+    journeyStage: text("journey_stage").notNull(),
+    status: text("status", { enum: INVITATION_STATUSES }).notNull(),
+    blockingRule: text("blocking_rule"), // rule id (or opted-out / bounced / erased / defer-limit)
+    causeType: text("cause_type", { enum: ["event", "program", "manual", "recheck", "override"] }).notNull(),
+    causeId: text("cause_id"), // event id, "survey:wave", case id…
+    scheduledFor: text("scheduled_for"), // due time of a scheduled (delayDays) or deferred invitation
+    deferredSince: text("deferred_since"),
+    admittedAt: text("admitted_at"), // when it became queued: what `sent` frequency rules count
+    sentAt: text("sent_at"),
+    openedAt: text("opened_at"),
+    startedAt: text("started_at"),
+    completedAt: text("completed_at"),
+    expiresAt: text("expires_at"),
+    reminderSentAt: text("reminder_sent_at"),
+    revokedAt: text("revoked_at"),
+    overrideReason: text("override_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("invitations_contact_admitted").on(t.contactId, t.admittedAt),
+    index("invitations_account_admitted").on(t.accountId, t.admittedAt),
+    index("invitations_status_due").on(t.status, t.scheduledFor),
+    index("invitations_survey_contact").on(t.surveyId, t.contactId),
+    index("invitations_admitted").on(t.admittedAt),
+  ],
+);
+
+/** Status history: one row per transition. */
+export const invitationEvents = sqliteTable(
+  "invitation_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    invitationId: text("invitation_id").notNull(),
+    status: text("status").notNull(),
+    at: text("at").notNull(),
+    detail: text("detail"),
+  },
+  (t) => [index("invitation_events_invitation").on(t.invitationId)],
+);
+
+/** Journey events are idempotent by their id. */
+export const journeyEvents = sqliteTable("journey_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  stage: text("stage").notNull(),
+  accountId: text("account_id").notNull(),
+  contactId: text("contact_id"),
+  occurredAt: text("occurred_at").notNull(),
+  receivedAt: text("received_at").notNull(),
+  result: text("result", { mode: "json" }).$type<Record<string, unknown>>(),
+});
+
+/** Local mail: what would have been sent, with clickable links (also the record of real sends' content). */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    invitationId: text("invitation_id"),
+    kind: text("kind", { enum: ["invitation", "reminder", "recheck"] }).notNull(),
+    toEmail: text("to_email").notNull(),
+    fromName: text("from_name").notNull(),
+    replyTo: text("reply_to"),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    surveyUrl: text("survey_url"),
+    unsubscribeUrl: text("unsubscribe_url"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("outbox_created").on(t.createdAt)],
+);
+
+/** Delivery ledger: a send's idempotency key is claimed here before the provider is called. */
+export const deliveries = sqliteTable("deliveries", {
+  idempotencyKey: text("idempotency_key").primaryKey(),
+  invitationId: text("invitation_id").notNull(),
+  kind: text("kind", { enum: ["invitation", "reminder", "recheck"] }).notNull(),
+  status: text("status", { enum: ["claimed", "sent", "failed"] }).notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  provider: text("provider").notNull(),
+  providerMessageId: text("provider_message_id"),
+  lastError: text("last_error"),
+  claimedAt: text("claimed_at").notNull(),
+  sentAt: text("sent_at"),
+});
+
+// ─── responses ───────────────────────────────────────────────────────────────
+
+export const responses = sqliteTable(
+  "responses",
+  {
+    id: text("id").primaryKey(),
+    invitationId: text("invitation_id").notNull().unique(), // at most one response per invitation
+    surveyId: text("survey_id").notNull(),
+    surveyVersionId: text("survey_version_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    status: text("status", { enum: ["partial", "complete"] }).notNull(),
+    // Point-in-time snapshot: scores use these, never today's directory values.
+    accountId: text("account_id").notNull(),
+    role: text("role").notNull(),
+    journeyStage: text("journey_stage").notNull(),
+    country: text("country"),
+    segment: text("segment"),
+    revenue: integer("revenue"),
+    // Paradata (never an IP address).
+    firstOpenedAt: text("first_opened_at"),
+    firstAnswerAt: text("first_answer_at"),
+    submittedAt: text("submitted_at"), // FIRST submit: the response's period never moves
+    secondsToComplete: integer("seconds_to_complete"),
+    priorUnansweredInvitations: integer("prior_unanswered_invitations"),
+    priorReminders: integer("prior_reminders"),
+    deviceClass: text("device_class", { enum: ["mobile", "desktop"] }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("responses_status_submitted").on(t.status, t.submittedAt),
+    index("responses_contact").on(t.contactId, t.submittedAt),
+    index("responses_account").on(t.accountId, t.submittedAt),
+  ],
+);
+
+export const answers = sqliteTable(
+  "answers",
+  {
+    responseId: text("response_id").notNull(),
+    questionId: text("question_id").notNull(),
+    type: text("type").$type<QuestionType>().notNull(),
+    numValue: integer("num_value"), // nps 0–10, osat 1–5, ces 1–7, rating 1–5
+    textValue: text("text_value"), // text (≤ 2,000 chars) or the choice value
+    choiceValues: text("choice_values", { mode: "json" }).$type<string[]>(), // multi
+    vendorCount: integer("vendor_count"), // vendor_rank: N providers used
+    vendorRank: integer("vendor_rank"), // vendor_rank: our rank among them (1 = first)
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.responseId, t.questionId] }), index("answers_type").on(t.type, t.responseId)],
+);
+
+/** Edits after submit keep the old value and when it was replaced. */
+export const answerRevisions = sqliteTable(
+  "answer_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    responseId: text("response_id").notNull(),
+    questionId: text("question_id").notNull(),
+    oldValue: text("old_value", { mode: "json" }).$type<unknown>(),
+    changedAt: text("changed_at").notNull(),
+  },
+  (t) => [index("answer_revisions_response").on(t.responseId)],
+);
+
+// ─── closing the loop ────────────────────────────────────────────────────────
+
+export const cases = sqliteTable(
+  "cases",
+  {
+    id: text("id").primaryKey(),
+    type: text("type", { enum: ["response", "silence"] }).notNull(),
+    responseId: text("response_id").unique(), // at most one case per response
+    accountId: text("account_id").notNull(),
+    contactId: text("contact_id"),
+    period: text("period"), // silence cases: at most one per (account, period)
+    status: text("status", { enum: ["open", "acknowledged", "closed"] }).notNull().default("open"),
+    severity: integer("severity").notNull(), // 1–3
+    priority: real("priority").notNull(), // severity × revenue percentile
+    team: text("team"),
+    ownerEmail: text("owner_email"),
+    assigneeEmail: text("assignee_email"),
+    verbatim: text("verbatim"),
+    dueAt: text("due_at").notNull(),
+    openedAt: text("opened_at").notNull(),
+    acknowledgedAt: text("acknowledged_at"),
+    closedAt: text("closed_at"),
+    resolution: text("resolution"),
+    recheckInvitationId: text("recheck_invitation_id"),
+  },
+  (t) => [
+    uniqueIndex("cases_silence_once").on(t.accountId, t.period, t.type),
+    index("cases_queue").on(t.status, t.priority, t.dueAt),
+  ],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type Contact = typeof contacts.$inferSelect;
+export type Role = typeof roles.$inferSelect;
+export type JourneyStage = typeof journeyStages.$inferSelect;
+export type Survey = typeof surveys.$inferSelect;
+export type SurveyVersion = typeof surveyVersions.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+export type Response = typeof responses.$inferSelect;
+export type Answer = typeof answers.$inferSelect;
+export type FrequencyRule = typeof frequencyRules.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type OutboxMail = typeof outbox.$inferSelect;
+export type Case = typeof cases.$inferSelect;

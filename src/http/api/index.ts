@@ -1,0 +1,34 @@
+import { bodyLimit } from "hono/body-limit";
+import { authenticate } from "../middleware/auth";
+import { ApiError } from "../problem";
+import { createRouter } from "./router";
+import { rolesRouter } from "./roles";
+
+/** Largest request body the API reads (CSV imports included): 5 MB. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export const api = createRouter();
+
+api.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "Payload too large", `Request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MB; split the import into smaller files.`);
+    },
+  }),
+);
+api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+api.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "Quorum admin API",
+    version: "1.0.0",
+    description: "B2B customer feedback: directory, surveys, sends, scores. Errors are application/problem+json.",
+  },
+  security: [{ bearer: [] }],
+});
+
+// Everything below the OpenAPI document needs a token.
+api.use("*", authenticate);
+api.route("/roles", rolesRouter);
