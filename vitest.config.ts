@@ -16,6 +16,7 @@ export default defineConfig(async () => {
             LINK_CURRENT_KID: "k2",
             HMAC_SECRET: "test-hmac-secret-0123456789abcdef",
             PUBLIC_URL: "http://quorum.test",
+            EXPOSE_DB_ROUND_TRIPS: "1",
           },
         },
       }),
