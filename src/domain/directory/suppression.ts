@@ -1,0 +1,62 @@
+import { inArray, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { suppressions } from "../../db/schema";
+import { hmacSha256Hex } from "../../lib/crypto";
+
+/**
+ * The suppression list: HMACs of email addresses (never the addresses), so an opted-out, bounced or erased person
+ * never comes back through a CRM re-import or a send. The one place that hashes, checks and adds entries.
+ */
+export type SuppressionReason = (typeof suppressions.$inferSelect)["reason"];
+
+/** Stays under D1's 100 bound parameters per statement. */
+const LOOKUP_CHUNK = 90;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** HMAC of the normalized (trimmed, lower-cased) address; `secret` is env.HMAC_SECRET. */
+export function emailHmac(secret: string, email: string): Promise<string> {
+  return hmacSha256Hex(secret, normalizeEmail(email));
+}
+
+/** Why an address is suppressed, or null when it may be contacted. */
+export async function suppressionReason(db: Db, secret: string, email: string): Promise<SuppressionReason | null> {
+  const row = await db
+    .select({ reason: suppressions.reason })
+    .from(suppressions)
+    .where(eq(suppressions.emailHmac, await emailHmac(secret, email)))
+    .get();
+  return row?.reason ?? null;
+}
+
+/** Reasons for many HMACs at once (chunked lookups); HMACs not on the list are absent from the map. */
+export async function suppressionReasonsByHmac(db: Db, hmacs: string[]): Promise<Map<string, SuppressionReason>> {
+  const found = new Map<string, SuppressionReason>();
+  const unique = [...new Set(hmacs)];
+  for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+    const rows = await db
+      .select({ emailHmac: suppressions.emailHmac, reason: suppressions.reason })
+      .from(suppressions)
+      .where(inArray(suppressions.emailHmac, unique.slice(i, i + LOOKUP_CHUNK)))
+      .all();
+    for (const row of rows) found.set(row.emailHmac, row.reason);
+  }
+  return found;
+}
+
+/**
+ * The statement that puts an address on the list (batch it with the status change it belongs to).
+ * A later, stronger reason replaces an earlier one (e.g. unsubscribed, then erased).
+ */
+export async function suppressionUpsert(db: Db, secret: string, email: string, reason: SuppressionReason, now = new Date()) {
+  return suppressionUpsertByHmac(db, await emailHmac(secret, email), reason, now);
+}
+
+export function suppressionUpsertByHmac(db: Db, hmac: string, reason: SuppressionReason, now = new Date()) {
+  return db
+    .insert(suppressions)
+    .values({ emailHmac: hmac, reason, createdAt: now.toISOString() })
+    .onConflictDoUpdate({ target: suppressions.emailHmac, set: { reason } });
+}
