@@ -82,3 +82,20 @@ export function normalizeTimestamp(value: string): string | null {
 
 /** Whole units of the reporting currency. */
 export const Money = z.number().int("use whole units, no decimals").min(0, "must be 0 or more").max(Number.MAX_SAFE_INTEGER);
+
+/** An IANA time zone the runtime knows (e.g. Europe/Berlin). */
+export const TimeZone = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((zone) => isTimeZone(zone), "use an IANA time zone such as UTC, Europe/Berlin or America/New_York");
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -3,6 +3,10 @@ import { authenticate } from "../middleware/auth";
 import { ApiError } from "../problem";
 import { createRouter } from "./router";
 import { rolesRouter } from "./roles";
+import { journeyStagesRouter } from "./journey-stages";
+import { tokensRouter } from "./tokens";
+import { auditLogRouter } from "./audit-log";
+import { holidaysRouter, settingsRouter } from "./settings";
 
 /** Largest request body the API reads (CSV imports included): 5 MB. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -32,3 +36,8 @@ api.doc31("/openapi.json", {
 // Everything below the OpenAPI document needs a token.
 api.use("*", authenticate);
 api.route("/roles", rolesRouter);
+api.route("/journey-stages", journeyStagesRouter);
+api.route("/tokens", tokensRouter);
+api.route("/audit-log", auditLogRouter);
+api.route("/settings", settingsRouter);
+api.route("/holidays", holidaysRouter);
