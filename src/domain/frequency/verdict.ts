@@ -1,0 +1,138 @@
+import { sql, type SQL } from "drizzle-orm";
+
+/** Why a contact can never be invited, whatever the rules say (SPEC §4). */
+export type OptOutReason = "opted-out" | "bounced" | "erased";
+export type Verdict = "queued" | "deferred" | "suppressed";
+
+export interface BlockingRule {
+  id: string;
+  /** When this rule stops blocking (null for opt-outs, which never end by themselves). */
+  until: string | null;
+}
+
+const ISO = `'%Y-%m-%dT%H:%M:%fZ'`;
+/** `t` shifted by `days` (an SQL expression), exact to the millisecond: SQLite's day modifiers work in integer ms. */
+const shift = (t: string, sign: "+" | "-", days: string) => `strftime(${ISO}, ${t}, '${sign}' || ${days} || ' days')`;
+
+/** The opt-out reason of a contact: its status first, then the suppression list (HMAC of the address). */
+export function optOutReason(contactStatus: SQL, suppressionReason: SQL): SQL {
+  return sql`CASE ${contactStatus} WHEN 'unsubscribed' THEN 'opted-out' WHEN 'bounced' THEN 'bounced' WHEN 'erased' THEN 'erased'
+    ELSE CASE ${suppressionReason} WHEN 'unsubscribed' THEN 'opted-out' WHEN 'bounced' THEN 'bounced' WHEN 'erased' THEN 'erased' END END`;
+}
+
+/**
+ * Past events a rule counts, besides the scope (same contact / same account) and the window:
+ * the rule's match on the event, and `per` narrowing to the candidate's survey or stage.
+ */
+const EVENT_FITS_RULE = `
+  AND (r.match_kind IS NULL OR i.kind = r.match_kind)
+  AND (r.match_survey_id IS NULL OR i.survey_id = r.match_survey_id)
+  AND (r.match_journey_stage IS NULL OR i.journey_stage = r.match_journey_stage)
+  AND (r.per IS NULL OR (r.per = 'survey' AND i.survey_id = r.survey_id) OR (r.per = 'stage' AND i.journey_stage = r.stage))
+  AND (r.match_role IS NULL OR r.scope = 'contact' OR EXISTS (SELECT 1 FROM contacts x WHERE x.id = i.contact_id AND x.role = r.match_role))`;
+
+const ADMITTED = `i.status <> 'failed'`;
+
+/**
+ * The frequency rules evaluated in SQL for a set of candidates (the CTE `cand`), ending in the CTE `decision`
+ * with one row per candidate: status (queued | deferred | suppressed), blocking_rule, until, rules (JSON list).
+ *
+ * `cand` must provide: cand_key (processing order), contact_id, account_id, role, survey_id, version_id, kind, stage,
+ * now, opted_out (OptOutReason or NULL), defer_limit (a deferral past it is `defer-limit`), override (0/1), exempt (0/1).
+ *
+ * Candidates in one set share account caps in cand_key order: a candidate not blocked by its own history counts
+ * against the account caps of the candidates after it (`prior`), so a plan answers what the send would do. For a
+ * single candidate prior is 0 and this is exactly the check of the guarded insert.
+ */
+const RULES_CTES = `
+rule AS (
+  SELECT c.cand_key, c.contact_id, c.account_id, c.survey_id, c.stage, c.now,
+         r.id AS rule_id, r.scope, r.counts, r.max, r.window_days, r.action, r.per,
+         r.match_kind, r.match_survey_id, r.match_journey_stage, r.match_role,
+         ${shift("c.now", "-", "r.window_days")} AS since
+  FROM cand c JOIN frequency_rules r ON r.enabled = 1 AND c.exempt = 0 AND c.override = 0
+   AND (r.match_kind IS NULL OR r.match_kind = c.kind)
+   AND (r.match_survey_id IS NULL OR r.match_survey_id = c.survey_id)
+   AND (r.match_journey_stage IS NULL OR r.match_journey_stage = c.stage)
+   AND (r.match_role IS NULL OR r.match_role = c.role)
+),
+ev AS (
+  SELECT r.cand_key, r.rule_id, i.admitted_at AS at FROM rule r
+    JOIN invitations i ON i.contact_id = r.contact_id AND i.admitted_at > r.since AND i.admitted_at <= r.now
+    WHERE r.scope = 'contact' AND r.counts = 'sent' AND ${ADMITTED} ${EVENT_FITS_RULE}
+  UNION ALL
+  SELECT r.cand_key, r.rule_id, i.admitted_at FROM rule r
+    JOIN invitations i ON i.account_id = r.account_id AND i.admitted_at > r.since AND i.admitted_at <= r.now
+    WHERE r.scope = 'account' AND r.counts = 'sent' AND ${ADMITTED} ${EVENT_FITS_RULE}
+  UNION ALL
+  SELECT r.cand_key, r.rule_id, s.submitted_at FROM rule r
+    JOIN responses s ON s.contact_id = r.contact_id AND s.submitted_at > r.since AND s.submitted_at <= r.now
+    JOIN invitations i ON i.id = s.invitation_id
+    WHERE r.scope = 'contact' AND r.counts = 'responded' AND s.status = 'complete' ${EVENT_FITS_RULE}
+  UNION ALL
+  SELECT r.cand_key, r.rule_id, s.submitted_at FROM rule r
+    JOIN responses s ON s.account_id = r.account_id AND s.submitted_at > r.since AND s.submitted_at <= r.now
+    JOIN invitations i ON i.id = s.invitation_id
+    WHERE r.scope = 'account' AND r.counts = 'responded' AND s.status = 'complete' ${EVENT_FITS_RULE}
+),
+hit AS (
+  SELECT cand_key, rule_id, at, row_number() OVER (PARTITION BY cand_key, rule_id ORDER BY at DESC) AS n FROM ev
+),
+contact_block AS (
+  SELECT r.cand_key, r.rule_id, r.action, ${shift("h.at", "+", "r.window_days")} AS until
+  FROM rule r JOIN hit h ON h.cand_key = r.cand_key AND h.rule_id = r.rule_id AND h.n = r.max
+  WHERE r.scope = 'contact'
+),
+freedom AS (
+  SELECT c.cand_key, (c.opted_out IS NULL AND NOT EXISTS (SELECT 1 FROM contact_block b WHERE b.cand_key = c.cand_key)) AS free
+  FROM cand c
+),
+account_rule AS (
+  SELECT r.cand_key, r.rule_id, r.action, r.max, r.window_days, r.now,
+         coalesce(sum(f.free) OVER (PARTITION BY r.account_id, r.rule_id ORDER BY r.cand_key
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prior
+  FROM rule r JOIN freedom f ON f.cand_key = r.cand_key
+  WHERE r.scope = 'account'
+),
+account_block AS (
+  SELECT a.cand_key, a.rule_id, a.action,
+         CASE WHEN a.prior >= a.max THEN ${shift("a.now", "+", "a.window_days")} ELSE ${shift("h.at", "+", "a.window_days")} END AS until
+  FROM account_rule a LEFT JOIN hit h ON h.cand_key = a.cand_key AND h.rule_id = a.rule_id AND h.n = a.max - a.prior
+  WHERE a.prior >= a.max OR h.at IS NOT NULL
+),
+blocking AS (SELECT * FROM contact_block UNION ALL SELECT * FROM account_block),
+summary AS (
+  SELECT cand_key,
+         max(until) AS until,
+         min(CASE WHEN action = 'skip' THEN rule_id END) AS skip_rule,
+         -- the rule that sets the date: ISO times are fixed width (24 chars), so the id follows at position 26
+         substr(max(until || ' ' || rule_id), 26) AS latest_rule,
+         json_group_array(json_object('id', rule_id, 'until', until)) AS rules
+  FROM blocking GROUP BY cand_key
+),
+decision AS (
+  SELECT c.*, s.until, s.rules,
+    CASE WHEN c.opted_out IS NOT NULL THEN 'suppressed'
+         WHEN s.cand_key IS NULL THEN 'queued'
+         WHEN s.skip_rule IS NOT NULL THEN 'suppressed'
+         WHEN s.until > c.defer_limit THEN 'suppressed'
+         ELSE 'deferred' END AS status,
+    CASE WHEN c.opted_out IS NOT NULL THEN c.opted_out
+         WHEN s.cand_key IS NULL THEN NULL
+         WHEN s.skip_rule IS NOT NULL THEN s.skip_rule
+         WHEN s.until > c.defer_limit THEN 'defer-limit'
+         ELSE s.latest_rule END AS blocking_rule
+  FROM cand c LEFT JOIN summary s ON s.cand_key = c.cand_key
+)`;
+
+/** `WITH cand AS (<candidates>), … decision AS (…)` — follow it with a statement that reads `decision`. */
+export function withDecision(candidates: SQL): SQL {
+  return sql`WITH cand AS (${candidates}),${sql.raw(RULES_CTES)} `;
+}
+
+/** A deferral may last at most 30 days from when the invitation was first held back (then: `defer-limit`). */
+export const DEFER_LIMIT_DAYS = 30;
+export const deferLimit = (since: SQL) => sql`strftime(${sql.raw(ISO)}, ${since}, ${`+${DEFER_LIMIT_DAYS} days`})`;
+/** Admitted invitations expire (and their links die) 30 days after admission by default. */
+export const EXPIRY_DAYS = 30;
+export const expiryFrom = (admittedAt: SQL) => sql`strftime(${sql.raw(ISO)}, ${admittedAt}, ${`+${EXPIRY_DAYS} days`})`;
