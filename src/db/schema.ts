@@ -270,6 +270,10 @@ export const invitations = sqliteTable(
     index("invitations_status_due").on(t.status, t.scheduledFor),
     index("invitations_survey_contact").on(t.surveyId, t.contactId),
     index("invitations_admitted").on(t.admittedAt),
+    // A program wave (cause_id "survey:wave") or a journey event invites a contact at most once (migration 0030).
+    uniqueIndex("invitations_cause_once")
+      .on(t.surveyId, t.contactId, t.causeType, t.causeId)
+      .where(sql`cause_type IN ('program', 'event')`),
   ],
 );
 
