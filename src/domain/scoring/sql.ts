@@ -1,0 +1,348 @@
+// The SQL of a scoring run (SPEC §7). Every statement aggregates in SQLite (GROUP BY over sufficient statistics),
+// touches one period, and is idempotent for its keys, so a step can be repeated after a cut-off.
+import { sql, type SQL } from "drizzle-orm";
+import type { ScoreCut } from "../../db/schema";
+import type { Period } from "./periods";
+
+/** Question types whose answers are scored; each has its valid range (others are ignored, never guessed). */
+export const SCORED_TYPES = ["nps", "osat", "ces", "vendor_rank"] as const;
+export type ScoredType = (typeof SCORED_TYPES)[number];
+
+const VALID_RANGE: Record<Exclude<ScoredType, "vendor_rank">, [number, number]> = { nps: [0, 10], osat: [1, 5], ces: [1, 7] };
+
+/** Statuses in which an invitation has ended (§7.9). */
+const ENDED = sql`('completed', 'expired', 'failed', 'suppressed')`;
+
+const inList = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+
+// ─── staging ─────────────────────────────────────────────────────────────────
+
+export const clearStaging = (): SQL[] => [sql`DELETE FROM score_latest`, sql`DELETE FROM score_heard`];
+
+/** Value and validity of an answer row `a` of the given type: share of wallet by the Wallet Allocation Rule for vendor_rank. */
+function answerValue(type: ScoredType): { value: SQL; valid: SQL } {
+  if (type === "vendor_rank") {
+    return {
+      value: sql`(1.0 - 1.0 * a.vendor_rank / (a.vendor_count + 1)) * 2.0 / a.vendor_count`,
+      valid: sql`a.vendor_count >= 1 AND a.vendor_rank BETWEEN 1 AND a.vendor_count`,
+    };
+  }
+  const [low, high] = VALID_RANGE[type];
+  return { value: sql`a.num_value`, valid: sql`a.num_value BETWEEN ${low} AND ${high}` };
+}
+
+/**
+ * A quarter's latest answers of one type: one row per (contact, survey), the latest by first submit (then id),
+ * flagged is_latest when it is also the contact's latest across all surveys.
+ */
+export function stageQuarterLatest(period: Period, type: ScoredType): SQL {
+  const { value, valid } = answerValue(type);
+  return sql`INSERT OR REPLACE INTO score_latest
+      (period, type, contact_id, survey_id, response_id, submitted_at, value, account_id, role, stage, country, segment, is_latest)
+    SELECT ${period.key}, ${type}, contact_id, survey_id, id, submitted_at, value, account_id, role, journey_stage, country, segment, rn_contact = 1
+    FROM (
+      SELECT r.contact_id, r.survey_id, r.id, r.submitted_at, ${value} AS value, r.account_id, r.role, r.journey_stage, r.country, r.segment,
+        row_number() OVER (PARTITION BY r.contact_id, r.survey_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn_survey,
+        row_number() OVER (PARTITION BY r.contact_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn_contact
+      FROM responses r JOIN answers a ON a.response_id = r.id AND a.type = ${type}
+      WHERE r.status = 'complete' AND r.submitted_at >= ${period.start} AND r.submitted_at < ${period.end} AND ${valid}
+    ) WHERE rn_survey = 1`;
+}
+
+/** A trailing-12-months period's latest answers, picked from its four quarters' staged latest answers. */
+export function stageT12Latest(period: Period, type: ScoredType): SQL {
+  return sql`INSERT OR REPLACE INTO score_latest
+      (period, type, contact_id, survey_id, response_id, submitted_at, value, account_id, role, stage, country, segment, is_latest)
+    SELECT ${period.key}, type, contact_id, survey_id, response_id, submitted_at, value, account_id, role, stage, country, segment, rn_contact = 1
+    FROM (
+      SELECT l.*,
+        row_number() OVER (PARTITION BY l.contact_id, l.survey_id ORDER BY l.submitted_at DESC, l.response_id DESC) AS rn_survey,
+        row_number() OVER (PARTITION BY l.contact_id ORDER BY l.submitted_at DESC, l.response_id DESC) AS rn_contact
+      FROM score_latest l WHERE l.period IN (${inList(period.quarters)}) AND l.type = ${type}
+    ) WHERE rn_survey = 1`;
+}
+
+/** Who completed any response in a quarter, with the role of the response snapshot. */
+export function stageQuarterHeard(period: Period): SQL {
+  return sql`INSERT OR IGNORE INTO score_heard (period, account_id, contact_id, role)
+    SELECT DISTINCT ${period.key}, account_id, contact_id, role FROM responses
+    WHERE status = 'complete' AND submitted_at >= ${period.start} AND submitted_at < ${period.end}`;
+}
+
+// ─── per account ─────────────────────────────────────────────────────────────
+
+/**
+ * One row per account active at some time during the period (or heard from in it), with its revenue from the
+ * history row valid at the end of the period; in scope when active and that revenue > 0.
+ */
+export function insertAccounts(runId: string, period: Period, heardQuarters: readonly string[]): SQL {
+  return sql`INSERT OR REPLACE INTO score_accounts (run_id, period, account_id, revenue, in_scope)
+    SELECT ${runId}, ${period.key}, id, revenue, active AND revenue > 0 FROM (
+      SELECT a.id,
+        coalesce((SELECT ar.amount FROM account_revenue ar WHERE ar.account_id = a.id AND ar.valid_from < ${period.end}
+                  ORDER BY ar.valid_from DESC LIMIT 1), 0) AS revenue,
+        (a.customer_since IS NULL OR a.customer_since < ${period.end}) AND (a.churned_at IS NULL OR a.churned_at >= ${period.start}) AS active
+      FROM accounts a
+    ) WHERE active OR id IN (SELECT account_id FROM score_heard WHERE period IN (${inList(heardQuarters)}))`;
+}
+
+/**
+ * Sums per type over one row per contact, first per (group, account, role) so role means and account-level NPS
+ * come out of the same scan. `value` is an integer answer except for vendor_rank (a share).
+ */
+function typeSums(prefix = ""): SQL {
+  const p = sql.raw(prefix);
+  return sql`sum(${p}type = 'nps') AS nps_n, sum(${p}type = 'nps' AND ${p}value >= 9) AS nps_p, sum(${p}type = 'nps' AND ${p}value <= 6) AS nps_d,
+    sum(CASE WHEN ${p}type = 'nps' THEN ${p}value END) AS nps_sum,
+    sum(${p}type = 'osat') AS osat_n, sum(CASE WHEN ${p}type = 'osat' THEN ${p}value END) AS osat_sum, sum(${p}type = 'osat' AND ${p}value >= 4) AS osat_top,
+    sum(${p}type = 'ces') AS ces_n, sum(CASE WHEN ${p}type = 'ces' THEN ${p}value END) AS ces_sum, sum(${p}type = 'ces' AND ${p}value >= 5) AS ces_top,
+    sum(${p}type = 'vendor_rank') AS sow_n, sum(CASE WHEN ${p}type = 'vendor_rank' THEN ${p}value END) AS sow_sum`;
+}
+
+/** §7.1/7.3/7.6/7.7 per account: NPS counts, role-weighted sums (weights in hundredths), role-mean gap, OSAT, CES, SoW. */
+export function updateAccountAnswers(runId: string, period: Period): SQL {
+  return sql`UPDATE score_accounts SET
+      nps_n = s.nps_n, nps_promoters = s.nps_p, nps_detractors = s.nps_d,
+      weight_sum = s.weight_sum, weighted_answer_sum = s.weighted_answer_sum, role_mean_gap = s.role_mean_gap,
+      osat_n = s.osat_n, osat_sum = s.osat_sum, osat_top = s.osat_top,
+      ces_n = s.ces_n, ces_sum = s.ces_sum, ces_top = s.ces_top,
+      sow_n = s.sow_n, sow_sum = coalesce(s.sow_sum, 0)
+    FROM (
+      SELECT x.account_id,
+        sum(x.nps_n) AS nps_n, sum(x.nps_p) AS nps_p, sum(x.nps_d) AS nps_d,
+        sum(coalesce(ro.weight, 100) * x.nps_n) AS weight_sum,
+        CAST(sum(coalesce(ro.weight, 100) * coalesce(x.nps_sum, 0)) AS INTEGER) AS weighted_answer_sum,
+        max(x.nps_sum / x.nps_n) - min(x.nps_sum / x.nps_n) AS role_mean_gap,
+        sum(x.osat_n) AS osat_n, CAST(coalesce(sum(x.osat_sum), 0) AS INTEGER) AS osat_sum, sum(x.osat_top) AS osat_top,
+        sum(x.ces_n) AS ces_n, CAST(coalesce(sum(x.ces_sum), 0) AS INTEGER) AS ces_sum, sum(x.ces_top) AS ces_top,
+        sum(x.sow_n) AS sow_n, sum(x.sow_sum) AS sow_sum
+      FROM (
+        SELECT account_id, role, ${typeSums()} FROM score_latest WHERE period = ${period.key} AND is_latest = 1 GROUP BY account_id, role
+      ) x LEFT JOIN roles ro ON ro.key = x.role
+      GROUP BY x.account_id
+    ) s
+    WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
+}
+
+/**
+ * §7.4 per account: heard from (any complete response) and a decision maker heard from in the period; committee
+ * roles heard from and distinct contacts over the trailing 12 months to the end of the period.
+ */
+export function updateAccountHeard(runId: string, period: Period, t12Quarters: readonly string[]): SQL {
+  return sql`UPDATE score_accounts SET heard = s.heard, decision_maker_heard = s.decision_maker_heard,
+      committee_roles_heard = s.committee_roles_heard, contacts_heard_t12 = s.contacts
+    FROM (
+      SELECT h.account_id,
+        max(h.period IN (${inList(period.quarters)})) AS heard,
+        max(h.period IN (${inList(period.quarters)}) AND coalesce(ro.decision_maker, 0) = 1) AS decision_maker_heard,
+        count(DISTINCT CASE WHEN ro.committee = 1 THEN h.role END) AS committee_roles_heard,
+        count(DISTINCT h.contact_id) AS contacts
+      FROM score_heard h LEFT JOIN roles ro ON ro.key = h.role
+      WHERE h.period IN (${inList(t12Quarters)})
+      GROUP BY h.account_id
+    ) s
+    WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
+}
+
+/** The invitations admitted in a period (not failed: failed is never "admitted"), with whether each was completed. */
+function invitedCohort(period: Period, extraJoin: SQL = sql``): SQL {
+  return sql`FROM invitations i
+    LEFT JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete' ${extraJoin}
+    WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed'`;
+}
+
+const completedFlag = sql`(r.id IS NOT NULL OR i.status = 'completed')`;
+
+/** §7.5 cohort and §7.9 silence per account for a quarter: invited, completed, silent (all ended, none completed). */
+export function updateAccountInvitations(runId: string, period: Period): SQL {
+  return sql`UPDATE score_accounts SET invited = s.invited, completed = s.completed,
+      silent = (s.invited > 0 AND s.still_open = 0 AND s.completed = 0)
+    FROM (
+      SELECT i.account_id, count(*) AS invited, sum(${completedFlag}) AS completed, sum(i.status NOT IN ${ENDED}) AS still_open
+      ${invitedCohort(period)}
+      GROUP BY i.account_id
+    ) s
+    WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
+}
+
+/** A trailing-12-months cohort is the sum of its quarters' cohorts (each invitation is admitted once). */
+export function updateAccountInvitationsT12(runId: string, period: Period): SQL {
+  return sql`UPDATE score_accounts SET invited = s.invited, completed = s.completed
+    FROM (
+      SELECT account_id, sum(invited) AS invited, sum(completed) AS completed FROM score_accounts
+      WHERE run_id = ${runId} AND period IN (${inList(period.quarters)}) GROUP BY account_id
+    ) s
+    WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
+}
+
+/**
+ * §7.3 category, compared in integers (Σ w·x ≥ 9·Σ w promoter, ≥ 7·Σ w passive); without an NPS answer silent when
+ * invited, else unsurveyed. §7.9 consecutive silent quarters continue the previous quarter's count in this run.
+ */
+export function finishAccounts(runId: string, period: Period, previousQuarter: string | null): SQL {
+  const streak =
+    period.kind === "quarter"
+      ? sql`CASE WHEN silent = 1 THEN 1 + coalesce((SELECT prev.silent_streak FROM score_accounts prev
+          WHERE prev.run_id = score_accounts.run_id AND prev.period = ${previousQuarter ?? ""} AND prev.account_id = score_accounts.account_id), 0)
+          ELSE 0 END`
+      : sql`NULL`;
+  return sql`UPDATE score_accounts SET
+      category = CASE
+        WHEN nps_n > 0 AND weighted_answer_sum >= 9 * weight_sum THEN 'promoter'
+        WHEN nps_n > 0 AND weighted_answer_sum >= 7 * weight_sum THEN 'passive'
+        WHEN nps_n > 0 THEN 'detractor'
+        WHEN invited > 0 THEN 'silent'
+        ELSE 'unsurveyed' END,
+      silent = ${period.kind === "quarter" ? sql`coalesce(silent, 0)` : sql`NULL`},
+      silent_streak = ${streak}
+    WHERE run_id = ${runId} AND period = ${period.key}`;
+}
+
+// ─── per cut ─────────────────────────────────────────────────────────────────
+
+/** The staging column a cut groups by; the survey cut counts each contact's latest answer per survey. */
+const CUT_COLUMN: Record<ScoreCut, { column: SQL; latestOnly: boolean }> = {
+  all: { column: sql`''`, latestOnly: true },
+  role: { column: sql.raw("role"), latestOnly: true },
+  stage: { column: sql.raw("stage"), latestOnly: true },
+  country: { column: sql.raw("country"), latestOnly: true },
+  segment: { column: sql.raw("segment"), latestOnly: true },
+  survey: { column: sql.raw("survey_id"), latestOnly: false },
+};
+
+/**
+ * §7.1/7.2/7.6/7.7 per group of a cut: answer counts and sums, and the revenue-weighted sums over accounts in scope
+ * (NPS_a and SoW_a per account within the group, weighted by the account's revenue in the period).
+ */
+export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut): SQL {
+  const { column, latestOnly } = CUT_COLUMN[cut];
+  const rev = sql`(1.0 * sa.revenue)`;
+  const npsA = sql`(100.0 * (x.nps_p - x.nps_d) / x.nps_n)`;
+  const withNps = sql`x.nps_n > 0 AND sa.in_scope = 1`;
+  const withSow = sql`x.sow_n > 0 AND sa.in_scope = 1`;
+  return sql`INSERT INTO score_groups (run_id, period, cut, group_key, nps_n, nps_promoters, nps_detractors,
+      osat_n, osat_sum, osat_top, ces_n, ces_sum, ces_top, sow_n, sow_sum,
+      rw_m, rw_revenue, rw_revenue_sq, rw_weighted, rw_weighted_by_sq, rw_weighted_by_sq_sq, sow_rw_m, sow_rw_revenue, sow_rw_weighted)
+    SELECT ${runId}, ${period.key}, ${cut}, x.g,
+      sum(x.nps_n), sum(x.nps_p), sum(x.nps_d),
+      sum(x.osat_n), CAST(coalesce(sum(x.osat_sum), 0) AS INTEGER), sum(x.osat_top),
+      sum(x.ces_n), CAST(coalesce(sum(x.ces_sum), 0) AS INTEGER), sum(x.ces_top),
+      sum(x.sow_n), coalesce(sum(x.sow_sum), 0),
+      coalesce(sum(${withNps}), 0),
+      coalesce(sum(CASE WHEN ${withNps} THEN ${rev} END), 0),
+      coalesce(sum(CASE WHEN ${withNps} THEN ${rev} * ${rev} END), 0),
+      coalesce(sum(CASE WHEN ${withNps} THEN ${rev} * ${npsA} END), 0),
+      coalesce(sum(CASE WHEN ${withNps} THEN ${rev} * ${rev} * ${npsA} END), 0),
+      coalesce(sum(CASE WHEN ${withNps} THEN ${rev} * ${rev} * ${npsA} * ${npsA} END), 0),
+      coalesce(sum(${withSow}), 0),
+      coalesce(sum(CASE WHEN ${withSow} THEN ${rev} END), 0),
+      coalesce(sum(CASE WHEN ${withSow} THEN ${rev} * x.sow_sum / x.sow_n END), 0)
+    FROM (
+      SELECT coalesce(${column}, '') AS g, account_id, ${typeSums()}
+      FROM score_latest WHERE period = ${period.key} ${latestOnly ? sql`AND is_latest = 1` : sql``}
+      GROUP BY g, account_id
+    ) x
+    LEFT JOIN score_accounts sa ON sa.run_id = ${runId} AND sa.period = ${period.key} AND sa.account_id = x.account_id
+    GROUP BY x.g
+    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET
+      nps_n = excluded.nps_n, nps_promoters = excluded.nps_promoters, nps_detractors = excluded.nps_detractors,
+      osat_n = excluded.osat_n, osat_sum = excluded.osat_sum, osat_top = excluded.osat_top,
+      ces_n = excluded.ces_n, ces_sum = excluded.ces_sum, ces_top = excluded.ces_top,
+      sow_n = excluded.sow_n, sow_sum = excluded.sow_sum,
+      rw_m = excluded.rw_m, rw_revenue = excluded.rw_revenue, rw_revenue_sq = excluded.rw_revenue_sq, rw_weighted = excluded.rw_weighted,
+      rw_weighted_by_sq = excluded.rw_weighted_by_sq, rw_weighted_by_sq_sq = excluded.rw_weighted_by_sq_sq,
+      sow_rw_m = excluded.sow_rw_m, sow_rw_revenue = excluded.sow_rw_revenue, sow_rw_weighted = excluded.sow_rw_weighted`;
+}
+
+/** Cuts with a response rate (§7.5): invitations know their survey and stage; the role is the contact's current role. */
+export const RESPONSE_RATE_CUTS = ["all", "role", "stage", "survey"] as const satisfies readonly ScoreCut[];
+type ResponseRateCut = (typeof RESPONSE_RATE_CUTS)[number];
+
+const INVITATION_GROUP: Record<ResponseRateCut, { column: SQL; join: SQL }> = {
+  all: { column: sql`''`, join: sql`` },
+  role: { column: sql`c.role`, join: sql`LEFT JOIN contacts c ON c.id = i.contact_id` },
+  stage: { column: sql`i.journey_stage`, join: sql`` },
+  survey: { column: sql`i.survey_id`, join: sql`` },
+};
+
+/** §7.5 response rate per group of a quarter's cohort: invited and completed (whenever completed). */
+export function upsertCutInvitations(runId: string, period: Period, cut: ResponseRateCut): SQL {
+  const { column, join } = INVITATION_GROUP[cut];
+  return sql`INSERT INTO score_groups (run_id, period, cut, group_key, invited, completed)
+    SELECT ${runId}, ${period.key}, ${cut}, coalesce(${column}, '') AS g, count(*), sum(${completedFlag})
+    ${invitedCohort(period, join)}
+    GROUP BY g
+    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET invited = excluded.invited, completed = excluded.completed`;
+}
+
+/** A trailing-12-months response rate sums its quarters' cohorts, for every response-rate cut at once. */
+export function upsertCutInvitationsT12(runId: string, period: Period): SQL {
+  return sql`INSERT INTO score_groups (run_id, period, cut, group_key, invited, completed)
+    SELECT ${runId}, ${period.key}, cut, group_key, sum(invited), sum(completed) FROM score_groups
+    WHERE run_id = ${runId} AND period IN (${inList(period.quarters)}) AND cut IN (${inList(RESPONSE_RATE_CUTS)})
+    GROUP BY cut, group_key
+    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET invited = excluded.invited, completed = excluded.completed`;
+}
+
+// ─── per period ──────────────────────────────────────────────────────────────
+
+/**
+ * §7.4 revenue coverage: the four amounts safe / passive / at risk / unaccounted (silent + unsurveyed) partition the
+ * in-scope total exactly; heard-from and decision-maker revenue beside it; §7.9 silent accounts and revenue.
+ */
+export function upsertCoverage(runId: string, period: Period): SQL {
+  const revenueWhere = (condition: SQL) => sql`coalesce(sum(CASE WHEN ${condition} THEN revenue END), 0)`;
+  const quarterOnly = (value: SQL) => (period.kind === "quarter" ? value : sql`NULL`);
+  return sql`INSERT OR REPLACE INTO score_coverage (run_id, period, accounts_in_scope, total_revenue, covered_revenue,
+      safe_revenue, passive_revenue, at_risk_revenue, silent_revenue, unsurveyed_revenue, heard_revenue, decision_maker_revenue,
+      single_threaded_accounts, silent_quarter_accounts, silent_quarter_revenue, committee_roles)
+    SELECT ${runId}, ${period.key}, count(*), coalesce(sum(revenue), 0), ${revenueWhere(sql`nps_n > 0`)},
+      ${revenueWhere(sql`category = 'promoter'`)}, ${revenueWhere(sql`category = 'passive'`)}, ${revenueWhere(sql`category = 'detractor'`)},
+      ${revenueWhere(sql`category = 'silent'`)}, ${revenueWhere(sql`category = 'unsurveyed'`)},
+      ${revenueWhere(sql`heard = 1`)}, ${revenueWhere(sql`decision_maker_heard = 1`)},
+      coalesce(sum(contacts_heard_t12 = 1), 0),
+      ${quarterOnly(sql`coalesce(sum(silent = 1), 0)`)}, ${quarterOnly(revenueWhere(sql`silent = 1`))},
+      (SELECT count(*) FROM roles WHERE committee = 1)
+    FROM score_accounts WHERE run_id = ${runId} AND period = ${period.key} AND in_scope = 1`;
+}
+
+/**
+ * §7.5 true promoter share of a quarter's cohort: contacts whose latest NPS answer to an invitation of the quarter
+ * is 9–10, over distinct contacts invited to a survey version with an NPS question.
+ */
+export function updateTruePromoters(runId: string, period: Period): SQL {
+  return sql`UPDATE score_coverage SET
+      nps_invited_contacts = (
+        SELECT count(DISTINCT i.contact_id) FROM invitations i
+        WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed'
+          AND i.survey_version_id IN (SELECT sv.id FROM survey_versions sv
+            WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))),
+      true_promoters = (
+        SELECT count(*) FROM (
+          SELECT a.num_value AS answer,
+            row_number() OVER (PARTITION BY i.contact_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn
+          FROM invitations i
+          JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
+          JOIN answers a ON a.response_id = r.id AND a.type = 'nps'
+          WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed' AND a.num_value BETWEEN 0 AND 10
+        ) WHERE rn = 1 AND answer >= 9)
+    WHERE run_id = ${runId} AND period = ${period.key}`;
+}
+
+// ─── run bookkeeping ─────────────────────────────────────────────────────────
+
+/** Results of runs other than the current one and this one, a bounded chunk per statement (repeat until 0 changes). */
+export function pruneAccountsChunk(runId: string, currentRunId: string | null, limit = 20000): SQL {
+  return sql`DELETE FROM score_accounts WHERE rowid IN (
+    SELECT rowid FROM score_accounts WHERE run_id NOT IN (${runId}, ${currentRunId ?? runId}) LIMIT ${limit})`;
+}
+
+export function pruneSmallResults(runId: string, currentRunId: string | null): SQL[] {
+  const keep = sql`(${runId}, ${currentRunId ?? runId})`;
+  return [
+    sql`DELETE FROM score_groups WHERE run_id NOT IN ${keep}`,
+    sql`DELETE FROM score_coverage WHERE run_id NOT IN ${keep}`,
+    sql`DELETE FROM score_runs WHERE status = 'complete' AND id NOT IN ${keep}
+      AND id NOT IN (SELECT id FROM score_runs WHERE status = 'complete' ORDER BY finished_at DESC LIMIT 20)`,
+  ];
+}
