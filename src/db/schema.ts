@@ -446,3 +446,171 @@ export type FrequencyRule = typeof frequencyRules.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type OutboxMail = typeof outbox.$inferSelect;
 export type Case = typeof cases.$inferSelect;
+
+// ─── scoring (SPEC §7; migrations 0040–0049) ─────────────────────────────────
+// A run computes every period's results under its run id; the latest complete run is current, so a run cut
+// off half-way leaves the previous results readable. score_latest / score_heard are the running run's staging.
+
+export const scoreRuns = sqliteTable(
+  "score_runs",
+  {
+    id: text("id").primaryKey(),
+    status: text("status", { enum: ["running", "complete"] }).notNull(),
+    trigger: text("trigger", { enum: ["cron", "api"] }).notNull(),
+    requestedBy: text("requested_by"),
+    asOf: text("as_of").notNull(), // the instant whose quarter is "current" for this run
+    timeZone: text("time_zone").notNull(),
+    fiscalYearStartMonth: integer("fiscal_year_start_month").notNull(),
+    step: integer("step").notNull().default(0),
+    totalSteps: integer("total_steps").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: text("lease_until"),
+    lastError: text("last_error"),
+    startedAt: text("started_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("score_runs_one_running").on(t.status).where(sql`status = 'running'`),
+    index("score_runs_finished").on(t.status, t.finishedAt),
+  ],
+);
+
+/** Staging: each contact's latest answer of a type per (period, survey); is_latest marks the latest across surveys. */
+export const scoreLatest = sqliteTable(
+  "score_latest",
+  {
+    period: text("period").notNull(),
+    type: text("type").notNull(), // nps | osat | ces | vendor_rank
+    contactId: text("contact_id").notNull(),
+    surveyId: text("survey_id").notNull(),
+    responseId: text("response_id").notNull(),
+    submittedAt: text("submitted_at").notNull(),
+    value: real("value").notNull(), // the answer; share of wallet (0–1) for vendor_rank
+    accountId: text("account_id").notNull(),
+    role: text("role").notNull(),
+    stage: text("stage").notNull(),
+    country: text("country"),
+    segment: text("segment"),
+    isLatest: integer("is_latest").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.type, t.contactId, t.surveyId] })],
+);
+
+/** Staging: who at which account completed any response in a quarter (heard-from, decision-maker, committee). */
+export const scoreHeard = sqliteTable(
+  "score_heard",
+  {
+    period: text("period").notNull(),
+    accountId: text("account_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    role: text("role").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.accountId, t.contactId, t.role] })],
+);
+
+/** Per account and period: sufficient statistics, coverage flags, invitation cohort, category, silence. */
+export const scoreAccounts = sqliteTable(
+  "score_accounts",
+  {
+    runId: text("run_id").notNull(),
+    period: text("period").notNull(),
+    accountId: text("account_id").notNull(),
+    revenue: integer("revenue").notNull(), // history amount valid at the end of the period
+    inScope: integer("in_scope").notNull(),
+    npsN: integer("nps_n").notNull().default(0),
+    npsPromoters: integer("nps_promoters").notNull().default(0),
+    npsDetractors: integer("nps_detractors").notNull().default(0),
+    weightSum: integer("weight_sum").notNull().default(0),
+    weightedAnswerSum: integer("weighted_answer_sum").notNull().default(0),
+    roleMeanGap: real("role_mean_gap"),
+    osatN: integer("osat_n").notNull().default(0),
+    osatSum: integer("osat_sum").notNull().default(0),
+    osatTop: integer("osat_top").notNull().default(0),
+    cesN: integer("ces_n").notNull().default(0),
+    cesSum: integer("ces_sum").notNull().default(0),
+    cesTop: integer("ces_top").notNull().default(0),
+    sowN: integer("sow_n").notNull().default(0),
+    sowSum: real("sow_sum").notNull().default(0),
+    heard: integer("heard").notNull().default(0),
+    decisionMakerHeard: integer("decision_maker_heard").notNull().default(0),
+    committeeRolesHeard: integer("committee_roles_heard").notNull().default(0),
+    contactsHeardT12: integer("contacts_heard_t12").notNull().default(0),
+    invited: integer("invited").notNull().default(0),
+    completed: integer("completed").notNull().default(0),
+    silent: integer("silent"), // §7.9, quarters only
+    silentStreak: integer("silent_streak"),
+    category: text("category", { enum: ["promoter", "passive", "detractor", "silent", "unsurveyed"] }),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.period, t.accountId] }), index("score_accounts_account").on(t.runId, t.accountId)],
+);
+
+export const SCORE_CUTS = ["all", "role", "stage", "country", "segment", "survey"] as const;
+export type ScoreCut = (typeof SCORE_CUTS)[number];
+
+/** Per period, cut and group (cut "all" has the one group ""): sufficient statistics of every §7 metric. */
+export const scoreGroups = sqliteTable(
+  "score_groups",
+  {
+    runId: text("run_id").notNull(),
+    period: text("period").notNull(),
+    cut: text("cut").$type<ScoreCut>().notNull(),
+    groupKey: text("group_key").notNull(),
+    npsN: integer("nps_n").notNull().default(0),
+    npsPromoters: integer("nps_promoters").notNull().default(0),
+    npsDetractors: integer("nps_detractors").notNull().default(0),
+    osatN: integer("osat_n").notNull().default(0),
+    osatSum: integer("osat_sum").notNull().default(0),
+    osatTop: integer("osat_top").notNull().default(0),
+    cesN: integer("ces_n").notNull().default(0),
+    cesSum: integer("ces_sum").notNull().default(0),
+    cesTop: integer("ces_top").notNull().default(0),
+    sowN: integer("sow_n").notNull().default(0),
+    sowSum: real("sow_sum").notNull().default(0),
+    // Revenue-weighted NPS over accounts in scope: m, Σ R, Σ R², Σ R·NPS_a, Σ R²·NPS_a, Σ R²·NPS_a².
+    rwM: integer("rw_m").notNull().default(0),
+    rwRevenue: real("rw_revenue").notNull().default(0),
+    rwRevenueSq: real("rw_revenue_sq").notNull().default(0),
+    rwWeighted: real("rw_weighted").notNull().default(0),
+    rwWeightedBySq: real("rw_weighted_by_sq").notNull().default(0),
+    rwWeightedBySqSq: real("rw_weighted_by_sq_sq").notNull().default(0),
+    // Revenue-weighted share of wallet: accounts, Σ R, Σ R·SoW_a.
+    sowRwM: integer("sow_rw_m").notNull().default(0),
+    sowRwRevenue: real("sow_rw_revenue").notNull().default(0),
+    sowRwWeighted: real("sow_rw_weighted").notNull().default(0),
+    invited: integer("invited").notNull().default(0),
+    completed: integer("completed").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.period, t.cut, t.groupKey] })],
+);
+
+/** Per period: revenue coverage and its four amounts, heard-from and decision-maker coverage, true promoter share. */
+export const scoreCoverage = sqliteTable(
+  "score_coverage",
+  {
+    runId: text("run_id").notNull(),
+    period: text("period").notNull(),
+    accountsInScope: integer("accounts_in_scope").notNull(),
+    totalRevenue: integer("total_revenue").notNull(),
+    coveredRevenue: integer("covered_revenue").notNull(),
+    safeRevenue: integer("safe_revenue").notNull(),
+    passiveRevenue: integer("passive_revenue").notNull(),
+    atRiskRevenue: integer("at_risk_revenue").notNull(),
+    silentRevenue: integer("silent_revenue").notNull(),
+    unsurveyedRevenue: integer("unsurveyed_revenue").notNull(),
+    heardRevenue: integer("heard_revenue").notNull(),
+    decisionMakerRevenue: integer("decision_maker_revenue").notNull(),
+    singleThreadedAccounts: integer("single_threaded_accounts").notNull(),
+    silentQuarterAccounts: integer("silent_quarter_accounts"), // §7.9, quarters only
+    silentQuarterRevenue: integer("silent_quarter_revenue"),
+    committeeRoles: integer("committee_roles").notNull(),
+    npsInvitedContacts: integer("nps_invited_contacts"), // §7.5, quarters only
+    truePromoters: integer("true_promoters"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.period] })],
+);
+
+export type ScoreRun = typeof scoreRuns.$inferSelect;
+export type ScoreAccount = typeof scoreAccounts.$inferSelect;
+export type ScoreGroup = typeof scoreGroups.$inferSelect;
+export type ScoreCoverage = typeof scoreCoverage.$inferSelect;
