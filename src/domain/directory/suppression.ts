@@ -46,14 +46,16 @@ export async function suppressionReasonsByHmac(db: Db, hmacs: string[]): Promise
   return found;
 }
 
-/**
- * The statement that puts an address on the list (batch it with the status change it belongs to).
- * A later, stronger reason replaces an earlier one (e.g. unsubscribed, then erased).
- */
-export async function suppressionUpsert(db: Db, secret: string, email: string, reason: SuppressionReason, now = new Date()) {
-  return suppressionUpsertByHmac(db, await emailHmac(secret, email), reason, now);
+/** Puts an address on the list now. To batch it with the change it belongs to, use suppressionUpsertByHmac. */
+export async function addSuppression(db: Db, secret: string, email: string, reason: SuppressionReason, now = new Date()): Promise<void> {
+  await suppressionUpsertByHmac(db, await emailHmac(secret, email), reason, now).run();
 }
 
+/**
+ * The statement that puts an address on the list, for a `db.batch([...])` with the status change it belongs to
+ * (get the HMAC first with emailHmac: a drizzle query is thenable, so it cannot come out of an async function unrun).
+ * A later, stronger reason replaces an earlier one (e.g. unsubscribed, then erased).
+ */
 export function suppressionUpsertByHmac(db: Db, hmac: string, reason: SuppressionReason, now = new Date()) {
   return db
     .insert(suppressions)

@@ -4,6 +4,8 @@ import { ApiError } from "../problem";
 import { createRouter } from "./router";
 import { rolesRouter } from "./roles";
 import { journeyStagesRouter } from "./journey-stages";
+import { accountsRouter } from "./accounts";
+import { contactsRouter } from "./contacts";
 import { tokensRouter } from "./tokens";
 import { auditLogRouter } from "./audit-log";
 import { holidaysRouter, settingsRouter } from "./settings";
@@ -37,6 +39,8 @@ api.doc31("/openapi.json", {
 api.use("*", authenticate);
 api.route("/roles", rolesRouter);
 api.route("/journey-stages", journeyStagesRouter);
+api.route("/accounts", accountsRouter);
+api.route("/contacts", contactsRouter);
 api.route("/tokens", tokensRouter);
 api.route("/audit-log", auditLogRouter);
 api.route("/settings", settingsRouter);
