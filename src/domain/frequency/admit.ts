@@ -33,7 +33,7 @@ const suppressionOf = (hmac: string | null | undefined) =>
   sql`(SELECT reason FROM suppressions WHERE email_hmac = ${hmac ?? null})`;
 
 /** The candidate row of a new invitation, read from the contact and the survey inside the same statement. */
-function newCandidate(a: Admission, now: string): SQL {
+export function newCandidate(a: Pick<Admission, "contactId" | "surveyId" | "emailHmac" | "override" | "exempt">, now: string): SQL {
   return sql`SELECT c.id AS cand_key, c.id AS contact_id, c.account_id, c.role,
       s.id AS survey_id, s.current_version_id AS version_id, s.kind, s.journey_stage AS stage, ${now} AS now,
       ${optOutReason(sql`c.status`, suppressionOf(a.emailHmac))} AS opted_out,
@@ -104,14 +104,21 @@ const ADMISSIONS_PER_BATCH = 40;
 
 /**
  * Decides and writes many invitations in order (each one a guarded insert). `extra` statements (the audit row, the
- * journey event) ride in the first batch, so they are written with the invitations or not at all. Returns one result
+ * journey event) ride in the first batch; `oneBatch` writes everything in a single transaction (all or nothing). Returns one result
  * per written invitation; candidates already invited for the same cause (wave, event) are absent.
  */
-export async function admitAll(db: Db, admissions: Admission[], now: Date, extra: Statement[] = []): Promise<AdmissionResult[]> {
+export async function admitAll(
+  db: Db,
+  admissions: Admission[],
+  now: Date,
+  extra: Statement[] = [],
+  options: { oneBatch?: boolean } = {},
+): Promise<AdmissionResult[]> {
   const results: AdmissionResult[] = [];
+  const perBatch = options.oneBatch ? Math.max(1, admissions.length) : ADMISSIONS_PER_BATCH;
   let first = true;
-  for (let i = 0; first || i < admissions.length; i += ADMISSIONS_PER_BATCH) {
-    const chunk = admissions.slice(i, i + ADMISSIONS_PER_BATCH);
+  for (let i = 0; first || i < admissions.length; i += perBatch) {
+    const chunk = admissions.slice(i, i + perBatch);
     const ids = chunk.map(() => newId("inv", now));
     const leading = first ? extra : [];
     const statements = [...leading, ...chunk.map((a, k) => admitStatement(a, now, ids[k])), ...(chunk.length ? [historyStatement(ids, now)] : [])];

@@ -6,9 +6,14 @@ import { rolesRouter } from "./roles";
 import { journeyStagesRouter } from "./journey-stages";
 import { accountsRouter } from "./accounts";
 import { contactsRouter } from "./contacts";
+import { surveysRouter } from "./surveys";
 import { tokensRouter } from "./tokens";
 import { auditLogRouter } from "./audit-log";
 import { holidaysRouter, settingsRouter } from "./settings";
+import { frequencyRulesRouter } from "./frequency-rules";
+import { eligibilityRouter } from "./eligibility";
+import { eventsRouter } from "./events";
+import { sendsRouter } from "./sends";
 
 /** Largest request body the API reads (CSV imports included): 5 MB. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -40,8 +45,14 @@ api.use("*", authenticate);
 api.route("/roles", rolesRouter);
 api.route("/journey-stages", journeyStagesRouter);
 api.route("/accounts", accountsRouter);
+// Before the contacts router: eligibility has its own scopes (integrations may ask).
+api.route("/contacts", eligibilityRouter);
 api.route("/contacts", contactsRouter);
+api.route("/surveys", surveysRouter);
 api.route("/tokens", tokensRouter);
 api.route("/audit-log", auditLogRouter);
 api.route("/settings", settingsRouter);
 api.route("/holidays", holidaysRouter);
+api.route("/frequency-rules", frequencyRulesRouter);
+api.route("/events", eventsRouter);
+api.route("/sends", sendsRouter);

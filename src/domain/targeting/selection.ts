@@ -1,0 +1,76 @@
+import { sql, type SQL } from "drizzle-orm";
+import { runAll } from "../../db/batch";
+import type { Db } from "../../db/client";
+import { unprocessable } from "../../http/problem";
+import { deferLimit, optOutReason } from "../frequency/verdict";
+
+export interface ContactFilter {
+  roles?: string[];
+  countries?: string[];
+  segments?: string[];
+  minAnnualRevenue?: number;
+}
+
+/** Who a manual send or plan is for: named contacts, whole accounts, or a filter over active accounts. */
+export type Selection = { contactIds: string[] } | { accountIds: string[] } | { filter: ContactFilter };
+
+const inJson = (column: SQL, values: string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+
+/** Contacts the survey's targetRoles admit (empty = every role). */
+const TARGETED = sql`(json_array_length(s.target_roles) = 0 OR c.role IN (SELECT value FROM json_each(s.target_roles)))`;
+
+/**
+ * The WHERE clause of a selection over `contacts c JOIN accounts a JOIN surveys s`. Named contacts are taken as named
+ * (an opted-out one is then reported as suppressed); accounts and filters take active contacts in the survey's roles.
+ * Id lists travel as one JSON parameter, so any number of ids stays within D1's statement and parameter limits.
+ */
+function selectionWhere(selection: Selection): SQL {
+  if ("contactIds" in selection) return inJson(sql`c.id`, selection.contactIds);
+  const targeted = sql`c.status = 'active' AND ${TARGETED}`;
+  if ("accountIds" in selection) return sql`${inJson(sql`c.account_id`, selection.accountIds)} AND ${targeted}`;
+  const f = selection.filter;
+  const parts: SQL[] = [sql`a.status = 'active'`, targeted];
+  if (f.roles?.length) parts.push(inJson(sql`c.role`, f.roles));
+  if (f.countries?.length) parts.push(inJson(sql`a.country`, f.countries));
+  if (f.segments?.length) parts.push(inJson(sql`a.segment`, f.segments));
+  if (f.minAnnualRevenue !== undefined) parts.push(sql`a.annual_revenue >= ${f.minAnnualRevenue}`);
+  return sql.join(parts, sql` AND `);
+}
+
+const FROM = (surveyId: string) =>
+  sql`FROM contacts c JOIN accounts a ON a.id = c.account_id JOIN surveys s ON s.id = ${surveyId} AND s.current_version_id IS NOT NULL`;
+
+/**
+ * The candidate rows (for `withDecision`) of a whole selection, in contact-id order: the order a send admits them.
+ * The suppression list is not consulted here (it needs each address's HMAC); imports and bounces keep contact
+ * status in step with it, and the real send checks it per contact.
+ */
+export function selectionCandidates(surveyId: string, selection: Selection, now: string, override: boolean, after?: string): SQL {
+  return sql`SELECT c.id AS cand_key, c.id AS contact_id, c.account_id, c.role, s.id AS survey_id, s.current_version_id AS version_id,
+      s.kind, s.journey_stage AS stage, ${now} AS now, ${optOutReason(sql`c.status`, sql`NULL`)} AS opted_out,
+      ${deferLimit(sql`${now}`)} AS defer_limit, ${override ? 1 : 0} AS override, 0 AS exempt
+    ${FROM(surveyId)} WHERE ${selectionWhere(selection)} ${after ? sql`AND c.id > ${after}` : sql``}`;
+}
+
+/** The next `limit` selected contacts after `after` (by id), with their addresses for the suppression-list check. */
+export function selectedContacts(db: Db, surveyId: string, selection: Selection, limit: number, after?: string) {
+  return runAll<{ id: string; email: string | null }>(
+    db,
+    sql`SELECT c.id, c.email ${FROM(surveyId)} WHERE ${selectionWhere(selection)} ${after ? sql`AND c.id > ${after}` : sql``} ORDER BY c.id LIMIT ${limit}`,
+  );
+}
+
+/** Named contacts or accounts that do not exist: a 422 that lists them, before anything is written. */
+export async function assertSelectionExists(db: Db, selection: Selection): Promise<void> {
+  const check = (table: "contacts" | "accounts", ids: string[], path: string) =>
+    runAll<{ value: string }>(
+      db,
+      sql`SELECT value FROM json_each(${JSON.stringify(ids)}) WHERE value NOT IN (SELECT id FROM ${sql.raw(table)}) LIMIT 20`,
+    ).then((rows) => {
+      if (rows.length) {
+        throw unprocessable(`Unknown ${path}: ${rows.map((r) => r.value).join(", ")}. Nothing was sent.`, rows.map((r) => ({ path, message: `no such id '${r.value}'` })));
+      }
+    });
+  if ("contactIds" in selection) await check("contacts", selection.contactIds, "contactIds");
+  if ("accountIds" in selection) await check("accounts", selection.accountIds, "accountIds");
+}

@@ -1,0 +1,144 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { planSend } from "../../domain/targeting/plan";
+import type { Selection } from "../../domain/targeting/selection";
+import { sendSurvey } from "../../domain/targeting/sends";
+import type { AppEnv } from "../context";
+import { guard } from "../middleware/auth";
+import { ApiError } from "../problem";
+import { createRouter, jsonBody, jsonResponse, problemResponses } from "./router";
+import type { Context } from "hono";
+
+const Ids = z.array(z.string().min(1)).min(1).max(10_000);
+const Filter = z
+  .strictObject({
+    roles: z.array(z.string().min(1)).max(100).optional(),
+    countries: z.array(z.string().length(2).transform((c) => c.toUpperCase())).max(300).optional(),
+    segments: z.array(z.string().min(1)).max(100).optional(),
+    minAnnualRevenue: z.number().int().min(0).optional(),
+  })
+  .openapi("ContactFilter", { description: "Active contacts of active accounts, in the survey's target roles, narrowed by these." });
+
+const Override = z
+  .strictObject({ reason: z.string().trim().min(3, "say why the caps are overridden").max(500) })
+  .openapi("Override", { description: "Admin only: send past the frequency rules (never to opted-out people). Audited." });
+
+const selectionFields = {
+  surveyId: z.string().min(1),
+  contactIds: Ids.optional(),
+  accountIds: Ids.optional(),
+  filter: Filter.optional(),
+  override: Override.optional(),
+  cursor: z.string().min(1).optional().openapi({ description: "nextCursor of the previous response, to continue." }),
+};
+
+const exactlyOneSelection = (body: { contactIds?: unknown; accountIds?: unknown; filter?: unknown }, ctx: z.RefinementCtx) => {
+  const given = (["contactIds", "accountIds", "filter"] as const).filter((key) => body[key] !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({ code: "custom", path: [given[1] ?? "contactIds"], message: "give exactly one of contactIds, accountIds or filter" });
+  }
+};
+
+const SendRequest = z.strictObject(selectionFields).superRefine(exactlyOneSelection).openapi("SendRequest");
+const PlanRequest = z
+  .strictObject({ ...selectionFields, limit: z.number().int().min(1).max(1000).default(200) })
+  .superRefine(exactlyOneSelection)
+  .openapi("PlanRequest");
+
+const BlockingRule = z.object({ id: z.string(), until: z.string().nullable() });
+const Status = z.enum(["queued", "deferred", "suppressed"]);
+
+const PlanResponse = z
+  .object({
+    surveyId: z.string(),
+    totals: z.object({
+      candidates: z.number(),
+      queued: z.number(),
+      deferred: z.number(),
+      suppressed: z.number(),
+      byRule: z.record(z.string(), z.number()),
+    }),
+    items: z.array(
+      z.object({
+        contactId: z.string(),
+        accountId: z.string(),
+        wouldBe: Status,
+        blockingRule: z.string().nullable(),
+        until: z.string().nullable(),
+        blockingRules: z.array(BlockingRule),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("SendPlan");
+
+const SendResponse = z
+  .object({
+    sendId: z.string(),
+    surveyId: z.string(),
+    totals: z.object({ candidates: z.number(), queued: z.number(), deferred: z.number(), suppressed: z.number() }),
+    invitations: z.array(
+      z.object({ invitationId: z.string(), contactId: z.string(), status: Status, blockingRule: z.string().nullable(), scheduledFor: z.string().nullable() }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("SendResult");
+
+function selectionOf(body: { contactIds?: string[]; accountIds?: string[]; filter?: z.infer<typeof Filter> }): Selection {
+  if (body.contactIds) return { contactIds: body.contactIds };
+  if (body.accountIds) return { accountIds: body.accountIds };
+  return { filter: body.filter ?? {} };
+}
+
+/** Only an admin may force a send past the caps. */
+export function assertMayOverride(c: Context<AppEnv>, override: unknown) {
+  if (override && !c.var.actor.scopes.includes("admin")) {
+    throw new ApiError(403, "Forbidden", "Only an admin token may override the frequency rules.");
+  }
+}
+
+export const sendsRouter = createRouter();
+sendsRouter.use("*", guard({ read: ["read", "integration"], write: ["integration"] }));
+
+sendsRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/plan",
+    tags: ["Sending"],
+    summary: "Dry run: who a send would invite and who not, with the rule (writes nothing)",
+    request: { body: jsonBody(PlanRequest) },
+    responses: { 200: jsonResponse(PlanResponse, "The plan"), ...problemResponses },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    assertMayOverride(c, body.override);
+    const plan = await planSend(
+      c.var.db,
+      { surveyId: body.surveyId, selection: selectionOf(body), override: !!body.override, cursor: body.cursor, limit: body.limit },
+      new Date(),
+    );
+    return c.json(plan, 200);
+  },
+);
+
+sendsRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["Sending"],
+    summary: "Send a survey to contacts, accounts or a filter, through the frequency rules",
+    description: "Handles up to 400 contacts per call; when nextCursor is set, POST again with it to continue.",
+    request: { body: jsonBody(SendRequest) },
+    responses: { 201: jsonResponse(SendResponse, "Invitations decided"), ...problemResponses },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    assertMayOverride(c, body.override);
+    const outcome = await sendSurvey(
+      { db: c.var.db, queue: c.env.MAIL_QUEUE, hmacSecret: c.env.HMAC_SECRET },
+      c.var.actor.id,
+      { surveyId: body.surveyId, selection: selectionOf(body), override: body.override ?? null, cursor: body.cursor },
+      new Date(),
+    );
+    return c.json(outcome, 201);
+  },
+);
