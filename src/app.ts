@@ -4,6 +4,7 @@ import type { AppEnv } from "./http/context";
 import { api } from "./http/api";
 import { database } from "./http/middleware/database";
 import { ApiError, problemJson } from "./http/problem";
+import { respondent } from "./http/respondent";
 
 /** Builds the Worker's HTTP app: middleware, routers, and the one place errors become responses. */
 export function buildApp() {
@@ -13,6 +14,7 @@ export function buildApp() {
   app.get("/", (c) => c.redirect("/admin"));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.route("/api/v1", api);
+  app.route("/", respondent);
 
   app.notFound((c) => problemJson(c, new ApiError(404, "Not found", `Nothing is served at ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError((error, c) => problemJson(c, toApiError(error)));

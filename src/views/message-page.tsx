@@ -1,0 +1,37 @@
+import { Layout, page } from "./layout";
+import { messagesFor } from "./i18n";
+
+/** A short page with a heading, a paragraph and optionally one form button (error pages, unsubscribe). */
+export function messagePage(props: {
+  locale: string;
+  nonce: string;
+  title: string;
+  body: string;
+  form?: { button: string; hidden?: Record<string, string> };
+}): string {
+  const { locale } = messagesFor(props.locale);
+  return page(
+    <Layout lang={locale} title={props.title} nonce={props.nonce}>
+      <h1>{props.title}</h1>
+      <p>{props.body}</p>
+      {props.form && (
+        <form method="post">
+          {Object.entries(props.form.hidden ?? {}).map(([name, value]) => (
+            <input type="hidden" name={name} value={value} />
+          ))}
+          <button type="submit">{props.form.button}</button>
+        </form>
+      )}
+    </Layout>,
+  );
+}
+
+/** Why a link does not open the survey, in words the person can act on. Nothing more is revealed. */
+export type LinkProblem = "invalid" | "closed";
+
+export function linkProblemPage(problem: LinkProblem, locale: string, nonce: string): string {
+  const { t } = messagesFor(locale);
+  return problem === "invalid"
+    ? messagePage({ locale, nonce, title: t.invalidTitle, body: t.invalidBody })
+    : messagePage({ locale, nonce, title: t.closedTitle, body: t.closedBody });
+}
