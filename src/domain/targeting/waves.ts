@@ -1,0 +1,89 @@
+import { and, eq, isNotNull, sql, type SQL } from "drizzle-orm";
+import { runAll } from "../../db/batch";
+import { surveys, type Survey } from "../../db/schema";
+import type { Calendar } from "../scoring/periods";
+import { emailHmac } from "../directory/suppression";
+import { admitAll, type AdmissionResult } from "../frequency/admit";
+import { businessDays, localDate } from "./calendar";
+import { admittedIds, enqueueDeliveries } from "./enqueue";
+import { dueRanges, programCause, programEpoch, waveAt, windowStart } from "./program";
+import type { SendDeps } from "./sends";
+
+/** What a dispatcher tick may spend: guarded inserts left in this invocation (D1 allows 1,000 queries). */
+export interface Budget {
+  remaining: number;
+}
+
+export interface ProgramContext {
+  calendar: Calendar;
+  holidays: ReadonlySet<string>;
+}
+
+export interface SliceReport {
+  surveyId: string;
+  wave: number;
+  workingDay: number | null;
+  invitations: AdmissionResult[];
+}
+
+export function activeRelationalSurveys(deps: SendDeps) {
+  return deps.db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.kind, "relational"), eq(surveys.status, "active"), isNotNull(surveys.currentVersionId)))
+    .orderBy(surveys.createdAt)
+    .all();
+}
+
+/** Today's place in the survey's current wave: the wave, its window start s, and the working day (null: not a working day). */
+export function waveToday(survey: Survey, ctx: ProgramContext, now: Date) {
+  const tz = ctx.calendar.timeZone;
+  const wave = waveAt(programEpoch(survey, ctx.calendar), survey.wavesPerYear, now, tz);
+  if (!wave) return null;
+  const days = businessDays(localDate(wave.start, tz), localDate(wave.end, tz), ctx.holidays);
+  const day = days.indexOf(localDate(now, tz));
+  return { wave, s: windowStart(wave.index, survey.fractionPerWave), workingDay: day < 0 ? null : day, workingDays: days.length };
+}
+
+const prnIn = (ranges: [number, number][]): SQL =>
+  sql`(${sql.join(ranges.map(([from, to]) => sql`(c.prn >= ${from} AND c.prn < ${to})`), sql` OR `)})`;
+
+/**
+ * One slice of a relational survey's current wave: the active contacts (active accounts, target roles) whose send day
+ * has come and who have no invitation of this wave yet, lowest prn first, each through the guarded insert.
+ */
+export async function runWaveSlice(deps: SendDeps, survey: Survey, ctx: ProgramContext, now: Date, budget: Budget): Promise<SliceReport | null> {
+  const today = waveToday(survey, ctx, now);
+  if (!today) return null;
+  const report: SliceReport = { surveyId: survey.id, wave: today.wave.index, workingDay: today.workingDay, invitations: [] };
+  if (today.workingDay === null || budget.remaining <= 0) return report;
+  const cause = programCause(survey.id, today.wave.index);
+  const roles = survey.targetRoles ?? [];
+  const due = await runAll<{ id: string; email: string | null }>(
+    deps.db,
+    sql`SELECT c.id, c.email FROM contacts c JOIN accounts a ON a.id = c.account_id AND a.status = 'active'
+      WHERE c.status = 'active' AND ${prnIn(dueRanges(today.s, survey.fractionPerWave, today.workingDay, today.workingDays))}
+        ${roles.length ? sql`AND c.role IN (SELECT value FROM json_each(${JSON.stringify(roles)}))` : sql``}
+        AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.survey_id = ${survey.id} AND i.contact_id = c.id
+                        AND i.cause_type = 'program' AND i.cause_id = ${cause})
+      ORDER BY c.prn LIMIT ${budget.remaining}`,
+  );
+  report.invitations = await admitProgram(deps, survey.id, cause, due, now);
+  budget.remaining -= due.length;
+  return report;
+}
+
+/** Program invitations for these contacts (cause "survey:wave", so never twice in one wave), queued ones enqueued. */
+export async function admitProgram(deps: SendDeps, surveyId: string, cause: string, who: { id: string; email: string | null }[], now: Date) {
+  const admissions = await Promise.all(
+    who.map(async (c) => ({
+      contactId: c.id,
+      surveyId,
+      cause: { type: "program" as const, id: cause },
+      emailHmac: c.email ? await emailHmac(deps.hmacSecret, c.email) : null,
+    })),
+  );
+  const results = await admitAll(deps.db, admissions, now);
+  await enqueueDeliveries(deps.queue, admittedIds(results));
+  return results;
+}
