@@ -15,7 +15,7 @@ describe("mail queue consumer", () => {
     for (const id of ["m1", "m2"]) {
       const batch = createMessageBatch<QueueMessage>("quorum-mail", [{ id, timestamp: new Date(), attempts: 1, body }]);
       const ctx = createExecutionContext();
-      await worker.queue(batch, env, ctx);
+      await worker.queue(batch, env);
       const result = await getQueueResult(batch, ctx);
       expect(result.explicitAcks).toEqual([id]);
       expect(result.retryMessages).toEqual([]);
@@ -35,7 +35,7 @@ describe("mail queue consumer", () => {
       { id: "m3", timestamp: new Date(), attempts: 1, body: { type: "deliver", invitationId: invitation.id, kind: "invitation" } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([{ msgId: "m3" }]);
   });

@@ -21,7 +21,7 @@ async function queuedInvitation(contact: Partial<Contact> = {}) {
 }
 
 const outboxOf = (invitationId: string) =>
-  env.DB.prepare("SELECT * FROM outbox WHERE invitation_id = ?").bind(invitationId).all<Record<string, string>>().then((r) => r.results);
+  env.DB.prepare("SELECT * FROM outbox WHERE invitation_id = ?").bind(invitationId).all<Record<string, string> & { survey_url: string; unsubscribe_url: string; headers: string; text_body: string; html_body: string }>().then((r) => r.results);
 const invitationOf = (id: string) => env.DB.prepare("SELECT status, sent_at FROM invitations WHERE id = ?").bind(id).first<{ status: string; sent_at: string | null }>();
 const ledgerOf = (id: string) => env.DB.prepare("SELECT status, attempts, last_error FROM deliveries WHERE invitation_id = ?").bind(id).first();
 
@@ -67,8 +67,8 @@ describe("deliverInvitation", () => {
     expect(await ledgerOf(invitation.id)).toEqual({ status: "sent", attempts: 1, last_error: null });
 
     // The emailed links work.
-    expect((await workerFetch(new URL(mail!.survey_url!).pathname)).status).toBe(200);
-    expect((await workerFetch(new URL(mail!.unsubscribe_url!).pathname)).status).toBe(200);
+    expect((await workerFetch(new URL(mail!.survey_url).pathname)).status).toBe(200);
+    expect((await workerFetch(new URL(mail!.unsubscribe_url).pathname)).status).toBe(200);
   });
 
   it("never sends twice: a redelivered or concurrent message finds the ledger claimed or sent", async () => {
