@@ -6,6 +6,7 @@ import { rolesRouter } from "./roles";
 import { journeyStagesRouter } from "./journey-stages";
 import { accountsRouter } from "./accounts";
 import { contactsRouter } from "./contacts";
+import { importsRouter } from "./imports";
 import { surveysRouter } from "./surveys";
 import { tokensRouter } from "./tokens";
 import { auditLogRouter } from "./audit-log";
@@ -14,6 +15,7 @@ import { frequencyRulesRouter } from "./frequency-rules";
 import { eligibilityRouter } from "./eligibility";
 import { eventsRouter } from "./events";
 import { sendsRouter } from "./sends";
+import { invitationsRouter } from "./invitations";
 
 /** Largest request body the API reads (CSV imports included): 5 MB. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -48,6 +50,7 @@ api.route("/accounts", accountsRouter);
 // Before the contacts router: eligibility has its own scopes (integrations may ask).
 api.route("/contacts", eligibilityRouter);
 api.route("/contacts", contactsRouter);
+api.route("/", importsRouter);
 api.route("/surveys", surveysRouter);
 api.route("/tokens", tokensRouter);
 api.route("/audit-log", auditLogRouter);
@@ -56,3 +59,4 @@ api.route("/holidays", holidaysRouter);
 api.route("/frequency-rules", frequencyRulesRouter);
 api.route("/events", eventsRouter);
 api.route("/sends", sendsRouter);
+api.route("/invitations", invitationsRouter);

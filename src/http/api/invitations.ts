@@ -1,0 +1,60 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createDirectInvitation } from "../../domain/invitations/create";
+import { invitationLinks } from "../../domain/links/tokens";
+import { enqueueDeliveries } from "../../domain/targeting/enqueue";
+import { INVITATION_STATUSES } from "../../db/schema";
+import { adminOnly } from "../middleware/auth";
+import { createRouter, jsonBody, jsonResponse, problemResponses } from "./router";
+
+const InvitationCreate = z
+  .strictObject({
+    contactId: z.string().min(1).max(100),
+    surveyId: z.string().min(1).max(100),
+  })
+  .openapi("InvitationCreate");
+
+export const Invitation = z
+  .object({
+    id: z.string(),
+    surveyId: z.string(),
+    surveyVersionId: z.string(),
+    contactId: z.string(),
+    accountId: z.string(),
+    kind: z.enum(["relational", "transactional"]),
+    journeyStage: z.string(),
+    status: z.enum(INVITATION_STATUSES),
+    causeType: z.string(),
+    admittedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    createdAt: z.string(),
+    surveyUrl: z.string().openapi({ description: "The contact's personal survey link (/s/{token})." }),
+    unsubscribeUrl: z.string(),
+  })
+  .openapi("Invitation");
+
+export const invitationsRouter = createRouter();
+invitationsRouter.use("*", adminOnly);
+
+invitationsRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["Sending"],
+    summary: "Invite one contact now",
+    description:
+      "Creates a queued invitation to the survey's current published version and queues its email (the outbox in local mode). Unsubscribed, bounced or erased contacts are refused with 409.",
+    request: { body: jsonBody(InvitationCreate) },
+    responses: { 201: jsonResponse(Invitation, "Invitation queued"), ...problemResponses },
+  }),
+  async (c) => {
+    const now = new Date();
+    const invitation = await createDirectInvitation(c.var.db, c.env.HMAC_SECRET, c.var.actor.id, c.req.valid("json"), now);
+    await enqueueDeliveries(c.env.MAIL_QUEUE, [invitation.id]);
+    const links = await invitationLinks(c.env, invitation, now);
+    const { id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, causeType, admittedAt, expiresAt, createdAt } = invitation;
+    return c.json(
+      { id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, causeType, admittedAt, expiresAt, createdAt, ...links },
+      201,
+    );
+  },
+);
