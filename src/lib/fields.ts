@@ -81,7 +81,7 @@ export function normalizeTimestamp(value: string): string | null {
 }
 
 /** Whole units of the reporting currency. */
-export const Money = z.number().int("use whole units, no decimals").min(0, "must be 0 or more").max(Number.MAX_SAFE_INTEGER);
+export const Money = z.number({ error: "use a whole amount such as 1250000" }).int("use whole units, no decimals").min(0, "must be 0 or more").max(Number.MAX_SAFE_INTEGER);
 
 /** An IANA time zone the runtime knows (e.g. Europe/Berlin). */
 export const TimeZone = z

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ne } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { accountRevenue, accounts, type Account } from "../../db/schema";
@@ -82,6 +82,18 @@ export async function findAccount(db: Db, id: string): Promise<Account> {
   const account = await db.select().from(accounts).where(eq(accounts.id, id)).get();
   if (!account) throw notFound(`Account '${id}'`);
   return account;
+}
+
+/** Accounts by their CRM ids, looked up in chunks that stay under D1's bound-parameter limit. */
+export async function accountsByExternalId(db: Db, externalIds: string[]): Promise<Map<string, Account>> {
+  const found = new Map<string, Account>();
+  const unique = [...new Set(externalIds)];
+  for (let i = 0; i < unique.length; i += 90) {
+    for (const account of await db.select().from(accounts).where(inArray(accounts.externalId, unique.slice(i, i + 90))).all()) {
+      found.set(account.externalId, account);
+    }
+  }
+  return found;
 }
 
 /** The account with its revenue history, oldest change first. */
