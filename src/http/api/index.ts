@@ -7,7 +7,6 @@ import { journeyStagesRouter } from "./journey-stages";
 import { accountsRouter } from "./accounts";
 import { contactsRouter } from "./contacts";
 import { importsRouter } from "./imports";
-import { importsRouter } from "./imports";
 import { surveysRouter } from "./surveys";
 import { tokensRouter } from "./tokens";
 import { auditLogRouter } from "./audit-log";
@@ -51,7 +50,6 @@ api.route("/accounts", accountsRouter);
 // Before the contacts router: eligibility has its own scopes (integrations may ask).
 api.route("/contacts", eligibilityRouter);
 api.route("/contacts", contactsRouter);
-api.route("/", importsRouter);
 api.route("/", importsRouter);
 api.route("/surveys", surveysRouter);
 api.route("/tokens", tokensRouter);
