@@ -49,7 +49,7 @@ async function runProgram(deps: SendDeps, now: Date, budget: Budget): Promise<Sl
   const first = surveys[0]!;
   const today = waveToday(first, ctx, now);
   if (today && today.workingDay !== null && now.getTime() >= midQuarter) {
-    reports.push(await topUpCommitteeCoverage(deps, first, today.wave.index, quarter, now, budget));
+    reports.push(await topUpCommitteeCoverage(deps, first, { index: today.wave.index, window: today.window }, quarter, now, budget));
   }
   return reports;
 }

@@ -42,32 +42,40 @@ export function waveAt(epoch: Date, wavesPerYear: number, now: Date, timeZone: s
   return { index, start: waveStart(epoch, wavesPerYear, index, timeZone), end: waveStart(epoch, wavesPerYear, index + 1, timeZone) };
 }
 
-/** s = frac(W·f): where wave W's window starts on the prn circle. */
-export const windowStart = (wave: number, fraction: number) => {
-  const x = wave * fraction;
-  return x - Math.floor(x);
-};
+/** frac(W·f): where wave W's window starts on the prn circle. */
+const frac = (x: number) => x - Math.floor(x);
+
+/** A wave's window [s, e) mod 1 on the prn circle; e is computed exactly as the next wave's s, so windows tile. */
+export interface PrnWindow {
+  s: number;
+  e: number;
+  fraction: number;
+}
+
+export function waveWindow(wave: number, fraction: number): PrnWindow {
+  return { s: frac(wave * fraction), e: frac((wave + 1) * fraction), fraction };
+}
 
 /** (prn − s) mod 1: the contact's position from the window's start. */
-export const offsetOf = (prn: number, s: number) => {
-  const d = prn - s;
-  return d - Math.floor(d);
-};
+export const offsetOf = (prn: number, s: number) => frac(prn - s);
 
-export const inWindow = (prn: number, s: number, fraction: number) => offsetOf(prn, s) < fraction;
+export function inWindow(prn: number, w: PrnWindow): boolean {
+  if (w.fraction >= 1) return true;
+  return w.s < w.e ? prn >= w.s && prn < w.e : prn >= w.s || prn < w.e;
+}
 
 /** The working day (0-based) of the wave on which a contact in the window is sent. */
-export const sendDay = (prn: number, s: number, fraction: number, workingDays: number) =>
-  Math.floor((offsetOf(prn, s) / fraction) * workingDays);
+export const sendDay = (prn: number, w: PrnWindow, workingDays: number) =>
+  Math.min(workingDays - 1, Math.floor((offsetOf(prn, w.s) / Math.min(1, w.fraction)) * workingDays));
 
 /**
  * prn ranges [from, to) of the contacts due by working day `day`: sendDay ≤ day ⟺ offset < (day + 1)·f / D.
- * One range, or two when the window wraps past 1.
+ * One range, or two when the window wraps past 1; on the last working day, exactly the whole window.
  */
-export function dueRanges(s: number, fraction: number, day: number, workingDays: number): [number, number][] {
-  const span = Math.min(fraction, ((day + 1) * fraction) / workingDays);
-  const end = s + span;
-  return end <= 1 ? [[s, end]] : [[s, 1], [0, end - 1]];
+export function dueRanges(w: PrnWindow, day: number, workingDays: number): [number, number][] {
+  if (w.fraction >= 1 && day + 1 >= workingDays) return [[0, 1]];
+  const end = day + 1 >= workingDays ? w.e : frac(w.s + ((day + 1) * w.fraction) / workingDays);
+  return w.s < end ? [[w.s, end]] : end === 0 ? [[w.s, 1]] : [[w.s, 1], [0, end]];
 }
 
 export const programCause = (surveyId: string, wave: number) => `${surveyId}:${wave}`;

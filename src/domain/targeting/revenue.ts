@@ -6,8 +6,8 @@ import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
 import type { Survey } from "../../db/schema";
 import type { Period } from "../scoring/periods";
-import { programCause } from "./program";
-import { admitProgram, type Budget, type SliceReport } from "./waves";
+import { dueRanges, programCause, type PrnWindow } from "./program";
+import { admitProgram, prnIn, type Budget, type SliceReport } from "./waves";
 import type { SendDeps } from "./sends";
 
 /** Share of total revenue the rule covers, largest accounts first. */
@@ -29,19 +29,21 @@ const covered = (quarter: Pick<Period, "start" | "end">) => sql`EXISTS (
 
 /**
  * For each top account not yet covered this quarter, the one committee contact to try next: a role not heard from
- * in the trailing 12 months first, then by prn; contacts already tried in this wave are skipped.
+ * in the trailing 12 months first, then one whose prn is in this wave's window anyway (so the rotation is not
+ * disturbed), then by prn; contacts already tried in this wave are skipped.
  */
 export async function topUpCommitteeCoverage(
   deps: SendDeps,
   survey: Survey,
-  wave: number,
+  wave: { index: number; window: PrnWindow },
   quarter: Pick<Period, "start" | "end">,
   now: Date,
   budget: Budget,
 ): Promise<SliceReport> {
-  const report: SliceReport = { surveyId: survey.id, wave, workingDay: null, invitations: [] };
+  const report: SliceReport = { surveyId: survey.id, wave: wave.index, workingDay: null, invitations: [] };
   if (budget.remaining <= 0) return report;
-  const cause = programCause(survey.id, wave);
+  const cause = programCause(survey.id, wave.index);
+  const inThisWave = prnIn(dueRanges(wave.window, 0, 1));
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000).toISOString();
   const picks = await runAll<{ id: string; email: string | null }>(
     deps.db,
@@ -49,7 +51,7 @@ export async function topUpCommitteeCoverage(
       pick AS (
         SELECT c.id, c.email, row_number() OVER (PARTITION BY t.id ORDER BY
                  EXISTS (SELECT 1 FROM responses s WHERE s.account_id = t.id AND s.role = c.role AND s.status = 'complete' AND s.submitted_at >= ${yearAgo}),
-                 c.prn) AS k
+                 ${inThisWave} DESC, c.prn) AS k
         FROM top t JOIN contacts c ON c.account_id = t.id AND c.status = 'active' JOIN roles r ON r.key = c.role AND r.committee = 1
         WHERE NOT ${covered(quarter)}
           AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.survey_id = ${survey.id} AND i.contact_id = c.id

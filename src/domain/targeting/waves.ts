@@ -6,7 +6,7 @@ import { emailHmac } from "../directory/suppression";
 import { admitAll, type AdmissionResult } from "../frequency/admit";
 import { businessDays, localDate } from "./calendar";
 import { admittedIds, enqueueDeliveries } from "./enqueue";
-import { dueRanges, programCause, programEpoch, waveAt, windowStart } from "./program";
+import { dueRanges, programCause, programEpoch, waveAt, waveWindow } from "./program";
 import type { SendDeps } from "./sends";
 
 /** What a dispatcher tick may spend: guarded inserts left in this invocation (D1 allows 1,000 queries). */
@@ -35,17 +35,17 @@ export function activeRelationalSurveys(deps: SendDeps) {
     .all();
 }
 
-/** Today's place in the survey's current wave: the wave, its window start s, and the working day (null: not a working day). */
+/** Today's place in the survey's current wave: the wave, its prn window, and the working day (null: not a working day). */
 export function waveToday(survey: Survey, ctx: ProgramContext, now: Date) {
   const tz = ctx.calendar.timeZone;
   const wave = waveAt(programEpoch(survey, ctx.calendar), survey.wavesPerYear, now, tz);
   if (!wave) return null;
   const days = businessDays(localDate(wave.start, tz), localDate(wave.end, tz), ctx.holidays);
   const day = days.indexOf(localDate(now, tz));
-  return { wave, s: windowStart(wave.index, survey.fractionPerWave), workingDay: day < 0 ? null : day, workingDays: days.length };
+  return { wave, window: waveWindow(wave.index, survey.fractionPerWave), workingDay: day < 0 ? null : day, workingDays: days.length };
 }
 
-const prnIn = (ranges: [number, number][]): SQL =>
+export const prnIn = (ranges: [number, number][]): SQL =>
   sql`(${sql.join(ranges.map(([from, to]) => sql`(c.prn >= ${from} AND c.prn < ${to})`), sql` OR `)})`;
 
 /**
@@ -62,7 +62,7 @@ export async function runWaveSlice(deps: SendDeps, survey: Survey, ctx: ProgramC
   const due = await runAll<{ id: string; email: string | null }>(
     deps.db,
     sql`SELECT c.id, c.email FROM contacts c JOIN accounts a ON a.id = c.account_id AND a.status = 'active'
-      WHERE c.status = 'active' AND ${prnIn(dueRanges(today.s, survey.fractionPerWave, today.workingDay, today.workingDays))}
+      WHERE c.status = 'active' AND ${prnIn(dueRanges(today.window, today.workingDay, today.workingDays))}
         ${roles.length ? sql`AND c.role IN (SELECT value FROM json_each(${JSON.stringify(roles)}))` : sql``}
         AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.survey_id = ${survey.id} AND i.contact_id = c.id
                         AND i.cause_type = 'program' AND i.cause_id = ${cause})

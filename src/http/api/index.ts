@@ -15,6 +15,7 @@ import { frequencyRulesRouter } from "./frequency-rules";
 import { eligibilityRouter } from "./eligibility";
 import { eventsRouter } from "./events";
 import { sendsRouter } from "./sends";
+import { programRouter } from "./program";
 import { invitationsRouter } from "./invitations";
 
 /** Largest request body the API reads (CSV imports included): 5 MB. */
@@ -59,4 +60,5 @@ api.route("/holidays", holidaysRouter);
 api.route("/frequency-rules", frequencyRulesRouter);
 api.route("/events", eventsRouter);
 api.route("/sends", sendsRouter);
+api.route("/program", programRouter);
 api.route("/invitations", invitationsRouter);

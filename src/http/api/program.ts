@@ -1,0 +1,50 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { committeeCoverage } from "../../domain/targeting/revenue";
+import { periodFromKey, quarterAt, quarterKey, quarterPeriod } from "../../domain/scoring/periods";
+import { getSettings } from "../../domain/settings/settings";
+import { guard } from "../middleware/auth";
+import { badRequest } from "../problem";
+import { createRouter, jsonResponse, problemResponses } from "./router";
+
+const Coverage = z
+  .object({
+    quarter: z.string(),
+    accounts: z.array(
+      z.object({
+        accountId: z.string(),
+        name: z.string(),
+        annualRevenue: z.number(),
+        covered: z.boolean(),
+        shortfall: z
+          .object({ reason: z.enum(["no-committee-contact", "blocked", "not-yet-tried"]), blockingRules: z.array(z.string()) })
+          .nullable(),
+      }),
+    ),
+    shortfalls: z.number(),
+  })
+  .openapi("CommitteeCoverage");
+
+export const programRouter = createRouter();
+programRouter.use("*", guard({ read: ["read", "integration"], write: [] }));
+
+programRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/coverage",
+    tags: ["Sending"],
+    summary: "Revenue rule: top-80 %-revenue accounts with an invited committee-role contact this quarter, and the shortfalls",
+    request: { query: z.object({ quarter: z.string().optional().openapi({ description: "YYYY-Qn (fiscal); default: the current quarter." }) }) },
+    responses: { 200: jsonResponse(Coverage, "Coverage per account"), ...problemResponses },
+  }),
+  async (c) => {
+    const settings = await getSettings(c.var.db);
+    const calendar = { timeZone: settings.timeZone, fiscalYearStartMonth: settings.fiscalYearStartMonth };
+    const key = c.req.valid("query").quarter ?? quarterKey(quarterAt(new Date(), calendar));
+    const period = periodFromKey(key, calendar);
+    if (!period || period.kind !== "quarter") {
+      throw badRequest(`'${key}' is not a quarter; use YYYY-Qn, e.g. 2026-Q3.`, [{ path: "quarter", message: "use YYYY-Qn" }]);
+    }
+    const accounts = await committeeCoverage(c.var.db, quarterPeriod(period.quarter, calendar));
+    return c.json({ quarter: key, accounts, shortfalls: accounts.filter((a) => !a.covered).length }, 200);
+  },
+);
