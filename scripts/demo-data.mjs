@@ -116,10 +116,10 @@ export async function seedDemoData(base, token) {
   }
   // A journey event: one account just completed onboarding (transactional survey, through the frequency rules).
   await call(base, token, "POST", "/events", {
-    id: "demo-onboarding-CRM-1004",
+    id: "demo-onboarding-CRM-1002",
     type: "stage.reached",
     stage: "onboarding",
-    accountExternalId: "CRM-1004",
+    accountExternalId: "CRM-1002",
     occurredAt: new Date().toISOString(),
   }).catch((error) => console.warn(`Demo data: journey event not sent (${error.message}).`));
   console.log(`Demo data: ${ACCOUNTS.length} accounts, their contacts, 2 published surveys, ${invited} invitations.`);
