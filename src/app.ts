@@ -5,6 +5,7 @@ import { api } from "./http/api";
 import { database } from "./http/middleware/database";
 import { ApiError, problemJson } from "./http/problem";
 import { respondent } from "./http/respondent";
+import { admin } from "./http/admin";
 
 /** Builds the Worker's HTTP app: middleware, routers, and the one place errors become responses. */
 export function buildApp() {
@@ -15,6 +16,7 @@ export function buildApp() {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.route("/api/v1", api);
   app.route("/", respondent);
+  app.route("/admin", admin);
 
   app.notFound((c) => problemJson(c, new ApiError(404, "Not found", `Nothing is served at ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError((error, c) => problemJson(c, toApiError(error)));

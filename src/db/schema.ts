@@ -614,3 +614,20 @@ export type ScoreRun = typeof scoreRuns.$inferSelect;
 export type ScoreAccount = typeof scoreAccounts.$inferSelect;
 export type ScoreGroup = typeof scoreGroups.$inferSelect;
 export type ScoreCoverage = typeof scoreCoverage.$inferSelect;
+
+// ─── admin UI ────────────────────────────────────────────────────────────────
+
+/** Admin UI sessions: only the SHA-256 of the cookie's secret is stored; the CSRF token rides in every form. */
+export const adminSessions = sqliteTable(
+  "admin_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    actor: text("actor").notNull(), // "session:<token id>", recorded in the audit log
+    scopes: text("scopes", { mode: "json" }).$type<TokenScope[]>().notNull(),
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("admin_sessions_expires").on(t.expiresAt)],
+);
+export type AdminSession = typeof adminSessions.$inferSelect;

@@ -16,19 +16,19 @@ import { saveAnswers } from "../../domain/responses/save";
 import { localeFromAcceptLanguage, messagesFor } from "../../views/i18n";
 import { linkProblemPage, messagePage, type LinkProblem } from "../../views/message-page";
 import { surveyPage } from "../../views/survey-page";
-import type { RespondentEnv } from "./env";
-import { respondentHeaders } from "./headers";
+import type { PageEnv } from "../middleware/page-env";
+import { securityHeaders } from "../middleware/security-headers";
 
-type RespondentContextC = Context<RespondentEnv>;
+type RespondentContextC = Context<PageEnv>;
 
 /** A survey form is a few short answers; anything larger is not from our page. */
 const MAX_FORM_BYTES = 64 * 1024;
 
 /** /s/:token (survey) and /u/:token (unsubscribe): friendly localized HTML, never problem+json, never a 500 page with internals. */
-export const respondent = new Hono<RespondentEnv>();
+export const respondent = new Hono<PageEnv>();
 
-respondent.use("/s/*", respondentHeaders);
-respondent.use("/u/*", respondentHeaders);
+respondent.use("/s/*", securityHeaders);
+respondent.use("/u/*", securityHeaders);
 const formLimit = bodyLimit({
   maxSize: MAX_FORM_BYTES,
   onError: (c) => problem(c as unknown as RespondentContextC, "invalid", 413),

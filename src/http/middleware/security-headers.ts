@@ -1,12 +1,13 @@
 import { createMiddleware } from "hono/factory";
 import { randomSecret } from "../../lib/ids";
-import type { RespondentEnv } from "./env";
+import type { PageEnv } from "./page-env";
 
 /**
- * SPEC §6 headers on every respondent page: the token is in the URL (no referrer), nothing may load from elsewhere
- * (strict CSP; the inline stylesheet carries a per-response nonce), no framing, no caching of personal pages.
+ * SPEC §6 headers on every HTML page (respondent and admin): tokens may be in the URL (no referrer), nothing may
+ * load from elsewhere (strict CSP; the inline stylesheet carries a per-response nonce), no framing, no caching of
+ * personal pages.
  */
-export const respondentHeaders = createMiddleware<RespondentEnv>(async (c, next) => {
+export const securityHeaders = createMiddleware<PageEnv>(async (c, next) => {
   const nonce = randomSecret(16);
   c.set("nonce", nonce);
   await next();
