@@ -104,6 +104,15 @@ describe("deliverInvitation", () => {
     expect((await invitationOf(other.invitation.id))?.status).toBe("failed");
   });
 
+  it("still mails an invitation whose link was opened before the email left, keeping its status", async () => {
+    const { invitation } = await queuedInvitation();
+    await env.DB.prepare("UPDATE invitations SET status = 'opened', opened_at = ? WHERE id = ?").bind(new Date().toISOString(), invitation.id).run();
+    const provider = new FakeProvider({ ok: true });
+    expect((await deliverInvitation(env, testDb(), provider, invitation.id, "invitation", new Date())).ok).toBe(true);
+    expect(provider.sent).toHaveLength(1);
+    expect((await invitationOf(invitation.id))).toMatchObject({ status: "opened", sent_at: expect.any(String) });
+  });
+
   it("does not mail a contact who unsubscribed after the invitation was queued", async () => {
     const { invitation, contact } = await queuedInvitation();
     await env.DB.prepare("UPDATE contacts SET status = 'unsubscribed' WHERE id = ?").bind(contact.id).run();
