@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ContactCreate, ContactPatch, createContact, getContact, listContacts, updateContact } from "../../domain/directory/contacts";
-import { adminOnly } from "../middleware/auth";
+import { eraseContact, exportContact } from "../../domain/directory/privacy";
+import { adminOnly, guard } from "../middleware/auth";
 import { createRouter, decodeCursor, IdParam, jsonBody, jsonResponse, PageQuery, page, problemResponses } from "./router";
 
 export const ContactView = z
@@ -92,4 +93,52 @@ contactsRouter.openapi(
     responses: { 200: jsonResponse(ContactView, "Updated"), ...problemResponses },
   }),
   async (c) => c.json(await updateContact(c.var.db, c.var.actor.id, c.env.HMAC_SECRET, c.req.valid("param").id, c.req.valid("json")), 200),
+);
+
+/** Personal data leaves or disappears only through an admin token. */
+const adminScopeOnly = guard({ read: [], write: [] });
+
+contactsRouter.openapi(
+  createRoute({
+    middleware: adminScopeOnly,
+    method: "post",
+    path: "/{id}/erase",
+    tags: ["Privacy"],
+    summary: "Erase a contact's personal data (GDPR)",
+    description:
+      "Removes name, email, free-text answers, case verbatims and mail copies; stops unsent invitations; keeps the address only as an HMAC on the suppression list (reason erased) so a re-import cannot bring it back. Anonymous numbers stay, so scores do not change. Idempotent.",
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(ContactView, "Erased"), ...problemResponses },
+  }),
+  async (c) => c.json(await eraseContact(c.var.db, c.var.actor.id, c.env.HMAC_SECRET, c.req.valid("param").id), 200),
+);
+
+contactsRouter.openapi(
+  createRoute({
+    middleware: adminScopeOnly,
+    method: "get",
+    path: "/{id}/export",
+    tags: ["Privacy"],
+    summary: "Everything held about a contact (GDPR access request)",
+    request: { params: IdParam },
+    responses: {
+      200: jsonResponse(
+        z
+          .object({
+            exportedAt: z.string(),
+            contact: ContactView,
+            account: z.object({ id: z.string(), externalId: z.string(), name: z.string() }).nullable(),
+            suppression: z.string().nullable(),
+            invitations: z.array(z.record(z.string(), z.unknown())),
+            responses: z.array(z.record(z.string(), z.unknown())),
+            cases: z.array(z.record(z.string(), z.unknown())),
+            mails: z.array(z.record(z.string(), z.unknown())),
+          })
+          .openapi("ContactExport"),
+        "The export",
+      ),
+      ...problemResponses,
+    },
+  }),
+  async (c) => c.json(await exportContact(c.var.db, c.env.HMAC_SECRET, c.req.valid("param").id), 200),
 );
