@@ -134,6 +134,20 @@ function refusalStatements(invitationId: string, key: string, row: Row, refusal:
   ];
 }
 
+/**
+ * Gives up on a delivery whose retries are exhausted (its message reached the dead-letter queue): the ledger row is
+ * failed and an invitation still waiting to go out becomes `failed` (a reminder's invitation keeps its status).
+ */
+export async function abandonDelivery(db: Db, invitationId: string, kind: MailKind, error: string, now: Date): Promise<void> {
+  const key = idempotencyKeyOf(invitationId, kind);
+  await runBatch(db, [
+    sql`INSERT INTO deliveries (idempotency_key, invitation_id, kind, status, attempts, provider, claimed_at, last_error)
+      VALUES (${key}, ${invitationId}, ${kind}, 'failed', 0, 'none', ${now.toISOString()}, ${error})
+      ON CONFLICT (idempotency_key) DO UPDATE SET status = 'failed', last_error = excluded.last_error WHERE deliveries.status <> 'sent'`,
+    ...failedStatements(invitationId, key, { ok: false, permanent: true, error }, now.toISOString()),
+  ]);
+}
+
 function sentStatements(invitationId: string, key: string, kind: MailKind, providerMessageId: string | undefined, at: string) {
   const invitationUpdate =
     kind === "reminder"
