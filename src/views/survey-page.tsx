@@ -32,6 +32,19 @@ interface QuestionView {
   t: Messages;
 }
 
+/**
+ * Progressive enhancement (the page works without it): conditional questions appear as soon as the answer they
+ * depend on is picked, the button becomes "Send" when nothing is pending, and answers autosave after each change
+ * (the POST with X-Autosave answers 204 instead of redirecting).
+ */
+const ENHANCE = `(()=>{const f=document.querySelector("form[data-survey]"),b=f&&f.querySelector("button[name=action]");if(!b)return;
+const picked=id=>[...f.querySelectorAll('[name="q:'+id+'"]')].filter(e=>e.checked).map(e=>e.value);
+function update(){let pending=false;f.querySelectorAll("[data-if]").forEach(el=>{const c=JSON.parse(el.dataset.if),v=picked(c.questionId);let show=false;
+if(!v.length)pending=true;else if(c.anyOf)show=v.some(x=>c.anyOf.includes(x));else{const n=+v[0];show=(c.min==null||n>=c.min)&&(c.max==null||n<=c.max)}el.hidden=!show});
+if(!pending){b.value="submit";b.textContent=b.dataset.submit}}
+let timer;function save(){const d=new URLSearchParams(new FormData(f));d.set("action","next");fetch(location.pathname,{method:"POST",body:d,headers:{"X-Autosave":"1"}}).catch(()=>{})}
+f.addEventListener("change",()=>{update();clearTimeout(timer);timer=setTimeout(save,500)});update()})();`;
+
 /** The survey page: greeting, who asks and why, the visible questions, one primary button. Works without JavaScript. */
 export function surveyPage(props: SurveyPageProps): string {
   const { context } = props;
@@ -72,12 +85,22 @@ export function surveyPage(props: SurveyPageProps): string {
           </ul>
         </div>
       )}
-      <form method="post">
-        {visible.map((question) => <QuestionField {...view(question)} />)}
-        <button type="submit" name="action" value={pending ? "next" : "submit"}>
+      <form method="post" data-survey="">
+        {context.questions.map((question, i) =>
+          question.showIf ? (
+            // Conditional questions wait hidden; without JavaScript the page re-renders after "Next" with them shown.
+            <div data-if={JSON.stringify(question.showIf)} hidden={states[i] !== "shown"}>
+              <QuestionField {...view(question)} />
+            </div>
+          ) : (
+            <QuestionField {...view(question)} />
+          ),
+        )}
+        <button type="submit" name="action" value={pending ? "next" : "submit"} data-submit={complete ? t.update : t.submit}>
           {pending ? t.next : complete ? t.update : t.submit}
         </button>
       </form>
+      <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: ENHANCE }} />
       <p class="small">{t.identified(context.organizationName)}</p>
     </Layout>,
   );

@@ -80,6 +80,7 @@ respondent.post("/s/:token", async (c) => {
     );
     return rerender(c, context, answers, problems, now);
   }
+  if (c.req.header("x-autosave") === "1") return c.body(null, 204);
   return c.redirect(submission.action === "submit" ? `/s/${token}` : `/s/${token}?m=saved`, 303);
 });
 

@@ -62,12 +62,38 @@ describe("GET /s/{token}", () => {
     const bytes = new TextEncoder().encode(html).length;
     expect(bytes).toBeLessThanOrEqual(20 * 1024);
     expect(roundTrips(res)).toBe(2);
-    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']https?:/);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
+    const nonce = /style-src 'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+    expect(html).toContain(`<style nonce="${nonce}">`);
+    expect(html).toContain(`<script nonce="${nonce}">`);
+    console.log(`survey page (three questions): ${bytes} bytes`);
 
     const again = await get(token);
     expect(roundTrips(again)).toBe(1);
     expect(await invitationRow(invitation.id)).toMatchObject({ status: "opened", opened_at: expect.any(String) });
     expect(await eventsOf(invitation.id)).toEqual(["opened"]);
+  });
+
+  it("stays under 20 KB with five long questions, error messages and a German greeting", async () => {
+    const options = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `option_${i}`, label: { de: `Eine ziemlich ausführliche Antwortmöglichkeit Nummer ${i + 1}` } }));
+    const long = (topic: string) => ({ de: `${topic}: ${"Bitte denken Sie an die letzten drei Monate der Zusammenarbeit. ".repeat(3)}` });
+    const { token } = await setup({
+      locale: "de",
+      defaultLocale: "de",
+      texts: { de: { title: "Ihre Meinung zählt", intro: "Wir fragen zweimal im Jahr. ".repeat(8) } },
+      questions: [
+        { id: "nps", type: "nps", text: long("Empfehlung"), required: true },
+        { id: "ces", type: "ces", text: long("Aufwand") },
+        { id: "area", type: "choice", text: long("Bereich"), options: options(10) },
+        { id: "features", type: "multi", text: long("Funktionen"), options: options(10) },
+        { id: "why", type: "text", text: long("Warum") },
+      ],
+    });
+    const res = await post(token, [["q:nps", "12"], ["q:ces", "9"], ["q:area", "nope"], ["q:why", "x".repeat(2001)]]);
+    expect(res.status).toBe(422);
+    const bytes = new TextEncoder().encode(await res.text()).length;
+    console.log(`survey page, five long questions with errors: ${bytes} bytes`);
+    expect(bytes).toBeLessThanOrEqual(20 * 1024);
   });
 
   it("is accessible in structure: lang, radio groups in fieldsets with legends, a label for every input", async () => {
@@ -76,7 +102,8 @@ describe("GET /s/{token}", () => {
     expect(html).toMatch(/<html lang="en">/);
     expect(html).toMatch(/<meta name="viewport" content="width=device-width, initial-scale=1"/);
     const inputs = [...html.matchAll(/<(input|textarea)\b([^>]*)>/g)].map((m) => m[2]!).filter((attrs) => !/type="hidden"/.test(attrs));
-    expect(inputs.length).toBe(11 + 5 + 7 + 3 + 2 + 2); // the conditional 'why?' waits for the NPS answer
+    expect(inputs.length).toBe(11 + 1 + 5 + 7 + 3 + 2 + 2); // the conditional 'why?' waits, hidden, for the NPS answer
+    expect(html).toMatch(/<div data-if="\{&quot;questionId&quot;:&quot;nps&quot;,&quot;max&quot;:6\}" hidden=""><div class="field" id="f-why">/);
     for (const attrs of inputs) {
       const id = /id="([^"]+)"/.exec(attrs)?.[1];
       expect(id, attrs).toBeTruthy();
@@ -158,7 +185,7 @@ describe("POST /s/{token}", () => {
     const { token, invitation, account } = await setup();
     expect((await get(token)).status).toBe(200);
     const before = await get(token);
-    expect(await before.text()).not.toContain('name="q:why"');
+    expect(await before.text()).toMatch(/<div data-if="[^"]+" hidden=""><div class="field" id="f-why">/);
 
     const res = await post(token, [["q:nps", "3"], ["action", "next"]], { "user-agent": MOBILE_UA });
     expect(res.status).toBe(303);
@@ -185,7 +212,7 @@ describe("POST /s/{token}", () => {
 
     const resumed = await (await get(`${token}?m=saved`)).text();
     expect(resumed).toContain("Your answers are saved.");
-    expect(resumed).toContain('name="q:why"');
+    expect(resumed).toMatch(/<div data-if="[^"]+"><div class="field" id="f-why">/);
     expect(resumed).toMatch(/value="3" checked=""/);
     expect(resumed).toContain('value="submit"');
   });
@@ -219,6 +246,14 @@ describe("POST /s/{token}", () => {
       { question_id: "nps", old_value: { num: 3, text: null, choices: null, vendorCount: null, vendorRank: null } },
     ]);
     expect(await eventsOf(invitation.id)).toEqual(["opened", "started", "completed"]);
+  });
+
+  it("autosaves (the page's script posts with X-Autosave): 204, one round trip, answer stored", async () => {
+    const { token, invitation } = await setup();
+    const res = await post(token, [["q:nps", "6"], ["action", "next"]], { "x-autosave": "1" });
+    expect(res.status).toBe(204);
+    expect(roundTrips(res)).toBe(1);
+    expect(await answersOf(invitation.id)).toEqual([expect.objectContaining({ question_id: "nps", num_value: 6 })]);
   });
 
   it("keeps one response under two concurrent posts", async () => {
