@@ -81,7 +81,8 @@ respondent.post("/s/:token", async (c) => {
     return rerender(c, context, answers, problems, now);
   }
   if (c.req.header("x-autosave") === "1") return c.body(null, 204);
-  return c.redirect(submission.action === "submit" ? `/s/${token}` : `/s/${token}?m=saved`, 303);
+  const saved = submission.action === "next" && submission.answers.length > 0;
+  return c.redirect(saved ? `/s/${token}?m=saved` : `/s/${token}`, 303);
 });
 
 respondent.get("/u/:token", async (c) => {
@@ -107,6 +108,10 @@ respondent.post("/u/:token", async (c) => {
   await unsubscribe(c.var.db, c.env.HMAC_SECRET, target, new Date());
   return unsubscribedPage(c, target);
 });
+
+/** Any other path or method under /s and /u is a link that does not work, shown as such (not as an API error). */
+respondent.all("/s/*", (c) => problem(c, "invalid"));
+respondent.all("/u/*", (c) => problem(c, "invalid"));
 
 async function unsubscribeTargetOf(c: RespondentContextC) {
   const link = await verifyLink(c.env, c.req.param("token") ?? "", "unsubscribe");

@@ -172,6 +172,13 @@ describe("bad links get a friendly page with a 4xx and reveal nothing", () => {
     }
   });
 
+  it.each([["GET", "/s/"], ["GET", "/s/a/b"], ["PUT", "/s/abc.def.ghi"], ["DELETE", "/u/abc.def.ghi"]])("%s %s gets the friendly page too", async (method, path) => {
+    const res = await workerFetch(path, { method });
+    expect(res.status).toBe(404);
+    expectRespondentHeaders(res);
+    expect(await res.text()).toContain("This link does not work");
+  });
+
   it("writes nothing for a refused link", async () => {
     const { invitation } = await setup({ invitation: { revokedAt: new Date().toISOString() } });
     const token = await signLink(env, { invitationId: invitation.id, purpose: "survey" });
