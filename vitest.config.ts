@@ -19,6 +19,7 @@ export default defineConfig(async () => {
                   LINK_KEYS: JSON.stringify({ k2: "test-link-secret-current-0123456789abcdef", k1: "test-link-secret-previous-0123456789abcdef" }),
                   LINK_CURRENT_KID: "k2",
                   HMAC_SECRET: "test-hmac-secret-0123456789abcdef",
+                  MAIL_WEBHOOK_SECRET: "whsec_cXVvcnVtLXRlc3QtbWFpbC13ZWJob29rLXNlY3JldCE=",
                   PUBLIC_URL: "http://quorum.test",
                   EXPOSE_DB_ROUND_TRIPS: "1",
                 },

@@ -21,6 +21,8 @@ export interface Env {
   MAIL_HTTP_TOKEN?: string;
   MAIL_FROM_ADDRESS?: string;
   SEND_EMAIL?: SendEmail;
+  /** Standard Webhooks secret (whsec_…) of the mail provider's bounce/complaint webhook. */
+  MAIL_WEBHOOK_SECRET?: string;
   /** Set to "1" in tests and local dev: responses carry X-D1-Round-Trips so budgets can be asserted. */
   EXPOSE_DB_ROUND_TRIPS?: string;
   /** Cloudflare Access (optional): team domain and audience tag. */

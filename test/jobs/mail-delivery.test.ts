@@ -33,7 +33,7 @@ async function consume(queue: string, invitationId: string, attempts: number, pr
   const retry = vi.spyOn(batch.messages[0]!, "retry");
   const ctx = createExecutionContext();
   if (provider) await deliverMail(batch, env, provider);
-  else await worker.queue(batch, env, ctx);
+  else await worker.queue(batch, env);
   return { ...(await getQueueResult(batch, ctx)), delays: retry.mock.calls.map(([options]) => options?.delaySeconds) };
 }
 

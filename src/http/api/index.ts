@@ -16,6 +16,7 @@ import { eligibilityRouter } from "./eligibility";
 import { eventsRouter } from "./events";
 import { sendsRouter } from "./sends";
 import { programRouter } from "./program";
+import { mailEventsRouter } from "./mail-events";
 import { invitationsRouter } from "./invitations";
 
 /** Largest request body the API reads (CSV imports included): 5 MB. */
@@ -42,6 +43,9 @@ api.doc31("/openapi.json", {
   },
   security: [{ bearer: [] }],
 });
+
+// Signed by the mail provider instead of a bearer token: mounted before authentication.
+api.route("/mail-events", mailEventsRouter);
 
 // Everything below the OpenAPI document needs a token.
 api.use("*", authenticate);
