@@ -34,7 +34,7 @@ export function composeMail(context: MailContext, links: MailLinks, kind: MailKi
   const texts = context.texts[locale] ?? context.texts[context.defaultLocale];
   const sender = context.ownerName ?? context.organizationName;
   const subject = kind === "reminder" ? t.email.reminderSubject(sender) : (texts?.emailSubject ?? t.email.subject(sender));
-  const intro = texts?.intro ?? `${t.whyDefault(context.accountName)} ${t.whatDefault}`;
+  const intro = texts?.intro || `${t.whyDefault(context.accountName)} ${t.whatDefault}`;
   const signature = [sender, context.organizationName].filter((line, i, all) => all.indexOf(line) === i);
 
   const text = [

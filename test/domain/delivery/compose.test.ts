@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { composeMail, type MailContext } from "../../../src/domain/delivery/compose";
+
+const context: MailContext = {
+  invitationId: "inv_1",
+  email: "kim@customer.test",
+  contactName: "Kim",
+  contactLocale: "fr",
+  accountName: "Acme SA",
+  ownerName: "Olivia Owner",
+  ownerEmail: "olivia@vendor.test",
+  organizationName: "Vendor Inc",
+  texts: { en: { title: "Feedback", intro: "We read every answer." }, fr: { title: "Avis", intro: "Nous lisons chaque réponse." } },
+  defaultLocale: "en",
+};
+const links = { surveyUrl: "http://quorum.test/s/a.b.c", unsubscribeUrl: "http://quorum.test/u/d.e.f" };
+
+describe("composeMail", () => {
+  it("writes in the contact's language, from the owner, with both links and one-click unsubscribe headers", () => {
+    const mail = composeMail(context, links, "invitation", "inv_1:invitation");
+    expect(mail).toMatchObject({
+      to: "kim@customer.test",
+      fromName: "Olivia Owner",
+      replyTo: "olivia@vendor.test",
+      subject: "Olivia Owner : une petite question sur notre collaboration",
+      idempotencyKey: "inv_1:invitation",
+      headers: { "List-Unsubscribe": "<http://quorum.test/u/d.e.f>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+    });
+    expect(mail.text).toBe(
+      [
+        "Bonjour Kim,",
+        "",
+        "Nous lisons chaque réponse.",
+        "",
+        "Cela prend environ deux minutes :",
+        "http://quorum.test/s/a.b.c",
+        "",
+        "Merci,",
+        "Olivia Owner",
+        "Vendor Inc",
+        "",
+        "--",
+        "Vous ne souhaitez plus recevoir ces e-mails ? Désabonnement : http://quorum.test/u/d.e.f",
+      ].join("\n"),
+    );
+    expect(mail.html).toContain('<a href="http://quorum.test/s/a.b.c"');
+  });
+
+  it("falls back to the survey's default locale, the organization as sender, the localized defaults, and escapes names", () => {
+    const mail = composeMail(
+      { ...context, contactLocale: "pt", ownerName: null, ownerEmail: null, contactName: "<Kim>", texts: { en: { title: "Feedback", intro: "" } } },
+      links,
+      "reminder",
+      "inv_1:reminder",
+    );
+    expect(mail.fromName).toBe("Vendor Inc");
+    expect(mail.replyTo).toBeUndefined();
+    expect(mail.subject).toBe("Reminder from Vendor Inc: a quick question");
+    expect(mail.text).toContain("Your answer tells us honestly how well we work for Acme SA.");
+    expect(mail.html).toContain("Hello &lt;Kim&gt;,");
+    expect(mail.html).not.toContain("<Kim>");
+  });
+});
