@@ -11,9 +11,12 @@ import type { MailProvider, SendResult } from "./provider";
 /** A claim older than this is taken to be from a worker that died mid-send, and may be claimed again. */
 const CLAIM_LEASE_MS = 10 * 60_000;
 
-/** The invitation statuses in which each kind of mail may still go out. */
+/**
+ * The invitation statuses in which each kind of mail may still go out. An invitation opened before its email left
+ * (an admin followed the surveyUrl the API returned) still gets the email, and keeps its status.
+ */
 const SENDABLE: Record<MailKind, InvitationStatus[]> = {
-  invitation: ["queued"],
+  invitation: ["queued", "opened", "started"],
   reminder: ["sent", "opened", "started"],
   recheck: ["queued"],
 };
@@ -134,20 +137,6 @@ function refusalStatements(invitationId: string, key: string, row: Row, refusal:
   ];
 }
 
-/**
- * Gives up on a delivery whose retries are exhausted (its message reached the dead-letter queue): the ledger row is
- * failed and an invitation still waiting to go out becomes `failed` (a reminder's invitation keeps its status).
- */
-export async function abandonDelivery(db: Db, invitationId: string, kind: MailKind, error: string, now: Date): Promise<void> {
-  const key = idempotencyKeyOf(invitationId, kind);
-  await runBatch(db, [
-    sql`INSERT INTO deliveries (idempotency_key, invitation_id, kind, status, attempts, provider, claimed_at, last_error)
-      VALUES (${key}, ${invitationId}, ${kind}, 'failed', 0, 'none', ${now.toISOString()}, ${error})
-      ON CONFLICT (idempotency_key) DO UPDATE SET status = 'failed', last_error = excluded.last_error WHERE deliveries.status <> 'sent'`,
-    ...failedStatements(invitationId, key, { ok: false, permanent: true, error }, now.toISOString()),
-  ]);
-}
-
 function sentStatements(invitationId: string, key: string, kind: MailKind, providerMessageId: string | undefined, at: string) {
   const invitationUpdate =
     kind === "reminder"
@@ -174,4 +163,18 @@ function failedStatements(invitationId: string, key: string, result: Extract<Sen
         ]
       : []),
   ];
+}
+
+/**
+ * Gives up on a delivery whose retries are exhausted (its message reached the dead-letter queue): the ledger row is
+ * failed and an invitation still waiting to go out becomes `failed` (a reminder's invitation keeps its status).
+ */
+export async function abandonDelivery(db: Db, invitationId: string, kind: MailKind, error: string, now: Date): Promise<void> {
+  const key = idempotencyKeyOf(invitationId, kind);
+  await runBatch(db, [
+    sql`INSERT INTO deliveries (idempotency_key, invitation_id, kind, status, attempts, provider, claimed_at, last_error)
+      VALUES (${key}, ${invitationId}, ${kind}, 'failed', 0, 'none', ${now.toISOString()}, ${error})
+      ON CONFLICT (idempotency_key) DO UPDATE SET status = 'failed', last_error = excluded.last_error WHERE deliveries.status <> 'sent'`,
+    ...failedStatements(invitationId, key, { ok: false, permanent: true, error }, now.toISOString()),
+  ]);
 }
