@@ -21,11 +21,16 @@ export type NumericQuestionType = keyof typeof NUMERIC_SCALES;
 export const isNumericType = (type: QuestionType): type is NumericQuestionType => type in NUMERIC_SCALES;
 export const isChoiceType = (type: QuestionType) => type === "choice" || type === "multi";
 
-const LocaleKey = z.string().refine((tag) => canonicalLocale(tag) === tag, "use a BCP 47 language tag such as en, de or fr-CA");
+export const LocaleKey = z.string().refine((tag) => canonicalLocale(tag) === tag, "use a BCP 47 language tag in canonical form, such as en, de or fr-CA");
+
+/** Keeps a survey's JSON far below D1's 1 MB row limit. */
+export const MAX_LOCALES = 20;
+export const atMostMaxLocales = (texts: Record<string, unknown>) => Object.keys(texts).length <= MAX_LOCALES;
 
 export const LocalizedText = z
   .record(LocaleKey, z.string().trim().min(1, "must not be empty").max(1000))
-  .refine((texts) => Object.keys(texts).length > 0, "give the text in at least one locale");
+  .refine((texts) => Object.keys(texts).length > 0, "give the text in at least one locale")
+  .refine(atMostMaxLocales, `at most ${MAX_LOCALES} locales`);
 
 const QuestionId = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "use lower-case letters, digits and underscores, starting with a letter");
 

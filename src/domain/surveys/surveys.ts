@@ -9,7 +9,7 @@ import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
 import { roleKeys, unknownRoleMessage } from "../directory/contacts";
 import { getSettings } from "../settings/settings";
-import { missingLocaleTexts, QuestionList } from "./questions";
+import { atMostMaxLocales, LocaleKey, MAX_LOCALES, missingLocaleTexts, QuestionList } from "./questions";
 
 const SurveyTextsSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
@@ -27,7 +27,7 @@ export const surveyFields = {
     .max(50)
     .refine((roles) => new Set(roles).size === roles.length, "list each role once"),
   defaultLocale: Locale,
-  texts: z.record(z.string(), SurveyTextsSchema),
+  texts: z.record(LocaleKey, SurveyTextsSchema).refine(atMostMaxLocales, `at most ${MAX_LOCALES} locales`),
   questions: QuestionList,
   delayDays: z.number().int().min(0).max(365),
   wavesPerYear: z.number().int().min(1).max(52),
