@@ -18,6 +18,8 @@ export interface Admission {
   override?: { reason: string } | null;
   /** Reminders' siblings: closed-loop re-checks are exempt from rules (still never to opted-out people). */
   exempt?: boolean;
+  /** A pre-assigned id (e.g. for an audit row written in the same batch); generated otherwise. */
+  invitationId?: string;
 }
 
 export interface AdmissionResult {
@@ -119,7 +121,7 @@ export async function admitAll(
   let first = true;
   for (let i = 0; first || i < admissions.length; i += perBatch) {
     const chunk = admissions.slice(i, i + perBatch);
-    const ids = chunk.map(() => newId("inv", now));
+    const ids = chunk.map((a) => a.invitationId ?? newId("inv", now));
     const leading = first ? extra : [];
     const statements = [...leading, ...chunk.map((a, k) => admitStatement(a, now, ids[k])), ...(chunk.length ? [historyStatement(ids, now)] : [])];
     const rows = await runBatch<AdmissionResult>(db, statements);

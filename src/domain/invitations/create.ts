@@ -1,24 +1,22 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { contacts, invitationEvents, invitations, surveys, type Invitation } from "../../db/schema";
+import { contacts, invitations, surveys, type Invitation } from "../../db/schema";
 import { conflict, notFound } from "../../http/problem";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
-import { suppressionReason } from "../directory/suppression";
-import { SURVEY_LINK_DAYS } from "../links/tokens";
-
-const DAY_MS = 86_400_000;
+import { emailHmac, suppressionReason } from "../directory/suppression";
+import { admitAll } from "../frequency/admit";
 
 /**
- * An admin invites one contact to a survey's current published version directly: `queued` at once (admitted now,
- * expiring after 30 days), with its event and audit row in one batch. Frequency caps do not apply here yet (the
- * frequency issue routes this through the guarded insert with an admin override); opted-out people are refused.
+ * An admin invites one contact to a survey's current published version directly, through the frequency rules
+ * (`queued` when they allow it, else deferred/suppressed with the rule; `override` forces it, audited), with its
+ * event and audit row in one batch; opted-out people are refused.
  */
 export async function createDirectInvitation(
   db: Db,
   hmacSecret: string,
   actor: string,
-  input: { contactId: string; surveyId: string },
+  input: { contactId: string; surveyId: string; override?: { reason: string } },
   now: Date,
 ): Promise<Invitation> {
   const [[contact], [survey]] = await db.batch([
@@ -42,29 +40,14 @@ export async function createDirectInvitation(
     ]);
   }
 
-  const at = now.toISOString();
+  // Through the guarded insert: the frequency rules decide (queued, deferred or suppressed with the rule),
+  // unless an admin overrides them with a reason, which the invitation and the audit log keep.
   const id = newId("inv", now);
-  const [[created]] = await db.batch([
-    db
-      .insert(invitations)
-      .values({
-        id,
-        surveyId: survey.id,
-        surveyVersionId: survey.currentVersionId,
-        contactId: contact.id,
-        accountId: contact.accountId,
-        kind: survey.kind,
-        journeyStage: survey.journeyStage,
-        status: "queued",
-        causeType: "manual",
-        admittedAt: at,
-        expiresAt: new Date(now.getTime() + SURVEY_LINK_DAYS * DAY_MS).toISOString(),
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returning(),
-    db.insert(invitationEvents).values({ invitationId: id, status: "queued", at, detail: "direct" }),
-    auditInsert(db, { actor, action: "invitation.create", entityType: "invitation", entityId: id, detail: input }, now),
-  ]);
-  return created!;
+  await admitAll(
+    db,
+    [{ invitationId: id, contactId: contact.id, surveyId: survey.id, cause: { type: "manual" }, emailHmac: contact.email ? await emailHmac(hmacSecret, contact.email) : null, override: input.override ?? null }],
+    now,
+    [auditInsert(db, { actor, action: input.override ? "invitation.override" : "invitation.create", entityType: "invitation", entityId: id, detail: { ...input } }, now)],
+  );
+  return (await db.select().from(invitations).where(eq(invitations.id, id)).get())!;
 }

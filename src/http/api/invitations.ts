@@ -10,6 +10,10 @@ const InvitationCreate = z
   .strictObject({
     contactId: z.string().min(1).max(100),
     surveyId: z.string().min(1).max(100),
+    override: z
+      .strictObject({ reason: z.string().trim().min(3, "say why the frequency rules are overridden").max(500) })
+      .optional()
+      .openapi({ description: "Send even if a frequency rule would hold it back (never to opted-out people). Audited." }),
   })
   .openapi("InvitationCreate");
 
@@ -23,6 +27,8 @@ export const Invitation = z
     kind: z.enum(["relational", "transactional"]),
     journeyStage: z.string(),
     status: z.enum(INVITATION_STATUSES),
+    blockingRule: z.string().nullable().openapi({ description: "Deferred/suppressed: the frequency rule (or opt-out) that held it back." }),
+    scheduledFor: z.string().nullable().openapi({ description: "Deferred: when it is checked again." }),
     causeType: z.string(),
     admittedAt: z.string().nullable(),
     expiresAt: z.string().nullable(),
@@ -49,11 +55,11 @@ invitationsRouter.openapi(
   async (c) => {
     const now = new Date();
     const invitation = await createDirectInvitation(c.var.db, c.env.HMAC_SECRET, c.var.actor.id, c.req.valid("json"), now);
-    await enqueueDeliveries(c.env.MAIL_QUEUE, [invitation.id]);
+    if (invitation.status === "queued") await enqueueDeliveries(c.env.MAIL_QUEUE, [invitation.id]);
     const links = await invitationLinks(c.env, invitation, now);
-    const { id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, causeType, admittedAt, expiresAt, createdAt } = invitation;
+    const { id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, blockingRule, scheduledFor, causeType, admittedAt, expiresAt, createdAt } = invitation;
     return c.json(
-      { id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, causeType, admittedAt, expiresAt, createdAt, ...links },
+      { id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, blockingRule, scheduledFor, causeType, admittedAt, expiresAt, createdAt, ...links },
       201,
     );
   },
