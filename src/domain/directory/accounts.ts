@@ -5,7 +5,9 @@ import { accountRevenue, accounts, type Account } from "../../db/schema";
 import { badRequest, conflict, notFound } from "../../http/problem";
 import { CountryCode, Email, Money, Timestamp } from "../../lib/fields";
 import { newId } from "../../lib/ids";
+import { changeDetail } from "../audit/changes";
 import { auditInsert } from "../audit/log";
+import { inListChunks } from "../../db/limits";
 
 /** Account fields as the API and the imports accept them (normalized on parse). */
 export const accountFields = {
@@ -87,9 +89,8 @@ export async function findAccount(db: Db, id: string): Promise<Account> {
 /** Accounts by their CRM ids, looked up in chunks that stay under D1's bound-parameter limit. */
 export async function accountsByExternalId(db: Db, externalIds: string[]): Promise<Map<string, Account>> {
   const found = new Map<string, Account>();
-  const unique = [...new Set(externalIds)];
-  for (let i = 0; i < unique.length; i += 90) {
-    for (const account of await db.select().from(accounts).where(inArray(accounts.externalId, unique.slice(i, i + 90))).all()) {
+  for (const chunk of inListChunks(externalIds)) {
+    for (const account of await db.select().from(accounts).where(inArray(accounts.externalId, chunk)).all()) {
       found.set(account.externalId, account);
     }
   }
@@ -176,14 +177,9 @@ export async function updateAccount(db: Db, actor: string, id: string, patch: Ac
   await db.batch([
     db.update(accounts).set({ ...values, updatedAt: now.toISOString() }).where(eq(accounts.id, id)),
     ...(revenue ? [revenueInsert(db, id, [revenue])] : []),
-    auditInsert(db, { actor, action: "account.update", entityType: "account", entityId: id, detail: diff(existing, values) }, now),
+    auditInsert(db, { actor, action: "account.update", entityType: "account", entityId: id, detail: changeDetail(existing, values) }, now),
   ]);
   return getAccount(db, id);
-}
-
-/** `{ field: { from, to } }` for the audit log. */
-export function diff<T extends object>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
-  return Object.fromEntries(Object.entries(after).map(([key, to]) => [key, { from: before[key as keyof T], to }]));
 }
 
 async function assertExternalIdFree(db: Db, externalId: string, exceptId?: string) {

@@ -7,7 +7,8 @@ import { Email, Locale } from "../../lib/fields";
 import { newId, randomUnit } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
 import { getSettings } from "../settings/settings";
-import { diff } from "./accounts";
+import { changeDetail } from "../audit/changes";
+import { inListChunks } from "../../db/limits";
 import { emailHmac, suppressionReason, suppressionUpsertByHmac, type SuppressionReason } from "./suppression";
 
 /** Contact fields as the API and the imports accept them (normalized on parse). */
@@ -118,7 +119,7 @@ export async function updateContact(db: Db, actor: string, secret: string, id: s
   const [[updated]] = await db.batch([
     db.update(contacts).set({ ...changes, updatedAt: now.toISOString() }).where(eq(contacts.id, id)).returning(),
     ...(suppress ? [suppressionUpsertByHmac(db, hmac, suppress, now)] : []),
-    auditInsert(db, { actor, action: "contact.update", entityType: "contact", entityId: id, detail: diff(existing, redactEmail(changes)) }, now),
+    auditInsert(db, { actor, action: "contact.update", entityType: "contact", entityId: id, detail: changeDetail(existing, redactEmail(changes)) }, now),
   ]);
   return updated!;
 }
@@ -161,8 +162,8 @@ async function assertNotSuppressed(db: Db, secret: string, email: string) {
 /** Contacts by their (lower-cased) emails, looked up in chunks that stay under D1's bound-parameter limit. */
 export async function contactsByEmail(db: Db, emails: string[]): Promise<Map<string, Contact>> {
   const found = new Map<string, Contact>();
-  for (let i = 0; i < emails.length; i += 90) {
-    const rows = await db.select().from(contacts).where(inArray(contacts.email, emails.slice(i, i + 90))).all();
+  for (const chunk of inListChunks(emails)) {
+    const rows = await db.select().from(contacts).where(inArray(contacts.email, chunk)).all();
     for (const row of rows) found.set(row.email!, row);
   }
   return found;

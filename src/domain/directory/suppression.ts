@@ -2,6 +2,7 @@ import { inArray, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { suppressions } from "../../db/schema";
 import { hmacSha256Hex } from "../../lib/crypto";
+import { inListChunks } from "../../db/limits";
 
 /**
  * The suppression list: HMACs of email addresses (never the addresses), so an opted-out, bounced or erased person
@@ -9,8 +10,6 @@ import { hmacSha256Hex } from "../../lib/crypto";
  */
 export type SuppressionReason = (typeof suppressions.$inferSelect)["reason"];
 
-/** Stays under D1's 100 bound parameters per statement. */
-const LOOKUP_CHUNK = 90;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -34,12 +33,11 @@ export async function suppressionReason(db: Db, secret: string, email: string): 
 /** Reasons for many HMACs at once (chunked lookups); HMACs not on the list are absent from the map. */
 export async function suppressionReasonsByHmac(db: Db, hmacs: string[]): Promise<Map<string, SuppressionReason>> {
   const found = new Map<string, SuppressionReason>();
-  const unique = [...new Set(hmacs)];
-  for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+  for (const chunk of inListChunks(hmacs)) {
     const rows = await db
       .select({ emailHmac: suppressions.emailHmac, reason: suppressions.reason })
       .from(suppressions)
-      .where(inArray(suppressions.emailHmac, unique.slice(i, i + LOOKUP_CHUNK)))
+      .where(inArray(suppressions.emailHmac, chunk))
       .all();
     for (const row of rows) found.set(row.emailHmac, row.reason);
   }

@@ -7,8 +7,10 @@ import { conflict } from "../../../http/problem";
 import { newId } from "../../../lib/ids";
 import { auditInserts } from "../../audit/many";
 import type { AuditEntry } from "../../audit/log";
-import { accountChanges, accountFields, accountsByExternalId, diff } from "../accounts";
-import { chunkRows, parseAmount, requireColumns, type HeaderAliases, type ImportError, type ImportReport, type ParsedImport } from "./source";
+import { accountChanges, accountFields, accountsByExternalId } from "../accounts";
+import { changeDetail } from "../../audit/changes";
+import { chunkRows } from "../../../db/limits";
+import { parseAmount, requireColumns, type HeaderAliases, type ImportError, type ImportReport, type ParsedImport } from "./source";
 import { issuesToImportErrors, upsertSet } from "./shared";
 
 /** Header names CRMs (Salesforce, HubSpot, Pipedrive, spreadsheets) use for account fields. */
@@ -79,7 +81,7 @@ export async function importAccounts(db: Db, actor: string, parsed: ParsedImport
     if (revenue) revenueRows.push({ accountId: account.id, ...revenue });
     audits.push(
       current
-        ? { actor, action: "account.update", entityType: "account", entityId: account.id, detail: { ...diff(current, changes), via: "import" } }
+        ? { actor, action: "account.update", entityType: "account", entityId: account.id, detail: { ...changeDetail(current, changes), via: "import" } }
         : { actor, action: "account.create", entityType: "account", entityId: account.id, detail: { ...changes, via: "import" } },
     );
   }

@@ -8,10 +8,12 @@ import { newId, randomUnit } from "../../../lib/ids";
 import type { AuditEntry } from "../../audit/log";
 import { auditInserts } from "../../audit/many";
 import { getSettings } from "../../settings/settings";
-import { accountsByExternalId, diff } from "../accounts";
+import { accountsByExternalId } from "../accounts";
+import { changeDetail } from "../../audit/changes";
+import { chunkRows } from "../../../db/limits";
 import { contactFields, contactsByEmail, suppressedMessage, unknownRoleMessage } from "../contacts";
 import { emailHmac, suppressionReasonsByHmac } from "../suppression";
-import { chunkRows, requireColumns, type HeaderAliases, type ImportError, type ImportReport, type ParsedImport } from "./source";
+import { requireColumns, type HeaderAliases, type ImportError, type ImportReport, type ParsedImport } from "./source";
 import { issuesToImportErrors, upsertSet } from "./shared";
 
 /** Header names CRMs use for contact fields. */
@@ -86,7 +88,7 @@ export async function importContacts(db: Db, actor: string, secret: string, pars
     upserts.push(contact);
     audits.push(
       current
-        ? { actor, action: "contact.update", entityType: "contact", entityId: contact.id, detail: { ...diff(current, changes), via: "import" } }
+        ? { actor, action: "contact.update", entityType: "contact", entityId: contact.id, detail: { ...changeDetail(current, changes), via: "import" } }
         : { actor, action: "contact.create", entityType: "contact", entityId: contact.id, detail: { accountId: contact.accountId, role: contact.role, locale: contact.locale, via: "import" } },
     );
   }

@@ -171,11 +171,3 @@ export function parseAmount(value: unknown): unknown {
   const cleaned = value.replace(/[\s$€£¥,'_]/g, "").replace(/\.0+$/, "");
   return /^-?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : value;
 }
-
-/** Splits rows into statements of at most `maxParams` bound parameters: rows × columns ≤ 100 on D1. */
-export function chunkRows<T>(rows: T[], columns: number, maxParams = 100): T[][] {
-  const size = Math.max(1, Math.floor(maxParams / columns));
-  const chunks: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
-  return chunks;
-}

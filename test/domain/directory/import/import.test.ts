@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_COLUMNS, importAccounts } from "../../../../src/domain/directory/import/accounts";
 import { CONTACT_COLUMNS, importContacts } from "../../../../src/domain/directory/import/contacts";
-import { chunkRows, parseImport } from "../../../../src/domain/directory/import/source";
+import { parseImport } from "../../../../src/domain/directory/import/source";
+import { chunkRows } from "../../../../src/db/limits";
 import { paramRecordingDb } from "../../../support/bound-params";
 
 
