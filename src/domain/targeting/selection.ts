@@ -40,16 +40,37 @@ function selectionWhere(selection: Selection): SQL {
 const FROM = (surveyId: string) =>
   sql`FROM contacts c JOIN accounts a ON a.id = c.account_id JOIN surveys s ON s.id = ${surveyId} AND s.current_version_id IS NOT NULL`;
 
+/** A slice of a selection by account id: [from, to), `to` null for "to the end". */
+export interface AccountRange {
+  from: string;
+  to: string | null;
+}
+
+const inRange = (range?: AccountRange) =>
+  range ? sql`AND c.account_id >= ${range.from} ${range.to ? sql`AND c.account_id < ${range.to}` : sql``}` : sql``;
+
 /**
- * The candidate rows (for `withDecision`) of a whole selection, in contact-id order: the order a send admits them.
+ * The candidate rows (for `withDecision`) of a selection, or of one account range of it (every contact of an
+ * account lands in the same range, so account caps are shared exactly as in the send).
  * The suppression list is not consulted here (it needs each address's HMAC); imports and bounces keep contact
  * status in step with it, and the real send checks it per contact.
  */
-export function selectionCandidates(surveyId: string, selection: Selection, now: string, override: boolean, after?: string): SQL {
+export function selectionCandidates(surveyId: string, selection: Selection, now: string, override: boolean, range?: AccountRange): SQL {
   return sql`SELECT c.id AS cand_key, c.id AS contact_id, c.account_id, c.role, s.id AS survey_id, s.current_version_id AS version_id,
       s.kind, s.journey_stage AS stage, ${now} AS now, ${optOutReason(sql`c.status`, sql`NULL`)} AS opted_out,
       ${deferLimit(sql`${now}`)} AS defer_limit, ${override ? 1 : 0} AS override, 0 AS exempt
-    ${FROM(surveyId)} WHERE ${selectionWhere(selection)} ${after ? sql`AND c.id > ${after}` : sql``}`;
+    ${FROM(surveyId)} WHERE ${selectionWhere(selection)} ${inRange(range)}`;
+}
+
+/** Splits a selection into account ranges of about `accountsPerRange` accounts each (one statement). */
+export async function accountRanges(db: Db, surveyId: string, selection: Selection, accountsPerRange: number): Promise<AccountRange[]> {
+  const starts = await runAll<{ id: string }>(
+    db,
+    sql`SELECT account_id AS id FROM (
+        SELECT c.account_id, row_number() OVER (ORDER BY c.account_id) AS n ${FROM(surveyId)} WHERE ${selectionWhere(selection)} GROUP BY c.account_id)
+      WHERE (n - 1) % ${accountsPerRange} = 0 ORDER BY account_id`,
+  );
+  return starts.map((start, i) => ({ from: start.id, to: starts[i + 1]?.id ?? null }));
 }
 
 /** The next `limit` selected contacts after `after` (by id), with their addresses for the suppression-list check. */

@@ -36,9 +36,11 @@ eligibilityRouter.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const { surveyId } = c.req.valid("query");
-    const contact = await c.var.db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, id)).get();
+    const [contact] = await Promise.all([
+      c.var.db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, id)).get(),
+      sendableSurvey(c.var.db, surveyId),
+    ]);
     if (!contact) throw notFound(`Contact '${id}'`);
-    await sendableSurvey(c.var.db, surveyId);
     const hmac = contact.email ? await emailHmac(c.env.HMAC_SECRET, contact.email) : null;
     return c.json(await explainEligibility(c.var.db, { contactId: id, surveyId, emailHmac: hmac }, new Date()), 200);
   },

@@ -99,6 +99,22 @@ describe("POST /api/v1/sends/plan and /sends", () => {
     expect(audit.action).toBe("send.create");
   });
 
+  it("pages plan items with a cursor while totals always cover the whole selection", async () => {
+    const survey = await transactional();
+    const accounts = [await makeAccount(), await makeAccount()];
+    const people = [];
+    for (const account of accounts) for (let k = 0; k < 3; k++) people.push(await makeContact(account.id));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await json(await api("POST", "/sends/plan", { surveyId: survey.survey.id, accountIds: accounts.map((a) => a.id), limit: 4, cursor }));
+      expect(page.totals.candidates).toBe(6);
+      seen.push(...page.items.map((i: any) => i.contactId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.sort()).toEqual(people.map((p) => p.id).sort());
+  });
+
   it("refuses unknown contacts (422, which ones), two selections at once (400), and an override without the admin scope (403)", async () => {
     const survey = await transactional();
     const before = await counts();
