@@ -484,8 +484,7 @@ export const scoreLatest = sqliteTable(
     type: text("type").notNull(), // nps | osat | ces | vendor_rank
     contactId: text("contact_id").notNull(),
     surveyId: text("survey_id").notNull(),
-    responseId: text("response_id").notNull(),
-    submittedAt: text("submitted_at").notNull(),
+    latest: text("latest").notNull(), // submitted_at || response id || question id: orders answers by first submit, then id
     value: real("value").notNull(), // the answer; share of wallet (0–1) for vendor_rank
     accountId: text("account_id").notNull(),
     role: text("role").notNull(),

@@ -7,5 +7,5 @@ export const SCORING_CRON = "17 * * * *";
 
 export async function runScoringTick(env: Env, now: Date = new Date()): Promise<void> {
   const run = await advanceScoring(createDb(env.DB), now, { trigger: "cron", maxQueries: 900, maxMillis: 10 * 60_000 });
-  console.log("scoring", { run: run.id, status: run.status, step: run.step, of: run.totalSteps, progressing: run.progressing });
+  console.log("scoring", JSON.stringify({ run: run.id, status: run.status, step: run.step, of: run.totalSteps, progressing: run.progressing, slowestSteps: run.slowestSteps }));
 }

@@ -12,38 +12,42 @@ export interface Step {
   repeat?: boolean;
 }
 
-/** Quarters published: the current one and the previous 7 (SPEC §7), each also as trailing 12 months. */
-export const PUBLISHED_QUARTERS = 8;
-/** Three more quarters are computed so the oldest T12 has all four quarters and silence streaks look back further. */
-const EXTRA_QUARTERS = 3;
+/** Quarters computed: the current one and the previous 7 (SPEC §7). */
+export const QUARTERS = 8;
+/**
+ * Trailing 12 months end at each of the latest 5 quarters: the current T12, its change against the previous
+ * quarter, and against a year earlier (which the market ranking needs). Older T12s would need older quarters.
+ */
+export const T12_PERIODS = 5;
 
 export type RunCalendar = Pick<ScoreRun, "asOf" | "timeZone" | "fiscalYearStartMonth">;
 
 const calendarOf = (run: RunCalendar): Calendar => ({ timeZone: run.timeZone, fiscalYearStartMonth: run.fiscalYearStartMonth });
 
-/** Every quarter the run computes, oldest first. */
-export function computedQuarters(run: RunCalendar): Period[] {
+/** The quarters and trailing-12-months periods a run computes, each oldest first. */
+export function runPeriods(run: RunCalendar): { quarters: Period[]; t12s: Period[]; heardOnly: Period[] } {
   const current = quarterAt(new Date(run.asOf), calendarOf(run));
-  const count = PUBLISHED_QUARTERS + EXTRA_QUARTERS;
-  return Array.from({ length: count }, (_, i) => quarterPeriod(shiftQuarter(current, i - count + 1), calendarOf(run)));
-}
-
-/** The periods readers may ask for, newest first: quarters, then trailing 12 months. */
-export function publishedPeriods(run: RunCalendar): Period[] {
-  const quarters = computedQuarters(run).slice(-PUBLISHED_QUARTERS).reverse();
-  return [...quarters, ...quarters.map((p) => t12Period(p.quarter, calendarOf(run)))];
+  const quarterAgo = (offset: number) => quarterPeriod(shiftQuarter(current, -offset), calendarOf(run));
+  const quarters = Array.from({ length: QUARTERS }, (_, i) => quarterAgo(QUARTERS - 1 - i));
+  const t12s = quarters.slice(-T12_PERIODS).map((p) => t12Period(p.quarter, calendarOf(run)));
+  // Committee coverage looks back 12 months from each quarter: who was heard from in the 3 quarters before the oldest.
+  const heardOnly = [3, 2, 1].map((i) => quarterAgo(QUARTERS - 1 + i));
+  return { quarters, t12s, heardOnly };
 }
 
 export function planRun(run: RunCalendar & Pick<ScoreRun, "id">, currentRunId: string | null): Step[] {
-  const quarters = computedQuarters(run);
-  const t12s = quarters.slice(-PUBLISHED_QUARTERS).map((p) => t12Period(p.quarter, calendarOf(run)));
+  const { quarters, t12s, heardOnly } = runPeriods(run);
+  const periodKeys = [...heardOnly, ...quarters, ...t12s].map((p) => p.key);
+  const clearSteps = periodKeys.map((key) => ({ name: `clear staging ${key}`, statements: q.clearStaging(key) }));
   const steps: Step[] = [
-    { name: "clear staging", statements: q.clearStaging() },
+    { name: "clear stale staging", statements: q.clearStagingExcept(periodKeys) },
+    ...clearSteps,
     { name: "prune old account results", statements: [q.pruneAccountsChunk(run.id, currentRunId)], repeat: true },
     { name: "prune old results", statements: q.pruneSmallResults(run.id, currentRunId) },
   ];
+  for (const period of heardOnly) steps.push(one(`stage ${period.key} heard`, q.stageQuarterHeard(period)));
   for (const period of quarters) {
-    for (const type of q.SCORED_TYPES) steps.push(one(`stage ${period.key} ${type}`, q.stageQuarterLatest(period, type)));
+    steps.push(...stageSteps(period, q.stageQuarterLatest));
     steps.push(one(`stage ${period.key} heard`, q.stageQuarterHeard(period)));
   }
   quarters.forEach((period, i) => {
@@ -59,7 +63,7 @@ export function planRun(run: RunCalendar & Pick<ScoreRun, "id">, currentRunId: s
     );
   });
   for (const period of t12s) {
-    for (const type of q.SCORED_TYPES) steps.push(one(`stage ${period.key} ${type}`, q.stageT12Latest(period, type)));
+    steps.push(...stageSteps(period, q.stageT12Latest));
     steps.push(
       ...accountSteps(run.id, period, period.quarters, [
         one(`${period.key} account invitations`, q.updateAccountInvitationsT12(run.id, period)),
@@ -69,10 +73,16 @@ export function planRun(run: RunCalendar & Pick<ScoreRun, "id">, currentRunId: s
       one(`${period.key} coverage`, q.upsertCoverage(run.id, period)),
     );
   }
-  return steps;
+  return [...steps, ...clearSteps];
 }
 
 const one = (name: string, statement: SQL): Step => ({ name, statements: [statement] });
+
+const stageSteps = (period: Period, stage: (period: Period, type: q.ScoredType) => SQL): Step[] =>
+  q.SCORED_TYPES.flatMap((type) => [
+    one(`stage ${period.key} ${type}`, stage(period, type)),
+    one(`stage ${period.key} ${type} latest across surveys`, q.markLatestAcrossSurveys(period, type)),
+  ]);
 
 function accountSteps(runId: string, period: Period, t12Quarters: string[], invitations: Step[], previousQuarter: string | null): Step[] {
   return [

@@ -9,7 +9,6 @@ import { scoreRuns, settings, type ScoreRun } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { isKnownTimeZone } from "./periods";
 import { planRun, type Step } from "./plan";
-import { clearStaging } from "./sql";
 
 export interface AdvanceOptions {
   trigger: ScoreRun["trigger"];
@@ -25,7 +24,15 @@ export interface AdvanceOptions {
 /** Longer than any invocation's budget, so an invocation that died lets the next tick take over. */
 const LEASE_MILLIS = 15 * 60_000;
 
-export type RunState = ScoreRun & { progressing: boolean };
+export interface StepTiming {
+  name: string;
+  millis: number;
+}
+
+/** The run after this invocation: `progressing` false when another invocation holds it; its slowest steps. */
+export type RunState = ScoreRun & { progressing: boolean; slowestSteps: StepTiming[] };
+
+const SLOWEST_KEPT = 5;
 
 /** Starts a run if none is running, then advances the running one within the budget. */
 export async function advanceScoring(db: Db, now: Date, options: AdvanceOptions): Promise<RunState> {
@@ -37,9 +44,10 @@ export async function advanceScoring(db: Db, now: Date, options: AdvanceOptions)
     .where(and(eq(scoreRuns.id, run.id), eq(scoreRuns.status, "running"), or(isNull(scoreRuns.leaseUntil), lte(scoreRuns.leaseUntil, now.toISOString()))))
     .returning()
     .get();
-  if (!leased) return { ...((await getRun(db, run.id)) ?? run), progressing: false };
+  if (!leased) return { ...((await getRun(db, run.id)) ?? run), progressing: false, slowestSteps: [] };
+  let slowestSteps: StepTiming[];
   try {
-    await executeSteps(db, leased, owner, options);
+    slowestSteps = await executeSteps(db, leased, owner, options);
   } catch (error) {
     await db
       .update(scoreRuns)
@@ -48,10 +56,10 @@ export async function advanceScoring(db: Db, now: Date, options: AdvanceOptions)
     throw error;
   }
   const after = (await getRun(db, run.id))!;
-  return { ...after, progressing: true };
+  return { ...after, progressing: true, slowestSteps };
 }
 
-async function executeSteps(db: Db, run: ScoreRun, owner: string, options: AdvanceOptions): Promise<void> {
+async function executeSteps(db: Db, run: ScoreRun, owner: string, options: AdvanceOptions): Promise<StepTiming[]> {
   const clock = options.clock ?? Date.now;
   const deadline = clock() + options.maxMillis;
   const steps = planRun(run, (await currentRun(db))?.id ?? null);
@@ -61,10 +69,12 @@ async function executeSteps(db: Db, run: ScoreRun, owner: string, options: Advan
     prepare(d1, sql`UPDATE score_runs SET step = ${next}, updated_at = ${stamp()}, last_error = NULL WHERE id = ${run.id} AND lease_owner = ${owner}`);
   let queries = 0;
   let step = run.step;
+  const timings: StepTiming[] = [];
 
   while (step < steps.length) {
     const current = steps[step]!;
     if (queries + current.statements.length + 1 > options.maxQueries || clock() >= deadline) break;
+    const began = clock();
     if (current.repeat) {
       const result = await prepare(d1, current.statements[0]!).run();
       queries++;
@@ -75,11 +85,11 @@ async function executeSteps(db: Db, run: ScoreRun, owner: string, options: Advan
       await d1.batch([...current.statements.map((s) => prepare(d1, s)), progress(step + 1)]);
       queries += current.statements.length + 1;
     }
+    timings.push({ name: current.name, millis: clock() - began });
     step++;
   }
-  const finished = step >= steps.length && queries + 3 <= options.maxQueries;
+  const finished = step >= steps.length;
   await d1.batch([
-    ...(finished ? clearStaging().map((s) => prepare(d1, s)) : []),
     prepare(
       d1,
       sql`UPDATE score_runs SET lease_owner = NULL, lease_until = NULL
@@ -87,6 +97,7 @@ async function executeSteps(db: Db, run: ScoreRun, owner: string, options: Advan
         WHERE id = ${run.id} AND lease_owner = ${owner}`,
     ),
   ]);
+  return timings.sort((a, b) => b.millis - a.millis).slice(0, SLOWEST_KEPT);
 }
 
 const dialect = new SQLiteAsyncDialect();

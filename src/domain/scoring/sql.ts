@@ -17,7 +17,17 @@ const inList = (values: readonly string[]) => sql.join(values.map((v) => sql`${v
 
 // ─── staging ─────────────────────────────────────────────────────────────────
 
-export const clearStaging = (): SQL[] => [sql`DELETE FROM score_latest`, sql`DELETE FROM score_heard`];
+/** Staging left behind under periods this run does not compute (normally none). */
+export const clearStagingExcept = (periods: readonly string[]): SQL[] => [
+  sql`DELETE FROM score_latest WHERE period NOT IN (${inList(periods)})`,
+  sql`DELETE FROM score_heard WHERE period NOT IN (${inList(periods)})`,
+];
+
+/** Empties the staging of one period (a bounded delete; the run clears period by period). */
+export const clearStaging = (period: string): SQL[] => [
+  sql`DELETE FROM score_latest WHERE period = ${period}`,
+  sql`DELETE FROM score_heard WHERE period = ${period}`,
+];
 
 /** Value and validity of an answer row `a` of the given type: share of wallet by the Wallet Allocation Rule for vendor_rank. */
 function answerValue(type: ScoredType): { value: SQL; valid: SQL } {
@@ -32,34 +42,44 @@ function answerValue(type: ScoredType): { value: SQL; valid: SQL } {
 }
 
 /**
- * A quarter's latest answers of one type: one row per (contact, survey), the latest by first submit (then id),
- * flagged is_latest when it is also the contact's latest across all surveys.
+ * A quarter's latest answers of one type: one row per (contact, survey), the latest by first submit (then id).
+ * SQLite takes the bare columns of a GROUP BY from the row holding the single max(); submitted_at is fixed-width
+ * text, so max(submitted_at || id) is the latest submit with the id breaking ties. This is several times faster
+ * than a window function at the benchmark scale.
  */
 export function stageQuarterLatest(period: Period, type: ScoredType): SQL {
   const { value, valid } = answerValue(type);
   return sql`INSERT OR REPLACE INTO score_latest
-      (period, type, contact_id, survey_id, response_id, submitted_at, value, account_id, role, stage, country, segment, is_latest)
-    SELECT ${period.key}, ${type}, contact_id, survey_id, id, submitted_at, value, account_id, role, journey_stage, country, segment, rn_contact = 1
+      (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest)
+    SELECT ${period.key}, ${type}, contact_id, survey_id, latest, value, account_id, role, journey_stage, country, segment, 0
     FROM (
-      SELECT r.contact_id, r.survey_id, r.id, r.submitted_at, ${value} AS value, r.account_id, r.role, r.journey_stage, r.country, r.segment,
-        row_number() OVER (PARTITION BY r.contact_id, r.survey_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn_survey,
-        row_number() OVER (PARTITION BY r.contact_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn_contact
+      SELECT r.contact_id, r.survey_id, max(r.submitted_at || r.id || ' ' || a.question_id) AS latest, ${value} AS value,
+        r.account_id, r.role, r.journey_stage, r.country, r.segment
       FROM responses r JOIN answers a ON a.response_id = r.id AND a.type = ${type}
       WHERE r.status = 'complete' AND r.submitted_at >= ${period.start} AND r.submitted_at < ${period.end} AND ${valid}
-    ) WHERE rn_survey = 1`;
+      GROUP BY r.contact_id, r.survey_id
+    )`;
 }
 
-/** A trailing-12-months period's latest answers, picked from its four quarters' staged latest answers. */
+/** A trailing-12-months period's latest answers per (contact, survey), picked from its four quarters' staged rows. */
 export function stageT12Latest(period: Period, type: ScoredType): SQL {
   return sql`INSERT OR REPLACE INTO score_latest
-      (period, type, contact_id, survey_id, response_id, submitted_at, value, account_id, role, stage, country, segment, is_latest)
-    SELECT ${period.key}, type, contact_id, survey_id, response_id, submitted_at, value, account_id, role, stage, country, segment, rn_contact = 1
+      (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest)
+    SELECT ${period.key}, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, 0
     FROM (
-      SELECT l.*,
-        row_number() OVER (PARTITION BY l.contact_id, l.survey_id ORDER BY l.submitted_at DESC, l.response_id DESC) AS rn_survey,
-        row_number() OVER (PARTITION BY l.contact_id ORDER BY l.submitted_at DESC, l.response_id DESC) AS rn_contact
+      SELECT l.type, l.contact_id, l.survey_id, max(l.latest) AS latest, l.value, l.account_id, l.role, l.stage, l.country, l.segment
       FROM score_latest l WHERE l.period IN (${inList(period.quarters)}) AND l.type = ${type}
-    ) WHERE rn_survey = 1`;
+      GROUP BY l.contact_id, l.survey_id
+    )`;
+}
+
+/** Flags each contact's latest answer across all surveys (§7: "across all surveys that contain that type"). */
+export function markLatestAcrossSurveys(period: Period, type: ScoredType): SQL {
+  return sql`UPDATE score_latest SET is_latest = 1
+    WHERE period = ${period.key} AND type = ${type} AND (contact_id, survey_id) IN (
+      SELECT contact_id, survey_id FROM (
+        SELECT contact_id, survey_id, max(latest) FROM score_latest
+        WHERE period = ${period.key} AND type = ${type} GROUP BY contact_id))`;
 }
 
 /** Who completed any response in a quarter, with the role of the response snapshot. */
@@ -146,10 +166,14 @@ export function updateAccountHeard(runId: string, period: Period, t12Quarters: r
 
 /** The invitations admitted in a period (not failed: failed is never "admitted"), with whether each was completed. */
 function invitedCohort(period: Period, extraJoin: SQL = sql``): SQL {
-  return sql`FROM invitations i
+  return sql`FROM ${admittedIndex}
     LEFT JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete' ${extraJoin}
     WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed'`;
 }
+
+// Without the hint SQLite may skip-scan invitations_account_admitted to save the GROUP BY sort, which reads the
+// whole table in random order (2–4 s at the benchmark scale instead of 0.2 s).
+const admittedIndex = sql.raw("invitations i INDEXED BY invitations_admitted");
 
 const completedFlag = sql`(r.id IS NOT NULL OR i.status = 'completed')`;
 
@@ -313,7 +337,7 @@ export function upsertCoverage(runId: string, period: Period): SQL {
 export function updateTruePromoters(runId: string, period: Period): SQL {
   return sql`UPDATE score_coverage SET
       nps_invited_contacts = (
-        SELECT count(DISTINCT i.contact_id) FROM invitations i
+        SELECT count(DISTINCT i.contact_id) FROM ${admittedIndex}
         WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed'
           AND i.survey_version_id IN (SELECT sv.id FROM survey_versions sv
             WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))),
@@ -321,7 +345,7 @@ export function updateTruePromoters(runId: string, period: Period): SQL {
         SELECT count(*) FROM (
           SELECT a.num_value AS answer,
             row_number() OVER (PARTITION BY i.contact_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn
-          FROM invitations i
+          FROM ${admittedIndex}
           JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
           JOIN answers a ON a.response_id = r.id AND a.type = 'nps'
           WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed' AND a.num_value BETWEEN 0 AND 10

@@ -1,6 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "../middleware/auth";
 import { ApiError } from "../problem";
+import { marketsRouter, revenueCoverageRouter, scoresRouter, scoringRunsRouter } from "./scores";
 import { createRouter } from "./router";
 import { rolesRouter } from "./roles";
 import { journeyStagesRouter } from "./journey-stages";
@@ -66,3 +67,7 @@ api.route("/events", eventsRouter);
 api.route("/sends", sendsRouter);
 api.route("/program", programRouter);
 api.route("/invitations", invitationsRouter);
+api.route("/scores", scoresRouter);
+api.route("/revenue-coverage", revenueCoverageRouter);
+api.route("/markets", marketsRouter);
+api.route("/scoring", scoringRunsRouter);

@@ -1,0 +1,275 @@
+#!/usr/bin/env node
+// npm run bench:scoring — the scoring run at benchmark scale (SPEC §10): 10k accounts / 100k contacts /
+// 1M responses (heavy-tailed revenue) in a local D1 file, the full run through the Worker (wrangler dev, the
+// hourly cron fired through /__scheduled until the run is complete), then the same statements on the same file
+// through the sqlite3 command line. Prints wall time, the Worker's peak memory, the slowest steps, and the ratio.
+// Figures go to the README; this is not a test. Flags: --keep (reuse the generated data if present), --generate-only.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const DATA = join(ROOT, "bench/.data/scoring");
+const PORT = Number(process.env.BENCH_PORT ?? 8791);
+const BASE = `http://127.0.0.1:${PORT}`;
+const TOKEN = "bench-admin-token-0123456789abcdef";
+const SCALE = { accounts: 10_000, contactsPerAccount: 10, invitations: 1_300_000, responses: 1_000_000 };
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+const keep = process.argv.includes("--keep");
+const generateOnly = process.argv.includes("--generate-only");
+
+const sqliteFile = () => {
+  const dir = join(DATA, "v3/d1/miniflare-D1DatabaseObject");
+  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite"));
+  if (!file) throw new Error(`no sqlite file under ${dir}`);
+  return join(dir, file);
+};
+const sqlite = (file, script, args = []) => execFileSync("sqlite3", [...args, file], { input: script, encoding: "utf8", maxBuffer: 1 << 28 });
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+// ─── 1. data ─────────────────────────────────────────────────────────────────
+
+function generate() {
+  rmSync(DATA, { recursive: true, force: true });
+  mkdirSync(DATA, { recursive: true });
+  const applied = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", DATA], { cwd: ROOT, env, stdio: "pipe", encoding: "utf8" });
+  if (applied.status !== 0) throw new Error(`migrations failed:\n${applied.stdout}\n${applied.stderr}`);
+  const started = Date.now();
+  sqlite(sqliteFile(), dataScript());
+  console.log(`generated ${SCALE.accounts} accounts, ${SCALE.accounts * SCALE.contactsPerAccount} contacts, ${SCALE.responses} responses in ${seconds(Date.now() - started)}`);
+}
+
+/** Everything in SQL (recursive CTEs), so generating a million rows never passes through JavaScript. */
+function dataScript() {
+  const u = "((abs(random()) % 1000000) + 1) / 1000000.0";
+  const days3y = 3 * 365;
+  const questions = (types) => JSON.stringify(types.map((type) => ({ id: type, type, text: { en: type } })));
+  return `
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = OFF;
+BEGIN;
+CREATE TEMP TABLE gen_accounts AS
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${SCALE.accounts})
+  SELECT i,
+    -- Pareto(α = 1.1, x_m = 20,000): a few accounts hold most revenue; 2 % have none.
+    CASE WHEN i % 50 = 0 THEN 0 ELSE min(2000000000, CAST(20000 / pow(${u}, 1 / 1.1) AS INTEGER)) END AS revenue,
+    strftime('%Y-%m-%dT%H:%M:%fZ', '2019-01-01', '+' || (abs(random()) % 2400) || ' days') AS since
+  FROM n;
+INSERT INTO accounts (id, external_id, name, annual_revenue, status, customer_since, churned_at, country, segment, owner_email, owner_name)
+  SELECT printf('acc_%05d', i), printf('crm-%05d', i), printf('Account %d', i), revenue,
+    CASE WHEN i % 25 = 0 THEN 'churned' ELSE 'active' END, since,
+    CASE WHEN i % 25 = 0 THEN strftime('%Y-%m-%dT%H:%M:%fZ', '2024-01-01', '+' || (i % 1000) || ' days') END,
+    json_extract('["DE","US","FR","GB","ES","NL","SE","JP","BR","IN","IT","CA"]', '$[' || (i * 7 % 12) || ']'),
+    CASE i % 3 WHEN 0 THEN 'Enterprise' WHEN 1 THEN 'Mid-market' ELSE 'SMB' END,
+    printf('owner%d@vendor.test', i % 40), 'Owner'
+  FROM gen_accounts;
+INSERT INTO account_revenue (account_id, valid_from, amount) SELECT printf('acc_%05d', i), since, revenue FROM gen_accounts;
+-- 30 % of accounts changed revenue mid-2025 (history, so earlier quarters keep the old amount).
+INSERT INTO account_revenue (account_id, valid_from, amount)
+  SELECT printf('acc_%05d', i), '2025-07-01T00:00:00.000Z', CAST(revenue * (0.5 + ${u}) AS INTEGER) FROM gen_accounts WHERE i % 10 < 3 AND since < '2025-07-01';
+UPDATE accounts SET annual_revenue = (SELECT amount FROM account_revenue ar WHERE ar.account_id = accounts.id ORDER BY valid_from DESC LIMIT 1);
+
+INSERT INTO contacts (id, account_id, email, name, role, locale, status, prn)
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${SCALE.accounts * SCALE.contactsPerAccount})
+  SELECT printf('con_%06d', i), printf('acc_%05d', (i - 1) / ${SCALE.contactsPerAccount} + 1), printf('p%d@customer.test', i), 'Pat',
+    json_extract('["decision_maker","champion","executive_sponsor","finance","technical_evaluator","project_manager","project_manager","end_user","end_user","end_user"]', '$[' || (i % 10) || ']'),
+    'en', 'active', ${u} - 0.000001
+  FROM n;
+
+INSERT INTO surveys (id, name, kind, journey_stage, target_roles, texts, questions, status, current_version_id) VALUES
+  ('sur_rel', 'Relationship', 'relational', 'relationship', '[]', '{}', '${questions(["nps", "osat", "vendor_rank", "text"])}', 'active', 'ver_rel'),
+  ('sur_onb', 'Onboarding', 'transactional', 'onboarding', '[]', '{}', '${questions(["ces", "nps"])}', 'active', 'ver_onb'),
+  ('sur_sup', 'Support', 'transactional', 'support', '[]', '{}', '${questions(["ces", "osat"])}', 'active', 'ver_sup');
+INSERT INTO survey_versions (id, survey_id, version, questions, texts, default_locale, published_at)
+  SELECT current_version_id, id, 1, questions, texts, 'en', '2023-01-01T00:00:00.000Z' FROM surveys;
+
+-- Rows go in time order, as they would arrive in production (ids are time-ordered too), so pages are laid out
+-- the way a real database's are.
+CREATE TEMP TABLE gen_inv AS
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${SCALE.invitations})
+  SELECT i, c, t, s FROM (
+    SELECT i, abs(random()) % ${SCALE.accounts * SCALE.contactsPerAccount} + 1 AS c,
+      strftime('%Y-%m-%dT%H:%M:%fZ', '${isoDaysAgo(days3y)}', '+' || (abs(random()) % ${days3y * 86400}) || ' seconds') AS t,
+      CASE WHEN i % 10 < 6 THEN 'rel' WHEN i % 10 < 8 THEN 'onb' ELSE 'sup' END AS s
+    FROM n) ORDER BY t;
+INSERT INTO invitations (id, survey_id, survey_version_id, contact_id, account_id, kind, journey_stage, status, cause_type, admitted_at, sent_at, completed_at, expires_at)
+  SELECT printf('inv_%07d', rowid), 'sur_' || s, 'ver_' || s, printf('con_%06d', c), printf('acc_%05d', (c - 1) / ${SCALE.contactsPerAccount} + 1),
+    CASE s WHEN 'rel' THEN 'relational' ELSE 'transactional' END,
+    CASE s WHEN 'rel' THEN 'relationship' WHEN 'onb' THEN 'onboarding' ELSE 'support' END,
+    CASE WHEN i <= ${SCALE.responses} THEN 'completed' WHEN t < '${isoDaysAgo(30)}' THEN 'expired' ELSE 'sent' END,
+    'program', t, t, CASE WHEN i <= ${SCALE.responses} THEN t END, strftime('%Y-%m-%dT%H:%M:%fZ', t, '+30 days')
+  FROM gen_inv ORDER BY rowid;
+
+CREATE TEMP TABLE gen_rsp AS
+  SELECT g.rowid AS inv, strftime('%Y-%m-%dT%H:%M:%fZ', g.t, '+' || (abs(random()) % 400000) || ' seconds') AS submitted_at
+  FROM gen_inv g WHERE g.i <= ${SCALE.responses} ORDER BY submitted_at;
+INSERT INTO responses (id, invitation_id, survey_id, survey_version_id, contact_id, status, account_id, role, journey_stage, country, segment, revenue, submitted_at)
+  SELECT printf('rsp_%07d', x.rowid), i.id, i.survey_id, i.survey_version_id, i.contact_id, 'complete', i.account_id, c.role, i.journey_stage, a.country, a.segment, a.annual_revenue, x.submitted_at
+  FROM gen_rsp x JOIN invitations i ON i.id = printf('inv_%07d', x.inv) JOIN contacts c ON c.id = i.contact_id JOIN accounts a ON a.id = i.account_id
+  ORDER BY x.rowid;
+
+-- Answers: NPS skewed high, per survey's questions; 40 % of relational responses rank us among 1–4 vendors.
+INSERT INTO answers (response_id, question_id, type, num_value, vendor_count, vendor_rank)
+  SELECT response_id, type, type, num_value, vendor_count, vendor_rank FROM (
+    SELECT rowid AS o, id AS response_id, 'nps' AS type, 10 - ((abs(random()) % 11) * (abs(random()) % 11)) / 10 AS num_value, NULL AS vendor_count, NULL AS vendor_rank
+      FROM responses WHERE survey_id IN ('sur_rel', 'sur_onb')
+    UNION ALL SELECT rowid, id, 'osat', 1 + abs(random()) % 5, NULL, NULL FROM responses WHERE survey_id IN ('sur_rel', 'sur_sup')
+    UNION ALL SELECT rowid, id, 'ces', 1 + abs(random()) % 7, NULL, NULL FROM responses WHERE survey_id IN ('sur_onb', 'sur_sup')
+    UNION ALL SELECT o, id, 'vendor_rank', NULL, n, 1 + abs(random()) % n
+      FROM (SELECT rowid AS o, id, 1 + abs(random()) % 4 AS n FROM responses WHERE survey_id = 'sur_rel' AND abs(random()) % 10 < 4)
+  ) ORDER BY o, type;
+COMMIT;
+ANALYZE;
+PRAGMA wal_checkpoint(TRUNCATE);
+`;
+}
+
+function isoDaysAgo(days) {
+  return new Date(Date.now() - days * 86400_000).toISOString();
+}
+
+// ─── 2. the Worker ───────────────────────────────────────────────────────────
+
+async function runThroughWorker() {
+  const child = spawn(
+    "npx",
+    ["wrangler", "dev", "--port", String(PORT), "--inspector-port", String(PORT + 500), "--ip", "127.0.0.1", "--persist-to", DATA, "--test-scheduled", "--var", `ADMIN_TOKEN:${TOKEN}`, "--log-level", "log"],
+    { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  };
+  process.on("exit", stop);
+  try {
+    await waitForServer(child, () => output);
+    const workerd = findWorkerd(child.pid);
+    const started = Date.now();
+    let ticks = 0;
+    // /__scheduled may answer before the handler is done: fire a tick, then wait until that tick let go of the run.
+    for (;;) {
+      ticks++;
+      const res = await fetch(`${BASE}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);
+      if (!res.ok) throw new Error(`/__scheduled answered ${res.status}: ${await res.text()}\n${output.slice(-3000)}`);
+      let run;
+      do {
+        await new Promise((r) => setTimeout(r, 500));
+        run = await currentRunState();
+      } while (run && run.status === "running" && !run.lastError && (run.leaseUntil || run.step === 0));
+      if (run?.lastError) throw new Error(`scoring failed: ${run.lastError}\n${output.slice(-3000)}`);
+      if (run?.status === "complete") break;
+      if (ticks > 20) throw new Error(`run not complete after ${ticks} ticks\n${output.slice(-3000)}`);
+    }
+    const wall = Date.now() - started;
+    const peakKb = workerd ? Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${workerd}/status`, "utf8"))?.[1] ?? 0) : 0;
+    const slowest = output
+      .split("\n")
+      .filter((l) => l.includes('"slowestSteps"'))
+      .flatMap((l) => JSON.parse(l.slice(l.indexOf("{"), l.lastIndexOf("}") + 1)).slowestSteps)
+      .sort((a, b) => b.millis - a.millis);
+    const run = await currentRunState();
+    return { wall, ticks, peakMb: peakKb / 1024, slowest, run };
+  } finally {
+    stop();
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function currentRunState() {
+  const rows = sqlite(sqliteFile(), "SELECT json_object('id', id, 'status', status, 'step', step, 'totalSteps', total_steps, 'lastError', last_error, 'leaseUntil', lease_until, 'asOf', as_of, 'timeZone', time_zone, 'fiscalYearStartMonth', fiscal_year_start_month) FROM score_runs ORDER BY rowid DESC LIMIT 1;", ["-readonly"]).trim();
+  return rows ? JSON.parse(rows) : null;
+}
+
+async function waitForServer(child, output) {
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output()}`);
+    try {
+      if ((await fetch(`${BASE}/healthz`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`wrangler dev did not answer on ${BASE}`);
+}
+
+/** The workerd process under the wrangler we started (its peak RSS is the Worker's memory high-water mark). */
+function findWorkerd(rootPid) {
+  const children = new Map();
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      children.set(Number(pid), { ppid, name });
+    } catch {
+      /* exited */
+    }
+  }
+  const queue = [rootPid];
+  while (queue.length) {
+    const pid = queue.shift();
+    for (const [child, info] of children) {
+      if (info.ppid !== pid) continue;
+      if (info.name.startsWith("workerd")) return child;
+      queue.push(child);
+    }
+  }
+  return null;
+}
+
+// ─── 3. the same statements through the sqlite3 command line ─────────────────
+
+async function planStatements(run, currentRunId) {
+  const out = join(DATA, "plan.mjs");
+  execFileSync(join(ROOT, "node_modules/.bin/esbuild"), [join(ROOT, "bench/scoring-plan-entry.ts"), "--bundle", "--platform=node", "--format=esm", `--outfile=${out}`, "--log-level=warning"]);
+  const { planStatements } = await import(out);
+  return planStatements(run, currentRunId);
+}
+
+async function runThroughSqlite(run) {
+  const file = sqliteFile();
+  const statements = await planStatements({ ...run, id: "bench-sqlite" }, run.id);
+  const script = statements.map((s) => `${s.sql};`).join("\n");
+  writeFileSync(join(DATA, "plan.sql"), script);
+  const started = Date.now();
+  const timed = sqlite(file, `.timer on\n${script}\n`);
+  const wall = Date.now() - started;
+  // CPU (user + sys) per statement as well as wall: on a shared machine wall time includes waiting for a core.
+  const real = [...timed.matchAll(/Run Time: real ([\d.]+) user ([\d.]+) sys ([\d.]+)/g)].map((m, i) => ({
+    name: statements[i]?.name,
+    millis: Math.round(Number(m[1]) * 1000),
+    cpuMillis: Math.round((Number(m[2]) + Number(m[3])) * 1000),
+  }));
+  sqlite(file, "DELETE FROM score_accounts WHERE run_id = 'bench-sqlite'; DELETE FROM score_groups WHERE run_id = 'bench-sqlite'; DELETE FROM score_coverage WHERE run_id = 'bench-sqlite';");
+  const cpu = real.reduce((sum, r) => sum + r.cpuMillis, 0);
+  return { wall, cpu, statements: statements.length, slowest: real.sort((a, b) => b.millis - a.millis), slowestCpu: [...real].sort((a, b) => b.cpuMillis - a.cpuMillis) };
+}
+
+// ─── main ────────────────────────────────────────────────────────────────────
+
+if (!keep || !existsSync(DATA)) generate();
+// Start from no scores at all, so every run of the benchmark does the same work.
+sqlite(sqliteFile(), "DELETE FROM score_runs; DELETE FROM score_accounts; DELETE FROM score_groups; DELETE FROM score_coverage; DELETE FROM score_latest; DELETE FROM score_heard;");
+const counts = sqlite(sqliteFile(), "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM contacts), (SELECT count(*) FROM responses), (SELECT count(*) FROM answers), (SELECT count(*) FROM invitations);", ["-readonly"]).trim();
+console.log(`data: accounts|contacts|responses|answers|invitations = ${counts}`);
+if (generateOnly) process.exit(0);
+if (process.argv.includes("--sqlite-only")) {
+  const lite = await runThroughSqlite({ id: "none", asOf: new Date().toISOString(), timeZone: "UTC", fiscalYearStartMonth: 1 });
+  console.log(`sqlite3 CLI: ${lite.statements} statements in ${seconds(lite.wall)} (CPU ${seconds(lite.cpu)}); slowest by CPU:`, lite.slowestCpu.slice(0, 15));
+  process.exit(0);
+}
+const worker = await runThroughWorker();
+console.log(`Worker: full scoring run in ${seconds(worker.wall)} over ${worker.ticks} cron tick(s), ${worker.run.totalSteps} steps; workerd peak RSS ${worker.peakMb.toFixed(0)} MB`);
+console.log("slowest steps (Worker):", worker.slowest.slice(0, 5).map((s) => `${s.name} ${s.millis} ms`).join("; "));
+const lite = await runThroughSqlite(worker.run);
+console.log(`sqlite3 CLI: the same ${lite.statements} statements in ${seconds(lite.wall)} (CPU ${seconds(lite.cpu)}); slowest by CPU: ${lite.slowestCpu.slice(0, 5).map((s) => `${s.name} ${s.cpuMillis} ms CPU / ${s.millis} ms wall`).join("; ")}`);
+console.log(`load average during the run: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} on ${availableParallelism()} cores`);
+console.log(`ratio Quorum / sqlite3 = ${(worker.wall / lite.wall).toFixed(2)}`);
