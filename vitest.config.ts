@@ -40,6 +40,7 @@ export default defineConfig(async () => {
             name: "browser",
             environment: "node",
             include: ["test/e2e/**/*.browser.test.ts"],
+            globalSetup: ["./test/e2e/support/global-setup.ts"],
             testTimeout: 120000,
             hookTimeout: 180000,
             fileParallelism: false,

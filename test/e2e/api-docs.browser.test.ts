@@ -1,17 +1,16 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { axeViolations, browserAvailable, launchBrowser } from "./support/browser";
-import { startQuorum, type LocalQuorum } from "./support/server";
+
 
 describe.runIf(browserAvailable)("API docs in a browser", () => {
-  let quorum: LocalQuorum;
+  const quorum = inject("quorum");
   let browser: Browser;
   beforeAll(async () => {
-    [quorum, browser] = await Promise.all([startQuorum(), launchBrowser()]);
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await quorum?.stop();
   });
 
   it("renders every operation of the generated OpenAPI document from static assets, accessibly", async () => {

@@ -9,7 +9,7 @@ const OUTBOX_PAGE = 50;
 /** /admin: login (token → session cookie), home, and the local outbox. HTML pages, never problem+json. */
 export const admin = new Hono<AdminEnv>();
 
-admin.use("*", securityHeaders);
+admin.use("*", securityHeaders("same-origin"));
 
 admin.onError((error, c) => {
   console.error("admin page failed", error);

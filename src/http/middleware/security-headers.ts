@@ -3,11 +3,12 @@ import { randomSecret } from "../../lib/ids";
 import type { PageEnv } from "./page-env";
 
 /**
- * SPEC §6 headers on every HTML page (respondent and admin): tokens may be in the URL (no referrer), nothing may
- * load from elsewhere (strict CSP; the inline stylesheet carries a per-response nonce), no framing, no caching of
- * personal pages.
+ * SPEC §6 headers on every HTML page (respondent and admin): nothing may load from elsewhere (strict CSP; inline
+ * style and script carry a per-response nonce), no framing, no caching of personal pages. Respondent URLs carry
+ * tokens, so they send no referrer at all; admin pages send it to their own origin only, because with
+ * `no-referrer` browsers post forms with `Origin: null` and the admin's same-origin check could not pass.
  */
-export const securityHeaders = createMiddleware<PageEnv>(async (c, next) => {
+export const securityHeaders = (referrerPolicy: "no-referrer" | "same-origin") => createMiddleware<PageEnv>(async (c, next) => {
   const nonce = randomSecret(16);
   c.set("nonce", nonce);
   await next();
@@ -16,7 +17,7 @@ export const securityHeaders = createMiddleware<PageEnv>(async (c, next) => {
     "Content-Security-Policy",
     `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   );
-  headers.set("Referrer-Policy", "no-referrer");
+  headers.set("Referrer-Policy", referrerPolicy);
   headers.set("X-Frame-Options", "DENY");
   headers.set("Cache-Control", "no-store");
   headers.set("X-Content-Type-Options", "nosniff");

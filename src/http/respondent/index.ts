@@ -27,8 +27,9 @@ const MAX_FORM_BYTES = 64 * 1024;
 /** /s/:token (survey) and /u/:token (unsubscribe): friendly localized HTML, never problem+json, never a 500 page with internals. */
 export const respondent = new Hono<PageEnv>();
 
-respondent.use("/s/*", securityHeaders);
-respondent.use("/u/*", securityHeaders);
+const respondentHeaders = securityHeaders("no-referrer");
+respondent.use("/s/*", respondentHeaders);
+respondent.use("/u/*", respondentHeaders);
 const formLimit = bodyLimit({
   maxSize: MAX_FORM_BYTES,
   onError: (c) => problem(c as unknown as RespondentContextC, "invalid", 413),

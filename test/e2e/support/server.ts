@@ -1,9 +1,9 @@
 // Starts a real `wrangler dev` with its own fresh local D1 (migrations applied) for browser journeys.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export interface LocalQuorum {
   base: string;
@@ -41,18 +41,35 @@ async function waitUntilUp(base: string, child: ChildProcess, log: () => string)
   throw new Error(`wrangler dev did not come up:\n${log()}`);
 }
 
-export async function startQuorum(): Promise<LocalQuorum> {
-  const persist = mkdtempSync(join(tmpdir(), "quorum-e2e-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
-  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { env, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+/**
+ * A copy of wrangler.toml in its own folder, with absolute paths and its own .dev.vars beside it, so the
+ * developer's .dev.vars (read from the config's folder) never leaks into the test server.
+ */
+function isolatedConfig(dir: string, base: string): string {
+  const root = resolve(".");
+  const config = readFileSync("wrangler.toml", "utf8")
+    .replace(/^main = "(.*)"$/m, (_, p) => `main = "${resolve(root, p)}"`)
+    .replace(/^directory = "(.*)"$/m, (_, p) => `directory = "${resolve(root, p)}"`)
+    .replace(/^migrations_dir = "(.*)"$/m, (_, p) => `migrations_dir = "${resolve(root, p)}"`);
+  writeFileSync(join(dir, "wrangler.toml"), config);
+  const vars = Object.entries({ ...VARS, PUBLIC_URL: base }).map(([k, v]) => `${k}='${v}'`);
+  writeFileSync(join(dir, ".dev.vars"), `${vars.join("\n")}\n`);
+  return join(dir, "wrangler.toml");
+}
 
+export async function startQuorum(): Promise<LocalQuorum> {
+  const dir = mkdtempSync(join(tmpdir(), "quorum-e2e-"));
+  const persist = join(dir, "state");
   const [port, inspector] = [await freePort(), await freePort()];
   const base = `http://127.0.0.1:${port}`;
-  const vars = Object.entries({ ...VARS, PUBLIC_URL: base }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const config = isolatedConfig(dir, base);
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", persist], { env, encoding: "utf8" });
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+
   const child = spawn(
     "npx",
-    ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--persist-to", persist, "--test-scheduled", ...vars],
+    ["wrangler", "dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--persist-to", persist, "--test-scheduled"],
     { env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
@@ -65,7 +82,7 @@ export async function startQuorum(): Promise<LocalQuorum> {
     async stop() {
       if (child.pid) process.kill(-child.pid, "SIGTERM");
       await new Promise((r) => setTimeout(r, 300));
-      rmSync(persist, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
