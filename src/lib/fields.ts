@@ -12,12 +12,34 @@ export const Email = z
   .pipe(z.email("not a valid email address"))
   .transform((email) => email.toLowerCase());
 
+/** The 249 officially assigned ISO 3166-1 alpha-2 codes: country cuts must not split GB and "UK". */
+const ISO_COUNTRIES = new Set(
+  `
+  AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ
+  BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR
+  CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR
+  GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU
+  ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ
+  LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
+  MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF
+  PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI
+  SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR
+  TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+`.trim().split(/\s+/),
+);
+
 /** ISO 3166-1 alpha-2, accepted in any case, stored upper-case. */
 export const CountryCode = z
   .string()
   .trim()
   .regex(/^[A-Za-z]{2}$/, "use a two-letter ISO 3166-1 country code such as DE or US")
-  .transform((code) => code.toUpperCase());
+  .transform((value, ctx) => {
+    const code = value.toUpperCase();
+    if (ISO_COUNTRIES.has(code)) return code;
+    const message = code === "UK" ? "use GB, the ISO 3166-1 code of the United Kingdom" : `'${code}' is not an ISO 3166-1 country code`;
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  });
 
 /** BCP 47 language tag (e.g. de, en-GB), stored in canonical form. */
 export const Locale = z
@@ -35,6 +57,8 @@ export const Locale = z
   });
 
 export function canonicalLocale(tag: string): string | null {
+  // A 2–3 letter language first: Intl alone would accept a word such as "german" as a language subtag.
+  if (!/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(tag)) return null;
   try {
     return Intl.getCanonicalLocales(tag)[0] ?? null;
   } catch {
