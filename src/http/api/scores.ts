@@ -299,7 +299,7 @@ scoringRunsRouter.openapi(
   async (c) => {
     const now = new Date();
     const actor = c.var.actor.id;
-    const run = await advanceScoring(c.var.db, now, { trigger: "api", requestedBy: actor, maxQueries: 400, maxMillis: 20_000 });
+    const run = await advanceScoring(c.var.db, now, { trigger: "api", requestedBy: actor, maxQueries: 900, maxMillis: 25_000 });
     await auditInsert(c.var.db, { actor, action: "scoring.run", entityType: "score_run", entityId: run.id, detail: { status: run.status, step: run.step } }, now);
     return run.status === "complete" ? c.json(runView(run), 200) : c.json(runView(run), 202);
   },
