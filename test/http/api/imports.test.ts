@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addSuppression } from "../../../src/domain/directory/suppression";
+import { MAX_IMPORT_ROWS } from "../../../src/domain/directory/import/source";
 import { MAX_BODY_BYTES } from "../../../src/http/api";
 import { ADMIN_TOKEN, api, json, workerFetch } from "../../support/api";
 import { makeAccount, makeContact, testDb } from "../../support/fixtures";
@@ -103,6 +104,14 @@ describe("POST /api/v1/accounts/import", () => {
     expect(res.status).toBe(413);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(await count("SELECT count(*) AS n FROM accounts")).toBe(before);
+  });
+
+  it("refuses more rows than one import takes, naming the limit", async () => {
+    const lines = ["External ID,Name,Annual Revenue", ...Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => `many-${i},M,1`)];
+    const res = await postCsv("/accounts/import", lines.join("\n"));
+    expect(res.status).toBe(413);
+    expect((await json(res)).detail).toContain(String(MAX_IMPORT_ROWS));
+    expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id LIKE 'many-%'")).toBe(0);
   });
 
   it("needs the admin scope", async () => {
