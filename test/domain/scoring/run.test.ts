@@ -229,4 +229,14 @@ describe("scoring run on a hand-computed dataset", () => {
     await env.DB.prepare("UPDATE score_runs SET lease_owner = NULL, lease_until = NULL WHERE id = ?").bind(partial.id).run();
     expect((await advanceScoring(db, NOW, ALL_AT_ONCE)).status).toBe("complete");
   });
+
+  it("uses the organization's fiscal year and time zone from settings", async () => {
+    await env.DB.prepare("UPDATE settings SET fiscal_year_start_month = 4, time_zone = 'Europe/Berlin' WHERE id = 1").run();
+    const state = await run();
+    expect(state).toMatchObject({ fiscalYearStartMonth: 4, timeZone: "Europe/Berlin" });
+    // 20 November 2026 lies in FY2027 (April 2026 – March 2027), third quarter (October – December), Berlin midnight.
+    const period = resolvePeriod(state, undefined);
+    expect(period).toMatchObject({ key: "2027-Q3", start: "2026-09-30T22:00:00.000Z", end: "2026-12-31T23:00:00.000Z" });
+    await env.DB.prepare("UPDATE settings SET fiscal_year_start_month = 1, time_zone = 'UTC' WHERE id = 1").run();
+  });
 });
