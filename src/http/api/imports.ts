@@ -16,6 +16,9 @@ export const ImportReport = z
       description: "Rows that wrote nothing. CSV: row 1 is the header, row 2 the first record. JSON: row n is the n-th item (1-based).",
     }),
     ignoredColumns: z.array(z.string()).openapi({ description: "Columns that map to no field." }),
+    optedOut: z.number().int().optional().openapi({
+      description: "Contacts only: rows flagged as opted out in the CRM (e.g. 'Email Opt Out'); their addresses went onto the suppression list and were not imported.",
+    }),
   })
   .openapi("ImportReport");
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addSuppression } from "../../../src/domain/directory/suppression";
+import { addSuppression, suppressionReason } from "../../../src/domain/directory/suppression";
 import { MAX_IMPORT_ROWS } from "../../../src/domain/directory/import/source";
 import { MAX_BODY_BYTES } from "../../../src/http/api";
 import { ADMIN_TOKEN, api, json, workerFetch } from "../../support/api";
@@ -165,6 +165,26 @@ describe("POST /api/v1/contacts/import", () => {
     expect(row).toEqual({ account_id: to.id, role: "finance", prn: contact.prn });
     const again = await json(await api("POST", "/contacts/import", [{ email: contact.email, role: "Finance" }]));
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+  });
+
+  it("honours a CRM opt-out flag: the address is suppressed, an existing contact unsubscribed, nobody new created", async () => {
+    const account = await makeAccount();
+    const existing = await makeContact(account.id);
+    const t = tag();
+    const text =
+      "Email,Name,Role,Account ID,Email Opt Out\n" +
+      `${existing.email},Known,champion,${account.externalId},Yes\n` +
+      `new-${t}@customer.test,New,champion,${account.externalId},true\n` +
+      `keep-${t}@customer.test,Keep,champion,${account.externalId},no\n` +
+      `odd-${t}@customer.test,Odd,champion,${account.externalId},maybe\n`;
+    const report = await json(await postCsv("/contacts/import", text));
+    expect(report).toMatchObject({ created: 1, updated: 0, optedOut: 2 });
+    expect(report.errors).toEqual([{ row: 5, field: "optOut", message: "use yes/no, true/false or 1/0" }]);
+    expect(await env.DB.prepare("SELECT status FROM contacts WHERE id = ?").bind(existing.id).first()).toEqual({ status: "unsubscribed" });
+    expect(await count("SELECT count(*) AS n FROM contacts WHERE email = ?", `new-${t}@customer.test`)).toBe(0);
+    expect(await suppressionReason(testDb(), env.HMAC_SECRET, `new-${t}@customer.test`)).toBe("unsubscribed");
+    expect(await suppressionReason(testDb(), env.HMAC_SECRET, existing.email!)).toBe("unsubscribed");
+    expect(await suppressionReason(testDb(), env.HMAC_SECRET, `keep-${t}@customer.test`)).toBeNull();
   });
 
   it("imports 150 contacts in chunks and needs account and role for new ones", async () => {

@@ -1,8 +1,8 @@
-import { getTableColumns } from "drizzle-orm";
+import { getTableColumns, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
-import { contacts, roles, type Contact } from "../../../db/schema";
+import { contacts, roles, suppressions, type Contact } from "../../../db/schema";
 import { conflict } from "../../../http/problem";
 import { newId, randomUnit } from "../../../lib/ids";
 import type { AuditEntry } from "../../audit/log";
@@ -10,10 +10,10 @@ import { auditInserts } from "../../audit/many";
 import { getSettings } from "../../settings/settings";
 import { accountsByExternalId } from "../accounts";
 import { changeDetail } from "../../audit/changes";
-import { chunkRows } from "../../../db/limits";
+import { chunkRows, inListChunks } from "../../../db/limits";
 import { contactFields, contactsByEmail, suppressedMessage, unknownRoleMessage } from "../contacts";
 import { emailHmac, suppressionReasonsByHmac } from "../suppression";
-import { requireColumns, type HeaderAliases, type ImportError, type ImportReport, type ParsedImport } from "./source";
+import { parseFlag, requireColumns, type HeaderAliases, type ImportError, type ImportReport, type ParsedImport } from "./source";
 import { issuesToImportErrors, upsertSet } from "./shared";
 
 /** Header names CRMs use for contact fields. */
@@ -25,6 +25,7 @@ export const CONTACT_COLUMNS: HeaderAliases = {
   role: ["Role", "Contact Role", "Buying Role", "Persona"],
   accountExternalId: ["Account External ID", "Account ID", "Company ID", "Account Number"],
   locale: ["Locale", "Language", "Preferred Language"],
+  optOut: ["Email Opt Out", "Opted Out", "Unsubscribed", "Do Not Email", "Has Opted Out Of Email"],
 };
 
 const ContactRow = z.object({
@@ -36,23 +37,27 @@ const ContactRow = z.object({
   accountExternalId: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().trim().min(1).max(200)).optional(),
   // CRMs often write en_US.
   locale: z.preprocess((v) => (typeof v === "string" ? v.replace(/_/g, "-") : v), contactFields.locale).optional(),
+  optOut: z.preprocess(parseFlag, z.boolean({ error: "use yes/no, true/false or 1/0" })).optional(),
 });
 type ContactRowValues = z.output<typeof ContactRow>;
 type Changes = Partial<Pick<Contact, "accountId" | "name" | "role" | "locale">>;
 
 const CONTACT_COLUMN_COUNT = Object.keys(getTableColumns(contacts)).length;
+const SUPPRESSION_COLUMN_COUNT = Object.keys(getTableColumns(suppressions)).length;
 
 /**
  * Upserts contacts by email. Addresses on the suppression list are reported and never imported, so a CRM
- * re-import does not bring back people who opted out, bounced or were erased. Status is never imported.
+ * re-import does not bring back people who opted out, bounced or were erased. Status is never imported, but a
+ * CRM opt-out flag is honoured: the address goes onto the suppression list and an existing contact is unsubscribed.
  */
 export async function importContacts(db: Db, actor: string, secret: string, parsed: ParsedImport, now = new Date()): Promise<ImportReport> {
   requireColumns(parsed, CONTACT_COLUMNS, ["email"]);
   const errors: ImportError[] = [...parsed.errors];
   const roleOf = await roleResolver(db);
-  const valid = await unsuppressed(db, secret, validRows(parsed, errors, roleOf), errors);
+  const checked = await unsuppressed(db, secret, validRows(parsed, errors, roleOf), errors);
+  const valid = checked.filter((r) => !r.values.optOut);
   const [existing, accountsByCrmId, settings] = await Promise.all([
-    contactsByEmail(db, valid.map((r) => r.values.email)),
+    contactsByEmail(db, checked.map((r) => r.values.email)),
     accountsByExternalId(db, valid.flatMap((r) => (r.values.accountExternalId ? [r.values.accountExternalId] : []))),
     getSettings(db),
   ]);
@@ -93,13 +98,32 @@ export async function importContacts(db: Db, actor: string, secret: string, pars
     );
   }
 
+  const optOuts = checked.filter((r) => r.values.optOut);
+  const unsubscribed = optOuts.flatMap((r) => {
+    const current = existing.get(r.values.email);
+    return current && current.status === "active" ? [current] : [];
+  });
+  for (const contact of unsubscribed) {
+    audits.push({ actor, action: "contact.update", entityType: "contact", entityId: contact.id, detail: { status: { from: contact.status, to: "unsubscribed" }, via: "import" } });
+  }
+
   const created = audits.filter((a) => a.action === "contact.create").length;
-  const report = { created, updated: upserts.length - created, unchanged, errors: errors.sort((a, b) => a.row - b.row), ignoredColumns: parsed.ignoredColumns };
-  audits.push({ actor, action: "contact.import", entityType: "import", detail: { created, updated: report.updated, unchanged, errors: errors.length } });
+  const updated = upserts.length - created;
+  const report = { created, updated, unchanged, optedOut: optOuts.length, errors: errors.sort((a, b) => a.row - b.row), ignoredColumns: parsed.ignoredColumns };
+  audits.push({ actor, action: "contact.import", entityType: "import", detail: { created, updated, unchanged, optedOut: optOuts.length, errors: errors.length } });
   await db
     .batch([
       ...chunkRows(upserts, CONTACT_COLUMN_COUNT).map((chunk) =>
         db.insert(contacts).values(chunk).onConflictDoUpdate({ target: contacts.id, set: upsertSet(contacts, ["id", "email", "status", "prn", "createdAt"]) }),
+      ),
+      ...chunkRows(optOuts, SUPPRESSION_COLUMN_COUNT).map((chunk) =>
+        db
+          .insert(suppressions)
+          .values(chunk.map((r) => ({ emailHmac: r.hmac, reason: "unsubscribed" as const, createdAt: stamp })))
+          .onConflictDoNothing(),
+      ),
+      ...inListChunks(unsubscribed.map((c) => c.id)).map((ids) =>
+        db.update(contacts).set({ status: "unsubscribed", updatedAt: stamp }).where(inArray(contacts.id, ids)),
       ),
       ...auditInserts(db, audits, now),
     ] as unknown as Parameters<Db["batch"]>[0])
@@ -151,11 +175,12 @@ function validRows(parsed: ParsedImport, errors: ImportError[], roleOf: Awaited<
   return valid;
 }
 
+/** Rows whose address is not on the suppression list, with the address's HMAC. */
 async function unsuppressed(db: Db, secret: string, rows: { row: number; values: ContactRowValues }[], errors: ImportError[]) {
-  const hmacs = await Promise.all(rows.map((r) => emailHmac(secret, r.values.email)));
-  const reasons = await suppressionReasonsByHmac(db, hmacs);
-  return rows.filter((r, i) => {
-    const reason = reasons.get(hmacs[i]!);
+  const withHmac = await Promise.all(rows.map(async (r) => ({ ...r, hmac: await emailHmac(secret, r.values.email) })));
+  const reasons = await suppressionReasonsByHmac(db, withHmac.map((r) => r.hmac));
+  return withHmac.filter((r) => {
+    const reason = reasons.get(r.hmac);
     if (reason) errors.push({ row: r.row, field: "email", message: `${suppressedMessage(reason)} (not imported)` });
     return !reason;
   });

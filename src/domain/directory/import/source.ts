@@ -29,6 +29,8 @@ export interface ImportReport {
   errors: ImportError[];
   /** Columns (or JSON keys) that map to no field and were ignored. */
   ignoredColumns: string[];
+  /** Contacts only: rows flagged as opted out in the CRM; their addresses went onto the suppression list. */
+  optedOut?: number;
 }
 
 export interface ParsedImport {
@@ -163,6 +165,17 @@ export function requireColumns(parsed: ParsedImport, aliases: HeaderAliases, req
       missing.map((field) => ({ path: field, message: "column missing" })),
     );
   }
+}
+
+const TRUE_WORDS = new Set(["true", "yes", "y", "1", "x"]);
+const FALSE_WORDS = new Set(["false", "no", "n", "0"]);
+
+/** CRM checkbox exports ("true", "Yes", "1", "x") → boolean; anything else stays as is for validation to reject. */
+export function parseFlag(value: unknown): unknown {
+  if (typeof value === "number") return value === 1 ? true : value === 0 ? false : value;
+  if (typeof value !== "string") return value;
+  const word = value.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : value;
 }
 
 /** "1,250,000", "$1250000", "1 250 000.00" → 1250000; anything else stays as is for validation to reject. */
