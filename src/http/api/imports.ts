@@ -1,8 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { importAccounts } from "../../domain/directory/import/accounts";
-import { importContacts } from "../../domain/directory/import/contacts";
-import { ACCOUNT_COLUMNS } from "../../domain/directory/import/accounts";
-import { CONTACT_COLUMNS } from "../../domain/directory/import/contacts";
+import { ACCOUNT_COLUMNS, importAccounts } from "../../domain/directory/import/accounts";
+import { CONTACT_COLUMNS, importContacts } from "../../domain/directory/import/contacts";
 import { MAX_IMPORT_ROWS, parseImport, type HeaderAliases } from "../../domain/directory/import/source";
 import { adminOnly } from "../middleware/auth";
 import { createRouter, jsonResponse, problemResponses } from "./router";
