@@ -4,7 +4,7 @@ import type { Calendar } from "../domain/scoring/periods";
 import { isKnownTimeZone, quarterAt, quarterPeriod } from "../domain/scoring/periods";
 import { getSettings, listHolidays } from "../domain/settings/settings";
 import { enqueueDeliveries, admittedIds } from "../domain/targeting/enqueue";
-import { claimReminders, expireInvitations } from "../domain/targeting/lifecycle";
+import { claimReminders, expireInvitations, reclaimLostDeliveries } from "../domain/targeting/lifecycle";
 import { topUpCommitteeCoverage } from "../domain/targeting/revenue";
 import type { SendDeps } from "../domain/targeting/sends";
 import { activeRelationalSurveys, runWaveSlice, waveToday, type Budget, type ProgramContext, type SliceReport } from "../domain/targeting/waves";
@@ -20,6 +20,7 @@ export interface DispatchReport {
   rechecked: { queued: number; deferred: number; suppressed: number };
   expired: number;
   reminders: number;
+  requeued: number;
   program: SliceReport[];
 }
 
@@ -56,7 +57,7 @@ async function runProgram(deps: SendDeps, now: Date, budget: Budget): Promise<Sl
   return reports;
 }
 
-/** One dispatcher tick: due deferrals (FIFO), expiry, reminders (once each), relational program slices. */
+/** One dispatcher tick: due deferrals (FIFO), expiry, reminders (once each), relational program slices, lost sends. */
 export async function dispatch(env: Env, now: Date): Promise<DispatchReport> {
   const deps: SendDeps = { db: createDb(env.DB), queue: env.MAIL_QUEUE, hmacSecret: env.HMAC_SECRET };
   const budget: Budget = { remaining: DISPATCH_BUDGET };
@@ -67,12 +68,15 @@ export async function dispatch(env: Env, now: Date): Promise<DispatchReport> {
   const reminders = await claimReminders(deps.db, now);
   await enqueueDeliveries(deps.queue, reminders, "reminder");
   const program = await runProgram(deps, now, budget);
+  const requeued = await reclaimLostDeliveries(deps.db, now);
+  await enqueueDeliveries(deps.queue, requeued);
 
   const count = (status: string) => rechecked.filter((r) => r.status === status).length;
   return {
     rechecked: { queued: count("queued"), deferred: count("deferred"), suppressed: count("suppressed") },
     expired: expired.length,
     reminders: reminders.length,
+    requeued: requeued.length,
     program,
   };
 }

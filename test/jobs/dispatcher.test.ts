@@ -57,6 +57,22 @@ describe("dispatcher", () => {
     expect(history.results).toEqual([{ status: "expired" }]);
   });
 
+  it("queues again an admitted invitation whose delivery message was lost, at most every 15 minutes", async () => {
+    const survey = await transactional();
+    const lost = await makeInvitation(await makeContact((await makeAccount()).id), survey, {
+      status: "queued",
+      sentAt: null,
+      admittedAt: ago(0.1),
+      updatedAt: ago(0.1),
+      expiresAt: ago(-29),
+    });
+    const first = await dispatch(env, NOW);
+    expect(first.requeued).toBeGreaterThanOrEqual(1);
+    expect((await env.DB.prepare("SELECT updated_at FROM invitations WHERE id = ?").bind(lost.id).first())?.updated_at).toBe(NOW.toISOString());
+    const soon = await dispatch(env, new Date(NOW.getTime() + 5 * 60_000));
+    expect(soon.requeued).toBe(0);
+  });
+
   it("runs on the */5 cron through the Worker's scheduled handler", async () => {
     const survey = await transactional();
     const scheduled = await makeInvitation(await makeContact((await makeAccount()).id), survey, {

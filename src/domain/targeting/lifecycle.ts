@@ -39,3 +39,23 @@ export async function expireInvitations(db: Db, now: Date): Promise<string[]> {
   if (ids.length) await runBatch(db, [historyStatement(ids, now)]);
   return ids;
 }
+
+/** Queued this long without any delivery attempt: its queue message was probably lost (the enqueue failed after the commit). */
+const LOST_AFTER_MINUTES = 15;
+
+/**
+ * Admitted invitations of the last day that never reached the delivery ledger are queued again, at most once per
+ * 15 minutes each (updated_at is the marker). A duplicate message is harmless: the ledger claim sends once.
+ */
+export async function reclaimLostDeliveries(db: Db, now: Date): Promise<string[]> {
+  const at = now.toISOString();
+  const quietSince = new Date(now.getTime() - LOST_AFTER_MINUTES * 60_000).toISOString();
+  const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
+  const [rows] = await runBatch<{ id: string }>(db, [
+    sql`UPDATE invitations SET updated_at = ${at}
+      WHERE id IN (SELECT i.id FROM invitations i WHERE i.status = 'queued' AND i.admitted_at >= ${dayAgo} AND i.updated_at < ${quietSince}
+                   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.invitation_id = i.id) LIMIT ${STEP_LIMIT})
+      RETURNING id`,
+  ]);
+  return (rows ?? []).map((r) => r.id);
+}
