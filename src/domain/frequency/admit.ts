@@ -73,9 +73,10 @@ export function admitStatement(a: Admission, now: Date, invitationId = newId("in
 function dueCandidate(invitationId: string, emailHmac: string | null, now: string): SQL {
   return sql`SELECT i.id AS cand_key, i.contact_id, i.account_id, c.role, i.survey_id, i.survey_version_id AS version_id,
       i.kind, i.journey_stage AS stage, ${now} AS now,
-      ${optOutReason(sql`c.status`, suppressionOf(emailHmac))} AS opted_out,
+      -- A survey archived while the invitation waited is never sent: held back like an opt-out, with its reason.
+      CASE WHEN s.status <> 'active' THEN 'survey-inactive' ELSE ${optOutReason(sql`c.status`, suppressionOf(emailHmac))} END AS opted_out,
       ${deferLimit(sql`coalesce(i.deferred_since, ${now})`)} AS defer_limit, 0 AS override, 0 AS exempt
-    FROM invitations i JOIN contacts c ON c.id = i.contact_id
+    FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN surveys s ON s.id = i.survey_id
     WHERE i.id = ${invitationId} AND i.status IN ('scheduled', 'deferred') AND i.scheduled_for <= ${now}`;
 }
 

@@ -137,4 +137,13 @@ describe("opt-outs, override and the defer limit", () => {
     const [limited] = await runAll(db, recheckStatement(held.id, null, at(30)));
     expect(limited).toMatchObject({ status: "suppressed", blockingRule: "defer-limit" });
   });
+
+  it("a due invitation whose survey was archived meanwhile is suppressed (survey-inactive), not sent", async () => {
+    const contact = await makeContact((await makeAccount()).id);
+    const survey = await transactional();
+    const waiting = await makeInvitation(contact, survey, { status: "scheduled", admittedAt: null, scheduledFor: at(7).toISOString() });
+    await env.DB.prepare("UPDATE surveys SET status = 'archived' WHERE id = ?").bind(survey.survey.id).run();
+    const [result] = await runAll(testDb(), recheckStatement(waiting.id, null, at(7)));
+    expect(result).toMatchObject({ status: "suppressed", blockingRule: "survey-inactive" });
+  });
 });
