@@ -1,6 +1,6 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { contacts, roles, type Role } from "../../db/schema";
+import { contacts, roles, surveys, type Role } from "../../db/schema";
 import { conflict, notFound } from "../../http/problem";
 import { auditInsert } from "../audit/log";
 
@@ -42,6 +42,14 @@ export async function deleteRole(db: Db, actor: string, key: string, now = new D
   const inUse = await db.select({ n: sql<number>`count(*)` }).from(contacts).where(eq(contacts.role, key)).get();
   if (inUse && inUse.n > 0) {
     throw conflict(`Role '${key}' is held by ${inUse.n} contact(s); move them to another role first.`);
+  }
+  const targeting = await db
+    .select({ id: surveys.id })
+    .from(surveys)
+    .where(sql`exists (select 1 from json_each(${surveys.targetRoles}) where value = ${key})`)
+    .get();
+  if (targeting) {
+    throw conflict(`Role '${key}' is a target role of survey '${targeting.id}'; remove it from the survey's targetRoles first.`);
   }
   await db.batch([
     db.delete(roles).where(eq(roles.key, key)),

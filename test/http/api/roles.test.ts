@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, json } from "../../support/api";
+import { makeSurvey } from "../../support/fixtures";
 
 describe("/api/v1/roles", () => {
   it("lists the seven default roles with their flags", async () => {
@@ -51,6 +52,15 @@ describe("/api/v1/roles", () => {
 
     const roles = await json(await api("GET", "/roles"));
     expect(roles.items).toHaveLength(7);
+  });
+
+  it("refuses to delete a role that a survey still targets", async () => {
+    await api("POST", "/roles", { key: "auditor", label: "Auditor" });
+    await makeSurvey({ targetRoles: ["auditor"] });
+    const res = await api("DELETE", "/roles/auditor");
+    expect(res.status).toBe(409);
+    expect((await json(res)).detail).toContain("target role");
+    expect((await api("GET", "/roles/auditor")).status).toBe(200);
   });
 
   it("needs a token, and the admin scope to write", async () => {
