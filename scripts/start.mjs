@@ -19,6 +19,7 @@ function ensureDevVars() {
     LINK_KEYS: JSON.stringify({ local1: secret() }),
     LINK_CURRENT_KID: "local1",
     HMAC_SECRET: secret(),
+    MAIL_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64")}`,
     PUBLIC_URL: BASE,
   };
   const lines = Object.entries(vars).map(([k, v]) => `${k}=${k === "LINK_KEYS" ? `'${v}'` : v}`);
