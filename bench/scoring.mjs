@@ -131,10 +131,27 @@ function isoDaysAgo(days) {
 
 // ─── 2. the Worker ───────────────────────────────────────────────────────────
 
+/**
+ * wrangler dev reloads the Worker whenever a source file changes, which kills a running cron handler; the benchmark
+ * therefore runs a bundle built once (wrangler deploy --dry-run) under its own config.
+ */
+function buildFrozenWorker() {
+  const outdir = join(ROOT, "bench/.data/scoring-dist");
+  const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, env, stdio: "pipe", encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`bundling failed:\n${built.stdout}\n${built.stderr}`);
+  const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
+    .replace(/^main = .*$/m, `main = "scoring-dist/index.js"`)
+    .replace(/\[assets\][^[]*/m, "");
+  const path = join(ROOT, "bench/.data/scoring-wrangler.toml");
+  writeFileSync(path, config);
+  return path;
+}
+
 async function runThroughWorker() {
+  const config = buildFrozenWorker();
   const child = spawn(
     "npx",
-    ["wrangler", "dev", "--port", String(PORT), "--inspector-port", String(PORT + 500), "--ip", "127.0.0.1", "--persist-to", DATA, "--test-scheduled", "--var", `ADMIN_TOKEN:${TOKEN}`, "--log-level", "log"],
+    ["wrangler", "dev", "-c", config, "--port", String(PORT), "--inspector-port", String(PORT + 500), "--ip", "127.0.0.1", "--persist-to", DATA, "--test-scheduled", "--var", `ADMIN_TOKEN:${TOKEN}`, "--log-level", "log"],
     { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -156,13 +173,13 @@ async function runThroughWorker() {
     // /__scheduled may answer before the handler is done: fire a tick, then wait until that tick let go of the run.
     for (;;) {
       ticks++;
-      const res = await fetch(`${BASE}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);
-      if (!res.ok) throw new Error(`/__scheduled answered ${res.status}: ${await res.text()}\n${output.slice(-3000)}`);
+      const status = await fireCron();
+      if (status !== "200") throw new Error(`/__scheduled answered ${status}\n${output.slice(-3000)}`);
       let run;
       do {
         await new Promise((r) => setTimeout(r, 500));
         run = await currentRunState();
-      } while (run && run.status === "running" && !run.lastError && (run.leaseUntil || run.step === 0));
+      } while (run && run.status === "running" && !run.lastError && run.leaseUntil && run.leaseUntil > new Date().toISOString());
       if (run?.lastError) throw new Error(`scoring failed: ${run.lastError}\n${output.slice(-3000)}`);
       if (run?.status === "complete") break;
       if (ticks > 20) throw new Error(`run not complete after ${ticks} ticks\n${output.slice(-3000)}`);
@@ -180,6 +197,17 @@ async function runThroughWorker() {
     stop();
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/** Fires the hourly cron and waits for the handler (curl: no client-side timeout cuts a long tick short). */
+function fireCron() {
+  return new Promise((resolve, reject) => {
+    const curl = spawn("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "1800", `${BASE}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`]);
+    let code = "";
+    curl.stdout.on("data", (d) => (code += d));
+    curl.on("error", reject);
+    curl.on("close", () => resolve(code.trim()));
+  });
 }
 
 async function currentRunState() {
