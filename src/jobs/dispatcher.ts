@@ -1,7 +1,8 @@
 import { createDb } from "../db/client";
 import { recheckDue } from "../domain/frequency/due";
 import type { Calendar } from "../domain/scoring/periods";
-import { isKnownTimeZone, quarterAt, quarterPeriod } from "../domain/scoring/periods";
+import { quarterAt, quarterPeriod } from "../domain/scoring/periods";
+import { isTimeZone } from "../lib/fields";
 import { getSettings, listHolidays } from "../domain/settings/settings";
 import { enqueueDeliveries, admittedIds } from "../domain/targeting/enqueue";
 import { claimReminders, expireInvitations, reclaimLostDeliveries } from "../domain/targeting/lifecycle";
@@ -27,7 +28,7 @@ export interface DispatchReport {
 async function programContext(deps: SendDeps, now: Date): Promise<ProgramContext> {
   const settings = await getSettings(deps.db);
   // A zone Intl does not know would stop every tick; business days then fall back to UTC.
-  const timeZone = isKnownTimeZone(settings.timeZone) ? settings.timeZone : "UTC";
+  const timeZone = isTimeZone(settings.timeZone) ? settings.timeZone : "UTC";
   const calendar: Calendar = { timeZone, fiscalYearStartMonth: settings.fiscalYearStartMonth };
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   const holidays = await listHolidays(deps.db, { from: day(-400), to: day(400) });

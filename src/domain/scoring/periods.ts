@@ -146,12 +146,3 @@ function localDateParts(instant: Date, timeZone: string) {
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
 }
 
-/** True when the zone is one Intl knows (settings may hold a bad value; scoring then falls back to UTC). */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}

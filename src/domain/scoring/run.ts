@@ -4,10 +4,10 @@
 // working on it at once.
 import { and, desc, eq, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { isTimeZone } from "../../lib/fields";
 import type { Db } from "../../db/client";
 import { scoreRuns, settings, type ScoreRun } from "../../db/schema";
 import { newId } from "../../lib/ids";
-import { isKnownTimeZone } from "./periods";
 import { planRun, type Step } from "./plan";
 
 export interface AdvanceOptions {
@@ -110,7 +110,7 @@ function prepare(d1: D1Database, statement: SQL): D1PreparedStatement {
 
 async function startRun(db: Db, now: Date, options: AdvanceOptions): Promise<ScoreRun> {
   const calendar = await db.select({ timeZone: settings.timeZone, fiscalYearStartMonth: settings.fiscalYearStartMonth }).from(settings).get();
-  const timeZone = calendar && isKnownTimeZone(calendar.timeZone) ? calendar.timeZone : "UTC";
+  const timeZone = calendar && isTimeZone(calendar.timeZone) ? calendar.timeZone : "UTC";
   const fiscalYearStartMonth = calendar && calendar.fiscalYearStartMonth >= 1 && calendar.fiscalYearStartMonth <= 12 ? calendar.fiscalYearStartMonth : 1;
   const id = newId("run", now);
   const asOf = now.toISOString();
