@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { apiTokens, type TokenScope } from "../../db/schema";
 import { sha256Hex, timingSafeEqual } from "../../lib/crypto";
@@ -7,16 +7,32 @@ import { ApiError } from "../problem";
 
 const unauthorized = (detail: string) => new ApiError(401, "Unauthorized", detail);
 
+/** `lastUsedAt` is refreshed at most this often, so a busy integration does not add a write to every call. */
+const LAST_USED_RESOLUTION_MS = 60 * 60 * 1000;
+
 /** Resolves a bearer secret to an actor: the bootstrap admin token from the secret, or a stored (hashed) token. */
-export async function actorForBearer(env: AppEnv["Bindings"], db: AppEnv["Variables"]["db"], secret: string): Promise<Actor | null> {
+export async function actorForBearer(
+  env: AppEnv["Bindings"],
+  db: AppEnv["Variables"]["db"],
+  secret: string,
+  now = new Date(),
+): Promise<Actor | null> {
   if (env.ADMIN_TOKEN && timingSafeEqual(secret, env.ADMIN_TOKEN)) return { id: "bootstrap", scopes: ["admin"] };
   const hash = await sha256Hex(secret);
   const token = await db
-    .select({ id: apiTokens.id, scopes: apiTokens.scopes })
+    .select({ id: apiTokens.id, scopes: apiTokens.scopes, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)))
     .get();
-  return token ? { id: token.id, scopes: token.scopes } : null;
+  if (!token) return null;
+  const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+  if (!token.lastUsedAt || token.lastUsedAt < staleBefore) {
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: now.toISOString() })
+      .where(and(eq(apiTokens.id, token.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore))));
+  }
+  return { id: token.id, scopes: token.scopes };
 }
 
 /** Authenticates `Authorization: Bearer <token>`; 401 when missing, unknown or revoked. */

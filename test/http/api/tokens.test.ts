@@ -26,6 +26,23 @@ describe("/api/v1/tokens", () => {
     expect(audit.results).toEqual([{ action: "token.create", actor: "bootstrap", detail: JSON.stringify({ name: "CRM sync", scopes: ["integration", "read"] }) }]);
   });
 
+  it("records when a token was last used, refreshed at most hourly", async () => {
+    const created = await json(await api("POST", "/tokens", { name: "Reporting", scopes: ["read"] }));
+    expect(created.lastUsedAt).toBeNull();
+    const lastUsed = () =>
+      env.DB.prepare("SELECT last_used_at AS at FROM api_tokens WHERE id = ?").bind(created.id).first<{ at: string | null }>();
+
+    expect((await api("GET", "/roles", undefined, { token: created.token })).status).toBe(200);
+    const first = (await lastUsed())!.at;
+    expect(first).not.toBeNull();
+    expect((await api("GET", "/roles", undefined, { token: created.token })).status).toBe(200);
+    expect((await lastUsed())!.at).toBe(first); // within the hour: no write
+
+    await env.DB.prepare("UPDATE api_tokens SET last_used_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").bind(created.id).run();
+    await api("GET", "/roles", undefined, { token: created.token });
+    expect((await lastUsed())!.at! > "2020-01-01T00:00:00.000Z").toBe(true);
+  });
+
   it("a revoked token gets 401 at once, and revoking twice keeps the first time", async () => {
     const { id, token } = await tokenWithScopes(["admin"]);
     expect((await api("GET", "/roles", undefined, { token })).status).toBe(200);
