@@ -4,9 +4,10 @@
 // Measures eligibility checks per second (GET /contacts/{id}/eligibility, concurrent clients) and the cost of
 // planning a send to every contact (POST /sends/plan with an empty filter: one read-only statement over ~100k
 // candidates). Figures go to the README; this is not a test. Flags: --keep (reuse the generated data).
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { buildFrozenWorker, startWranglerDev } from "./support/worker.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DATA = join(ROOT, "bench/.data/eligibility");
@@ -76,27 +77,6 @@ ANALYZE;
 `;
 }
 
-/**
- * A fixed bundle with its own config (same D1 id, so the same local file), so edits to src/ or wrangler.toml while
- * the benchmark runs cannot reload the Worker mid-request.
- */
-function build() {
-  rmSync(BUILD, { recursive: true, force: true });
-  const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", BUILD], { cwd: ROOT, env, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`bundling failed:\n${built.stdout}\n${built.stderr}`);
-  const config = {
-    name: "quorum-bench",
-    main: "index.js",
-    compatibility_date: "2026-04-01",
-    compatibility_flags: ["nodejs_compat"],
-    no_bundle: true,
-    vars: { MAIL_PROVIDER: "outbox" },
-    d1_databases: [{ binding: "DB", database_name: "quorum", database_id: "00000000-0000-4000-8000-000000000000" }],
-    queues: { producers: [{ binding: "MAIL_QUEUE", queue: "quorum-mail" }] },
-  };
-  writeFileSync(join(BUILD, "wrangler.json"), JSON.stringify(config, null, 2));
-}
-
 async function startWorker() {
   const vars = {
     ADMIN_TOKEN: TOKEN,
@@ -105,33 +85,8 @@ async function startWorker() {
     LINK_CURRENT_KID: "b1",
     PUBLIC_URL: BASE,
   };
-  const child = spawn(
-    "npx",
-    ["wrangler", "dev", "--config", join(BUILD, "wrangler.json"), "--port", String(PORT), "--inspector-port", String(PORT + 500), "--ip", "127.0.0.1", "--persist-to", DATA,
-      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]), "--log-level", "warn"],
-    { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  };
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
-    try {
-      if ((await fetch(`${BASE}/healthz`)).ok) return Object.assign(stop, { output: () => output });
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  stop();
-  throw new Error(`wrangler dev did not answer on ${BASE}:\n${output}`);
+  const worker = await startWranglerDev({ config: buildFrozenWorker(BUILD), port: PORT, persistTo: DATA, vars });
+  return Object.assign(worker.stop, { output: worker.output });
 }
 
 /** One API call, timed. wrangler dev sometimes restarts its runtime (e.g. after its offline Request.cf lookup
@@ -187,7 +142,6 @@ async function benchPlan() {
 }
 
 if (!keep || !existsSync(DATA)) generate();
-build();
 const stop = await startWorker();
 try {
   await call("GET", "/contacts/con_000001/eligibility?surveyId=sur_ces"); // warm up

@@ -8,6 +8,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { buildFrozenWorker, startWranglerDev } from "./support/worker.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DATA = join(ROOT, "bench/.data/scoring");
@@ -131,42 +132,12 @@ function isoDaysAgo(days) {
 
 // ─── 2. the Worker ───────────────────────────────────────────────────────────
 
-/**
- * wrangler dev reloads the Worker whenever a source file changes, which kills a running cron handler; the benchmark
- * therefore runs a bundle built once (wrangler deploy --dry-run) under its own config.
- */
-function buildFrozenWorker() {
-  const outdir = join(ROOT, "bench/.data/scoring-dist");
-  const built = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, env, stdio: "pipe", encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`bundling failed:\n${built.stdout}\n${built.stderr}`);
-  const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
-    .replace(/^main = .*$/m, `main = "scoring-dist/index.js"`)
-    .replace(/\[assets\][^[]*/m, "");
-  const path = join(ROOT, "bench/.data/scoring-wrangler.toml");
-  writeFileSync(path, config);
-  return path;
-}
-
 async function runThroughWorker() {
-  const config = buildFrozenWorker();
-  const child = spawn(
-    "npx",
-    ["wrangler", "dev", "-c", config, "--port", String(PORT), "--inspector-port", String(PORT + 500), "--ip", "127.0.0.1", "--persist-to", DATA, "--test-scheduled", "--var", `ADMIN_TOKEN:${TOKEN}`, "--log-level", "log"],
-    { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  };
-  process.on("exit", stop);
+  const config = buildFrozenWorker(join(ROOT, "bench/.data/scoring-dist"));
+  const { child, output, stop } = await startWranglerDev({
+    config, port: PORT, persistTo: DATA, vars: { ADMIN_TOKEN: TOKEN }, logLevel: "log", testScheduled: true,
+  });
   try {
-    await waitForServer(child, () => output);
     const workerd = findWorkerd(child.pid);
     const started = Date.now();
     let ticks = 0;
@@ -174,19 +145,19 @@ async function runThroughWorker() {
     for (;;) {
       ticks++;
       const status = await fireCron();
-      if (status !== "200") throw new Error(`/__scheduled answered ${status}\n${output.slice(-3000)}`);
+      if (status !== "200") throw new Error(`/__scheduled answered ${status}\n${output().slice(-3000)}`);
       let run;
       do {
         await new Promise((r) => setTimeout(r, 500));
         run = await currentRunState();
       } while (run && run.status === "running" && !run.lastError && run.leaseUntil && run.leaseUntil > new Date().toISOString());
-      if (run?.lastError) throw new Error(`scoring failed: ${run.lastError}\n${output.slice(-3000)}`);
+      if (run?.lastError) throw new Error(`scoring failed: ${run.lastError}\n${output().slice(-3000)}`);
       if (run?.status === "complete") break;
-      if (ticks > 20) throw new Error(`run not complete after ${ticks} ticks\n${output.slice(-3000)}`);
+      if (ticks > 20) throw new Error(`run not complete after ${ticks} ticks\n${output().slice(-3000)}`);
     }
     const wall = Date.now() - started;
     const peakKb = workerd ? Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${workerd}/status`, "utf8"))?.[1] ?? 0) : 0;
-    const slowest = output
+    const slowest = output()
       .split("\n")
       .filter((l) => l.includes('"slowestSteps"'))
       .flatMap((l) => JSON.parse(l.slice(l.indexOf("{"), l.lastIndexOf("}") + 1)).slowestSteps)
@@ -213,19 +184,6 @@ function fireCron() {
 async function currentRunState() {
   const rows = sqlite(sqliteFile(), "SELECT json_object('id', id, 'status', status, 'step', step, 'totalSteps', total_steps, 'lastError', last_error, 'leaseUntil', lease_until, 'asOf', as_of, 'timeZone', time_zone, 'fiscalYearStartMonth', fiscal_year_start_month) FROM score_runs ORDER BY rowid DESC LIMIT 1;", ["-readonly"]).trim();
   return rows ? JSON.parse(rows) : null;
-}
-
-async function waitForServer(child, output) {
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output()}`);
-    try {
-      if ((await fetch(`${BASE}/healthz`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`wrangler dev did not answer on ${BASE}`);
 }
 
 /** The workerd process under the wrangler we started (its peak RSS is the Worker's memory high-water mark). */
