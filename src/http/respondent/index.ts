@@ -144,7 +144,9 @@ function rerender(c: RespondentContextC, context: RespondentContext, answers: Re
 async function formFields(c: RespondentContextC): Promise<Record<string, string[]>> {
   const type = c.req.header("content-type") ?? "";
   if (!/application\/x-www-form-urlencoded|multipart\/form-data/i.test(type)) return {};
-  const body = await c.req.parseBody({ all: true });
+  // A malformed body (e.g. multipart without a boundary) is not from our form: treat it as no answers, never a 5xx.
+  const body = await c.req.parseBody({ all: true }).catch(() => null);
+  if (!body) return {};
   return Object.fromEntries(
     Object.entries(body).map(([name, value]) => [name, (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string")]),
   );

@@ -263,6 +263,16 @@ describe("POST /s/{token}", () => {
     expect(await answersOf(invitation.id)).toEqual([expect.objectContaining({ question_id: "nps", num_value: 6 })]);
   });
 
+  it("answers a malformed form body (multipart without or with a broken boundary) with the page again, never a 5xx, writing nothing", async () => {
+    const { token, invitation } = await setup();
+    for (const [type, body] of [["multipart/form-data", "q:nps=9"], ["multipart/form-data; boundary=xx", "--xx\r\ngarbage"]]) {
+      const res = await workerFetch(`/s/${token}`, { method: "POST", redirect: "manual", headers: { "content-type": type! }, body });
+      expect(res.status, type).toBeLessThan(500);
+      expect(res.status, type).toBe(303);
+    }
+    expect(await responseOf(invitation.id)).toBeNull();
+  });
+
   it("keeps one response under two concurrent posts", async () => {
     const { token, invitation } = await setup();
     const results = await Promise.all([post(token, [["q:nps", "7"], ["action", "submit"]]), post(token, [["q:nps", "7"], ["action", "submit"]])]);
