@@ -273,6 +273,21 @@ describe("POST /s/{token}", () => {
     expect(await responseOf(invitation.id)).toBeNull();
   });
 
+  it("stores no IP address anywhere (paradata keeps the device class only)", async () => {
+    const { token, invitation } = await setup();
+    const ip = { "cf-connecting-ip": "203.0.113.77", "x-forwarded-for": "203.0.113.77", "x-real-ip": "203.0.113.77", "user-agent": MOBILE_UA };
+    await get(token, ip);
+    expect((await post(token, [["q:nps", "9"], ["q:osat", "5"], ["action", "submit"]], ip)).status).toBe(303);
+    const response = await responseOf(invitation.id);
+    expect(response).toMatchObject({ status: "complete", device_class: "mobile" });
+    const held = await Promise.all(
+      ["responses", "answers", "invitations", "invitation_events", "audit_log"].map((table) =>
+        env.DB.prepare(`SELECT * FROM ${table}`).all().then((r) => JSON.stringify(r.results)),
+      ),
+    );
+    for (const text of held) expect(text).not.toContain("203.0.113.77");
+  });
+
   it("keeps one response under two concurrent posts", async () => {
     const { token, invitation } = await setup();
     const results = await Promise.all([post(token, [["q:nps", "7"], ["action", "submit"]]), post(token, [["q:nps", "7"], ["action", "submit"]])]);
