@@ -78,6 +78,21 @@ const ONBOARDING_SURVEY = {
   ],
 };
 
+// Some contacts answer at once (through the real survey form), so the first scoring run has something to show:
+// a promoter at the largest account, a detractor at the third, a passive at the fourth. The others wait in the outbox.
+const DEMO_ANSWERS = {
+  "CRM-1001": { nps: "9", osat: "5" },
+  "CRM-1003": { nps: "4", why: "Reports are slow to load every Monday morning.", osat: "2" },
+  "CRM-1004": { nps: "7", osat: "4" },
+};
+
+async function answerSurvey(surveyUrl, answers) {
+  const form = new URLSearchParams(Object.entries(answers).map(([id, value]) => [`q:${id}`, value]));
+  form.set("action", "submit");
+  const res = await fetch(surveyUrl, { method: "POST", body: form, redirect: "manual" });
+  if (res.status >= 400) throw new Error(`answering ${surveyUrl} → ${res.status}`);
+}
+
 async function call(base, token, method, path, body) {
   const res = await fetch(`${base}/api/v1${path}`, {
     method,
@@ -107,11 +122,17 @@ export async function seedDemoData(base, token) {
 
   // A first relational invitation for each account's decision maker and champion: their emails land in the outbox.
   let invited = 0;
+  let answered = 0;
   for (const account of (await call(base, token, "GET", "/accounts?limit=100")).items) {
     const { items } = await call(base, token, "GET", `/contacts?accountId=${account.id}&limit=100`);
     for (const contact of items.filter((c) => c.role === "decision_maker" || c.role === "champion")) {
-      await call(base, token, "POST", "/invitations", { contactId: contact.id, surveyId: relational.id });
+      const invitation = await call(base, token, "POST", "/invitations", { contactId: contact.id, surveyId: relational.id });
       invited++;
+      const answers = contact.role === "decision_maker" && DEMO_ANSWERS[account.externalId];
+      if (answers && invitation.surveyUrl) {
+        await answerSurvey(invitation.surveyUrl, answers);
+        answered++;
+      }
     }
   }
   // A journey event: one account just completed onboarding (transactional survey, through the frequency rules).
@@ -122,5 +143,6 @@ export async function seedDemoData(base, token) {
     accountExternalId: "CRM-1002",
     occurredAt: new Date().toISOString(),
   }).catch((error) => console.warn(`Demo data: journey event not sent (${error.message}).`));
-  console.log(`Demo data: ${ACCOUNTS.length} accounts, their contacts, 2 published surveys, ${invited} invitations.`);
+  await call(base, token, "POST", "/scoring/runs");
+  console.log(`Demo data: ${ACCOUNTS.length} accounts, their contacts, 2 published surveys, ${invited} invitations (${answered} answered), scores computed.`);
 }
