@@ -181,9 +181,37 @@ function sameContent(version: SurveyVersion, survey: Survey): boolean {
   );
 }
 
+/**
+ * The respondent page must stay ≤ 20 KB (SPEC §6, §10). Its markup for the largest survey allowed (5 questions × 20
+ * options) takes about 13 KB and its error messages up to 3 KB more, so the survey's own texts may add at most this
+ * much, counted as the page shows them: HTML-escaped UTF-8, the title twice (<title> and <h1>), and for each text
+ * its longest locale (a page falls back between locales, so any of them may be shown).
+ */
+export const MAX_PAGE_TEXT_BYTES = 4000;
+
+const htmlBytes = (text: string) => new TextEncoder().encode(text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")).length;
+const longest = (texts: (string | undefined)[]) => Math.max(0, ...texts.map((t) => (t ? htmlBytes(t) : 0)));
+
+export function pageTextBytes(draft: Pick<Draft, "texts" | "questions">): number {
+  const surveyTexts = Object.values(draft.texts);
+  let bytes = 2 * longest(surveyTexts.map((t) => t.title)) + longest(surveyTexts.map((t) => t.intro));
+  for (const question of draft.questions) {
+    bytes += longest(Object.values(question.text));
+    for (const option of question.options ?? []) bytes += longest(Object.values(option.label));
+  }
+  return bytes;
+}
+
 /** Cross-field rules and references: the default locale has every text, the stage and roles exist. */
 async function assertDraftValid(db: Db, draft: Draft): Promise<void> {
   const errors: FieldError[] = [];
+  const textBytes = pageTextBytes(draft);
+  if (textBytes > MAX_PAGE_TEXT_BYTES) {
+    errors.push({
+      path: "questions",
+      message: `the survey's texts take ${textBytes} bytes on the respondent page (title twice, intro, questions, option labels; longest locale); keep them within ${MAX_PAGE_TEXT_BYTES} so the page stays under 20 KB on a phone: shorten the intro, the questions or the option labels`,
+    });
+  }
   if (!draft.texts[draft.defaultLocale]) {
     errors.push({ path: `texts.${draft.defaultLocale}`, message: `give the title and intro in the default locale '${draft.defaultLocale}'` });
   }
