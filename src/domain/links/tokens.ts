@@ -55,8 +55,10 @@ export async function verifyLink(env: LinkEnv, token: string, purpose: LinkPurpo
     const { payload } = await jwtVerify(
       token,
       (header) => {
-        const secret = header.kid ? keys[header.kid] : undefined;
-        if (!secret) throw new errors.JWSSignatureVerificationFailed("unknown kid");
+        // Own keys only: a kid such as "constructor" or "__proto__" must not reach Object.prototype (its members
+        // stringify to public text, so anyone could sign with them).
+        const secret = header.kid && Object.hasOwn(keys, header.kid) ? keys[header.kid] : undefined;
+        if (typeof secret !== "string" || secret === "") throw new errors.JWSSignatureVerificationFailed("unknown kid");
         return encoder.encode(secret);
       },
       { algorithms: [ALGORITHM], currentDate: now, requiredClaims: ["sub", "exp"] },

@@ -34,6 +34,18 @@ describe("survey and unsubscribe links", () => {
     expect(await verifyLink(rotated, previous, "survey", now)).toEqual({ ok: false, reason: "bad-signature" });
   });
 
+  it("refuses a kid that names an Object.prototype member, signed with that member's public string form", async () => {
+    for (const kid of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) {
+      const publicText = String(({} as Record<string, unknown>)[kid]);
+      const forged = await new SignJWT({ purpose: "survey" })
+        .setProtectedHeader({ alg: "HS256", kid })
+        .setSubject("inv_1")
+        .setExpirationTime(now.getTime() / 1000 + 3600)
+        .sign(encode(publicText));
+      expect(await verifyLink(env, forged, "survey", now), kid).toEqual({ ok: false, reason: "bad-signature" });
+    }
+  });
+
   it("refuses a wrong signature, alg none, an expired token and garbage", async () => {
     const forged = await new SignJWT({ purpose: "survey" })
       .setProtectedHeader({ alg: "HS256", kid: "k2" })
