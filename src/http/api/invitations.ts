@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createDirectInvitation } from "../../domain/invitations/create";
+import { revokeInvitation } from "../../domain/invitations/revoke";
 import { invitationLinks } from "../../domain/links/tokens";
 import { enqueueDeliveries } from "../../domain/targeting/enqueue";
 import { INVITATION_STATUSES } from "../../db/schema";
@@ -62,5 +63,27 @@ invitationsRouter.openapi(
       { id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, blockingRule, scheduledFor, causeType, admittedAt, expiresAt, createdAt, ...links },
       201,
     );
+  },
+);
+
+const RevokedInvitation = Invitation.omit({ surveyUrl: true, unsubscribeUrl: true })
+  .extend({ revokedAt: z.string().nullable() })
+  .openapi("RevokedInvitation");
+
+invitationsRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/revoke",
+    tags: ["Sending"],
+    summary: "Revoke an invitation",
+    description:
+      "Its survey link stops working at once (the contact sees a friendly 'closed' page; the unsubscribe link keeps working), nothing more is mailed for it, and a scheduled or deferred one becomes suppressed ('revoked'). Revoking again keeps the first time. Audited.",
+    request: { params: z.object({ id: z.string().min(1).max(100) }) },
+    responses: { 200: jsonResponse(RevokedInvitation, "Invitation revoked"), ...problemResponses },
+  }),
+  async (c) => {
+    const invitation = await revokeInvitation(c.var.db, c.var.actor.id, c.req.valid("param").id, new Date());
+    const { id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, blockingRule, scheduledFor, causeType, admittedAt, expiresAt, createdAt, revokedAt } = invitation;
+    return c.json({ id, surveyId, surveyVersionId, contactId, accountId, kind, journeyStage, status, blockingRule, scheduledFor, causeType, admittedAt, expiresAt, createdAt, revokedAt }, 200);
   },
 );
