@@ -8,6 +8,7 @@ import worker from "../../src/index";
 import type { QueueMessage } from "../../src/jobs/messages";
 import { deliverMail, retryDelaySeconds } from "../../src/jobs/queue";
 import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../support/fixtures";
+import { sampleMail } from "../support/mail";
 
 /** The third-party mail service, faked behind the MailProvider interface: answers from a script, records calls. */
 class ScriptedProvider implements MailProvider {
@@ -83,18 +84,7 @@ describe("mail delivery: retries with backoff, permanent failures, dead letters"
 });
 
 describe("HTTP mail provider (Resend-style JSON API)", () => {
-  const message: MailMessage = {
-    invitationId: "inv_1",
-    kind: "invitation",
-    idempotencyKey: "inv_1:invitation",
-    to: "pat@customer.test",
-    fromName: "Olivia Owner",
-    replyTo: "owner@quorum.test",
-    subject: "Two questions",
-    text: "text",
-    html: "<p>html</p>",
-    headers: { "List-Unsubscribe": "<http://quorum.test/u/x>" },
-  };
+  const message = sampleMail;
 
   function fakeApi(status: number, body: string) {
     const calls: { url: string; init: RequestInit }[] = [];

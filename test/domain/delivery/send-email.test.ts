@@ -1,21 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { MailMessage } from "../../../src/domain/delivery/provider";
 import { mailProviderFor } from "../../../src/domain/delivery/providers";
 import { SendEmailProvider } from "../../../src/domain/delivery/providers/send-email";
 import { testDb } from "../../support/fixtures";
+import { sampleMail } from "../../support/mail";
 
-const message: MailMessage = {
-  invitationId: "inv_1",
-  kind: "invitation",
-  idempotencyKey: "inv_1:invitation",
-  to: "pat@customer.test",
-  fromName: "Olivia Owner",
-  replyTo: "owner@quorum.test",
-  subject: "Two questions",
-  text: "Hello Pat",
-  html: "<p>Hello Pat</p>",
-  headers: { "List-Unsubscribe": "<https://q.test/u/t>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-};
+const message = sampleMail;
 
 /** Cloudflare's send_email binding, faked: it answers from a script and records what it was given. */
 function fakeBinding(answer: () => Promise<{ messageId: string }>) {
