@@ -61,14 +61,28 @@ export function stageQuarterLatest(period: Period, type: ScoredType): SQL {
     )`;
 }
 
-/** A trailing-12-months period's latest answers per (contact, survey), picked from its four quarters' staged rows. */
-export function stageT12Latest(period: Period, type: ScoredType): SQL {
+/**
+ * A stable split of staged rows by the last character of an id (base-36 or decimal: its code point's parity and
+ * residues spread evenly), so one large aggregate becomes `parts` smaller steps over disjoint groups.
+ */
+export interface Part {
+  index: number;
+  count: number;
+}
+const inPart = (column: SQL, part: Part | undefined): SQL =>
+  part && part.count > 1 ? sql`AND unicode(substr(${column}, -1)) % ${part.count} = ${part.index}` : sql``;
+
+/**
+ * A trailing-12-months period's latest answers per (contact, survey), picked from its four quarters' staged rows;
+ * `part` restricts it to some contacts (each (contact, survey) group lies in exactly one part).
+ */
+export function stageT12Latest(period: Period, type: ScoredType, part?: Part): SQL {
   return sql`INSERT OR REPLACE INTO score_latest
       (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest)
     SELECT ${period.key}, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, 0
     FROM (
       SELECT l.type, l.contact_id, l.survey_id, max(l.latest) AS latest, l.value, l.account_id, l.role, l.stage, l.country, l.segment
-      FROM score_latest l WHERE l.period IN (${inList(period.quarters)}) AND l.type = ${type}
+      FROM score_latest l WHERE l.period IN (${inList(period.quarters)}) AND l.type = ${type} ${inPart(sql.raw("l.contact_id"), part)}
       GROUP BY l.contact_id, l.survey_id
     )`;
 }
@@ -238,7 +252,7 @@ const CUT_COLUMN: Record<ScoreCut, { column: SQL; latestOnly: boolean }> = {
  * §7.1/7.2/7.6/7.7 per group of a cut: answer counts and sums, and the revenue-weighted sums over accounts in scope
  * (NPS_a and SoW_a per account within the group, weighted by the account's revenue in the period).
  */
-export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut): SQL {
+export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut, part?: Part): SQL {
   const { column, latestOnly } = CUT_COLUMN[cut];
   const rev = sql`(1.0 * sa.revenue)`;
   const npsA = sql`(100.0 * (x.nps_p - x.nps_d) / x.nps_n)`;
@@ -263,20 +277,24 @@ export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut): 
       coalesce(sum(CASE WHEN ${withSow} THEN ${rev} * x.sow_sum / x.sow_n END), 0)
     FROM (
       SELECT coalesce(${column}, '') AS g, account_id, ${typeSums()}
-      FROM score_latest WHERE period = ${period.key} ${latestOnly ? sql`AND is_latest = 1` : sql``}
+      FROM score_latest WHERE period = ${period.key} ${latestOnly ? sql`AND is_latest = 1` : sql``} ${inPart(sql.raw("account_id"), part)}
       GROUP BY g, account_id
     ) x
     LEFT JOIN score_accounts sa ON sa.run_id = ${runId} AND sa.period = ${period.key} AND sa.account_id = x.account_id
     GROUP BY x.g
-    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET
-      nps_n = excluded.nps_n, nps_promoters = excluded.nps_promoters, nps_detractors = excluded.nps_detractors,
-      osat_n = excluded.osat_n, osat_sum = excluded.osat_sum, osat_top = excluded.osat_top,
-      ces_n = excluded.ces_n, ces_sum = excluded.ces_sum, ces_top = excluded.ces_top,
-      sow_n = excluded.sow_n, sow_sum = excluded.sow_sum,
-      rw_m = excluded.rw_m, rw_revenue = excluded.rw_revenue, rw_revenue_sq = excluded.rw_revenue_sq, rw_weighted = excluded.rw_weighted,
-      rw_weighted_by_sq = excluded.rw_weighted_by_sq, rw_weighted_by_sq_sq = excluded.rw_weighted_by_sq_sq,
-      sow_rw_m = excluded.sow_rw_m, sow_rw_revenue = excluded.sow_rw_revenue, sow_rw_weighted = excluded.sow_rw_weighted`;
+    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET ${part && part.index > 0 ? addExcluded : setExcluded}`;
 }
+
+/**
+ * Columns of a cut's answers. Accounts lie in exactly one part and every column is a sum over accounts, so the
+ * first part sets them and later parts add theirs.
+ */
+const ANSWER_COLUMNS = [
+  "nps_n", "nps_promoters", "nps_detractors", "osat_n", "osat_sum", "osat_top", "ces_n", "ces_sum", "ces_top", "sow_n", "sow_sum",
+  "rw_m", "rw_revenue", "rw_revenue_sq", "rw_weighted", "rw_weighted_by_sq", "rw_weighted_by_sq_sq", "sow_rw_m", "sow_rw_revenue", "sow_rw_weighted",
+];
+const addExcluded = sql.raw(ANSWER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", "));
+const setExcluded = sql.raw(ANSWER_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", "));
 
 /** Cuts with a response rate (§7.5): invitations know their survey and stage; the role is the contact's current role. */
 export const RESPONSE_RATE_CUTS = ["all", "role", "stage", "survey"] as const satisfies readonly ScoreCut[];
