@@ -80,12 +80,6 @@ export function listAccounts(db: Db, filter: AccountFilter) {
     .all();
 }
 
-export async function findAccount(db: Db, id: string): Promise<Account> {
-  const account = await db.select().from(accounts).where(eq(accounts.id, id)).get();
-  if (!account) throw notFound(`Account '${id}'`);
-  return account;
-}
-
 /** Accounts by their CRM ids, looked up in chunks that stay under D1's bound-parameter limit. */
 export async function accountsByExternalId(db: Db, externalIds: string[]): Promise<Map<string, Account>> {
   const found = new Map<string, Account>();

@@ -82,22 +82,6 @@ export function revenueWeightedNps(s: RevenueWeightedSums): RevenueWeightedNps {
   return { accounts: s.m, nps, effectiveN, interval, lowSample: effectiveN < LOW_SAMPLE_N };
 }
 
-export type AccountCategory = "promoter" | "passive" | "detractor" | "silent" | "unsurveyed";
-
-/**
- * §7.3: compared in integers (weights are hundredths): promoter when Σ w·x ≥ 9·Σ w, passive when ≥ 7·Σ w.
- * Without an NPS answer: silent when invited in the period, else unsurveyed.
- */
-export function accountCategory(weightSum: number, weightedAnswerSum: number, invited: boolean): AccountCategory {
-  if (weightSum <= 0) return invited ? "silent" : "unsurveyed";
-  if (weightedAnswerSum >= 9 * weightSum) return "promoter";
-  if (weightedAnswerSum >= 7 * weightSum) return "passive";
-  return "detractor";
-}
-
-export const revenueBucket = (category: AccountCategory) =>
-  category === "promoter" ? "safe" : category === "passive" ? "passive" : category === "detractor" ? "atRisk" : "unaccounted";
-
 /** Role means differing by ≥ 4 points (means are ratios of integers; the epsilon absorbs float rounding). */
 export const MIXED_SIGNALS_GAP = 4;
 
