@@ -3,7 +3,8 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./http/context";
 import { api } from "./http/api";
 import { database } from "./http/middleware/database";
-import { ApiError, problemJson } from "./http/problem";
+import { problemJson } from "./http/problem";
+import { ApiError } from "./lib/errors";
 import { respondent } from "./http/respondent";
 import { admin } from "./http/admin";
 

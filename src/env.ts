@@ -1,4 +1,4 @@
-import type { QueueMessage } from "./jobs/messages";
+import type { QueueMessage } from "./domain/messages";
 
 /** Bindings, vars and secrets of the Worker (wrangler.toml, .dev.vars / secrets). */
 export interface Env {

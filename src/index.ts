@@ -1,6 +1,6 @@
 import { buildApp } from "./app";
 import type { Env } from "./env";
-import type { QueueMessage } from "./jobs/messages";
+import type { QueueMessage } from "./domain/messages";
 import { handleQueue } from "./jobs/queue";
 import { handleScheduled } from "./jobs/scheduled";
 

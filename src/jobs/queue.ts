@@ -3,7 +3,7 @@ import { abandonDelivery, deliverInvitation } from "../domain/delivery/deliver";
 import { mailProviderFor } from "../domain/delivery/providers";
 import type { Env } from "../env";
 import type { MailProvider } from "../domain/delivery/provider";
-import type { QueueMessage } from "./messages";
+import type { QueueMessage } from "../domain/messages";
 
 /** Backoff between delivery attempts: 30 s, 1 min, 2 min, 4 min … at most an hour (then the dead-letter queue). */
 export function retryDelaySeconds(attempts: number): number {

@@ -5,7 +5,7 @@ import type { MailMessage, MailProvider, SendResult } from "../../src/domain/del
 import { HttpMailProvider } from "../../src/domain/delivery/providers/http";
 import { mailProviderFor } from "../../src/domain/delivery/providers";
 import worker from "../../src/index";
-import type { QueueMessage } from "../../src/jobs/messages";
+import type { QueueMessage } from "../../src/domain/messages";
 import { deliverMail, retryDelaySeconds } from "../../src/jobs/queue";
 import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../support/fixtures";
 import { sampleMail } from "../support/mail";

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import type { QueueMessage } from "../../src/jobs/messages";
+import type { QueueMessage } from "../../src/domain/messages";
 import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../support/fixtures";
 
 describe("mail queue consumer", () => {

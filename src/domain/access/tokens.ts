@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { apiTokens, type ApiToken, type TokenScope } from "../../db/schema";
-import { notFound } from "../../http/problem";
+import { notFound } from "../../lib/errors";
 import { sha256Hex } from "../../lib/crypto";
 import { newId, randomSecret } from "../../lib/ids";
 import { auditInsert } from "../audit/log";

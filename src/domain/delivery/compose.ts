@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { MailKind } from "../../jobs/messages";
+import type { MailKind } from "../messages";
 import type { SurveyTexts } from "../../db/schema";
 import { messagesFor, respondentLocale } from "../../views/i18n";
 import type { MailMessage } from "./provider";

@@ -3,7 +3,7 @@ import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import type { InvitationStatus, SurveyTexts } from "../../db/schema";
 import type { Env } from "../../env";
-import type { MailKind } from "../../jobs/messages";
+import type { MailKind } from "../messages";
 import { invitationLinks } from "../links/tokens";
 import { composeMail, type MailContext } from "./compose";
 import type { MailProvider, SendResult } from "./provider";

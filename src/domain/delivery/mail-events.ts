@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import type { Db } from "../../db/client";
 import { contacts } from "../../db/schema";
-import { ApiError } from "../../http/problem";
+import { ApiError } from "../../lib/errors";
 import { auditInsert } from "../audit/log";
 import { emailHmac, normalizeEmail, suppressionUpsertByHmac } from "../directory/suppression";
 

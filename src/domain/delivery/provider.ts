@@ -1,4 +1,4 @@
-import type { MailKind } from "../../jobs/messages";
+import type { MailKind } from "../messages";
 
 /** One composed email, ready for any provider. */
 export interface MailMessage {

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { accountRevenue, accounts, type Account } from "../../db/schema";
-import { badRequest, conflict, notFound } from "../../http/problem";
+import { badRequest, conflict, notFound } from "../../lib/errors";
 import { CountryCode, Email, Money, Timestamp } from "../../lib/fields";
 import { newId } from "../../lib/ids";
 import { changeDetail } from "../audit/changes";

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { accounts, contacts, roles, type Contact } from "../../db/schema";
-import { badRequest, conflict, notFound, type FieldError } from "../../http/problem";
+import { badRequest, conflict, notFound, type FieldError } from "../../lib/errors";
 import { Email, Locale } from "../../lib/fields";
 import { newId, randomUnit } from "../../lib/ids";
 import { auditInsert } from "../audit/log";

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { frequencyRules, journeyStages, surveys, type JourneyStage } from "../../db/schema";
-import { conflict, notFound } from "../../http/problem";
+import { conflict, notFound } from "../../lib/errors";
 import { auditInsert } from "../audit/log";
 
 export type JourneyStageInput = Pick<JourneyStage, "key" | "label"> & Partial<Pick<JourneyStage, "position">>;

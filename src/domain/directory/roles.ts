@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { contacts, roles, surveys, type Role } from "../../db/schema";
-import { conflict, notFound } from "../../http/problem";
+import { conflict, notFound } from "../../lib/errors";
 import { auditInsert } from "../audit/log";
 
 export type RoleInput = Pick<Role, "key" | "label"> & Partial<Pick<Role, "weight" | "committee" | "decisionMaker">>;

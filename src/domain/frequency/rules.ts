@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { frequencyRules, journeyStages, roles, surveys, type FrequencyRule } from "../../db/schema";
-import { conflict, notFound, unprocessable, type FieldError } from "../../http/problem";
+import { conflict, notFound, unprocessable, type FieldError } from "../../lib/errors";
 import { auditInsert } from "../audit/log";
 
 /** A rule as SPEC §4 writes it: `match` nested, the row's flat match_* columns hidden. */

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { contacts, invitations, surveys, type Invitation } from "../../db/schema";
-import { conflict, notFound } from "../../http/problem";
+import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
 import { emailHmac, suppressionReason } from "../directory/suppression";

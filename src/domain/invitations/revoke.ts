@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { invitations, type Invitation } from "../../db/schema";
-import { notFound } from "../../http/problem";
+import { notFound } from "../../lib/errors";
 import { auditInsert } from "../audit/log";
 import { historyStatement } from "../frequency/admit";
 

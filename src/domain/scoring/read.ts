@@ -4,7 +4,7 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import { accounts, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreCut, type ScoreGroup, type ScoreRun } from "../../db/schema";
-import { ApiError, notFound } from "../../http/problem";
+import { ApiError, notFound } from "../../lib/errors";
 import {
   LOW_SAMPLE_N,
   MIXED_SIGNALS_GAP,

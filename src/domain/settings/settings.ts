@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lte } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { holidays, settings } from "../../db/schema";
-import { conflict, notFound } from "../../http/problem";
+import { conflict, notFound } from "../../lib/errors";
 import { auditInsert } from "../audit/log";
 
 export type Settings = Omit<typeof settings.$inferSelect, "id">;

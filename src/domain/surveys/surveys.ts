@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import { journeyStages, surveys, surveyVersions, type Survey, type SurveyVersion } from "../../db/schema";
-import { badRequest, conflict, notFound, type FieldError } from "../../http/problem";
+import { badRequest, conflict, notFound, type FieldError } from "../../lib/errors";
 import { Locale } from "../../lib/fields";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";

@@ -1,4 +1,4 @@
-import type { MailKind, QueueMessage } from "../../jobs/messages";
+import type { MailKind, QueueMessage } from "../messages";
 import type { AdmissionResult } from "../frequency/admit";
 
 /** Queues.sendBatch takes at most 100 messages. */

@@ -2,7 +2,7 @@ import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { runAll } from "../../db/batch";
 import { accounts, contacts, journeyEvents, journeyStages, surveys, type Survey } from "../../db/schema";
 import { newId } from "../../lib/ids";
-import { unprocessable, type FieldError } from "../../http/problem";
+import { unprocessable, type FieldError } from "../../lib/errors";
 import { auditInsert } from "../audit/log";
 import { emailHmac, normalizeEmail } from "../directory/suppression";
 import { admitAll, historyStatement, type Admission } from "../frequency/admit";

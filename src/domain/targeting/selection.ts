@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
-import { unprocessable } from "../../http/problem";
+import { unprocessable } from "../../lib/errors";
 import { deferLimit, optOutReason } from "../frequency/verdict";
 
 export interface ContactFilter {

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import type { QueueMessage } from "../../jobs/messages";
+import type { QueueMessage } from "../messages";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
 import { emailHmac } from "../directory/suppression";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { surveys, type Survey } from "../../db/schema";
-import { notFound, unprocessable } from "../../http/problem";
+import { notFound, unprocessable } from "../../lib/errors";
 
 /** A survey that can be sent: it exists, is active and has a published version. */
 export async function sendableSurvey(db: Db, surveyId: string): Promise<Survey> {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listAuditEntries } from "../../domain/audit/query";
 import { adminOnly } from "../middleware/auth";
-import { badRequest } from "../problem";
+import { badRequest } from "../../lib/errors";
 import { createRouter, decodeCursor, jsonResponse, PageQuery, page, problemResponses } from "./router";
 
 export const AuditEntry = z

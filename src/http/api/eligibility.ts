@@ -5,7 +5,7 @@ import { emailHmac } from "../../domain/directory/suppression";
 import { explainEligibility } from "../../domain/frequency/eligibility";
 import { sendableSurvey } from "../../domain/targeting/surveys";
 import { guard } from "../middleware/auth";
-import { notFound } from "../problem";
+import { notFound } from "../../lib/errors";
 import { createRouter, jsonResponse, problemResponses } from "./router";
 
 const Eligibility = z

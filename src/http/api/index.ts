@@ -1,6 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "../middleware/auth";
-import { ApiError } from "../problem";
+import { ApiError } from "../../lib/errors";
 import { marketsRouter, revenueCoverageRouter, scoresRouter, scoringRunsRouter } from "./scores";
 import { createRouter } from "./router";
 import { rolesRouter } from "./roles";

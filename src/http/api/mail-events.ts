@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { applyMailEvent, MAIL_EVENT_PROVIDERS, verifyMailEvent } from "../../domain/delivery/mail-events";
-import { ApiError, notFound } from "../problem";
+import { ApiError, notFound } from "../../lib/errors";
 import { createRouter, jsonResponse, problemResponses } from "./router";
 
 /** Mounted before bearer authentication: the provider signs its webhooks instead (Standard Webhooks). */

@@ -3,7 +3,7 @@ import { committeeCoverage } from "../../domain/targeting/revenue";
 import { periodFromKey, quarterAt, quarterKey, quarterPeriod } from "../../domain/scoring/periods";
 import { getSettings } from "../../domain/settings/settings";
 import { guard } from "../middleware/auth";
-import { badRequest } from "../problem";
+import { badRequest } from "../../lib/errors";
 import { createRouter, jsonResponse, problemResponses } from "./router";
 
 const Coverage = z

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
-import { ApiError, fieldErrorsFromZod } from "../problem";
+import { ApiError, fieldErrorsFromZod } from "../../lib/errors";
 
 /** Every /api/v1 router: zod validation failures become problem+json with field paths. */
 export function createRouter() {

@@ -4,7 +4,7 @@ import type { Selection } from "../../domain/targeting/selection";
 import { sendSurvey } from "../../domain/targeting/sends";
 import type { AppEnv } from "../context";
 import { guard } from "../middleware/auth";
-import { ApiError } from "../problem";
+import { ApiError } from "../../lib/errors";
 import { createRouter, jsonBody, jsonResponse, problemResponses } from "./router";
 import type { Context } from "hono";
 

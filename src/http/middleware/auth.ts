@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { apiTokens, type TokenScope } from "../../db/schema";
 import { sha256Hex, timingSafeEqual } from "../../lib/crypto";
 import type { Actor, AppEnv } from "../context";
-import { ApiError } from "../problem";
+import { ApiError } from "../../lib/errors";
 
 const unauthorized = (detail: string) => new ApiError(401, "Unauthorized", detail);
 

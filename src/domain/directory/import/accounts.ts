@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
 import { accountRevenue, accounts, type Account } from "../../../db/schema";
-import { conflict } from "../../../http/problem";
+import { conflict } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
 import { auditInserts } from "../../audit/many";
 import type { AuditEntry } from "../../audit/log";

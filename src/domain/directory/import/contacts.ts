@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
 import { contacts, roles, suppressions, type Contact } from "../../../db/schema";
-import { conflict } from "../../../http/problem";
+import { conflict } from "../../../lib/errors";
 import { newId, randomUnit } from "../../../lib/ids";
 import type { AuditEntry } from "../../audit/log";
 import { auditInserts } from "../../audit/many";

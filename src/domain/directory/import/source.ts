@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import { ApiError, badRequest } from "../../../http/problem";
+import { ApiError, badRequest } from "../../../lib/errors";
 
 /**
  * Reading an import body (CSV as CRMs export it, or JSON) into rows keyed by our field names.
