@@ -19,9 +19,9 @@ button{font:inherit;font-weight:600;color:#fff;background:#0a58ca;border:0;borde
 :focus-visible{outline:3px solid #0a58ca;outline-offset:2px}button:focus-visible{outline-color:#1f2328}
 .notice{border-left:4px solid #1a7f37;background:#eef8f0;padding:.5rem .75rem}.alert{border-left:4px solid #b3261e;background:#fdf0ef;padding:.5rem .75rem}
 .error{color:#b3261e;font-weight:600;margin:.25rem 0 0}.invalid{border-color:#b3261e}.small{font-size:.875rem;color:#57606a}
-a{color:#0a58ca}main.wide{max-width:72rem}.inline{display:inline}pre{white-space:pre-wrap}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;padding:.375rem;text-align:left;vertical-align:top}`;
+a{color:#0a58ca}`;
 
-export function Layout(props: { lang: string; title: string; nonce: string; wide?: boolean; children: Child }) {
+export function Layout(props: { lang: string; title: string; nonce: string; children: Child }) {
   return (
     <html lang={props.lang}>
       <head>
@@ -32,7 +32,7 @@ export function Layout(props: { lang: string; title: string; nonce: string; wide
         <style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: CSS }} />
       </head>
       <body>
-        <main class={props.wide ? "wide" : undefined}>{props.children}</main>
+        <main>{props.children}</main>
       </body>
     </html>
   );

@@ -80,7 +80,7 @@ describe.runIf(browserAvailable)("a contact answers a survey from the outbox", (
     await page.goto(`${quorum.base}/admin/login`);
     if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel("Admin API token").fill(quorum.token);
-    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/admin(\/)?$/);
     return page;
   }

@@ -3,11 +3,11 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { closeSession, openSession, SESSION_HOURS, sessionFor, type Session } from "../../domain/access/sessions";
 import { timingSafeEqual } from "../../lib/crypto";
-import { adminMessagePage } from "../../views/admin";
+import { adminMessagePage, type AdminViewer } from "../../views/admin/shell";
 import { actorForBearer } from "../middleware/auth";
 import type { PageEnv } from "../middleware/page-env";
 
-export type AdminEnv = { Bindings: PageEnv["Bindings"]; Variables: PageEnv["Variables"] & { session: Session | null } };
+export type AdminEnv = { Bindings: PageEnv["Bindings"]; Variables: PageEnv["Variables"] & { session: Session | null; viewer: AdminViewer } };
 
 const COOKIE = "quorum_session";
 const COOKIE_PATH = "/admin";
@@ -23,6 +23,7 @@ export const adminAuth = createMiddleware<AdminEnv>(async (c, next) => {
     if (!actor?.scopes.includes("admin")) return refuse(c, 401, "Not signed in", "This token is unknown, revoked or lacks the admin scope.");
     c.set("actor", actor);
     c.set("session", null);
+    c.set("viewer", viewerFor(actor.id, null));
     return next();
   }
   const secret = getCookie(c, COOKIE);
@@ -33,6 +34,7 @@ export const adminAuth = createMiddleware<AdminEnv>(async (c, next) => {
   }
   c.set("actor", { id: session.actor, scopes: session.scopes });
   c.set("session", session);
+  c.set("viewer", viewerFor(session.actor, session.csrfToken));
   return next();
 });
 
@@ -42,8 +44,13 @@ async function hasCsrfToken(c: Context<AdminEnv>, session: Session): Promise<boo
   return typeof sent === "string" && timingSafeEqual(sent, session.csrfToken);
 }
 
+/** Until people sign in as themselves, everyone in the admin UI acts through the admin token. */
+function viewerFor(actorId: string, csrfToken: string | null): AdminViewer {
+  return { id: actorId, name: "Admin token", email: null, role: "admin", csrfToken };
+}
+
 export function refuse(c: Context<AdminEnv>, status: 401 | 403, title: string, body: string) {
-  return c.html(adminMessagePage({ nonce: c.var.nonce, title, body }), status);
+  return c.html(adminMessagePage({ nonce: c.var.nonce, viewer: c.var.viewer ?? null, title, body }), status);
 }
 
 /** A login form is only accepted from our own pages (SameSite=Strict covers the session cookie itself). */

@@ -9,13 +9,15 @@ import type { PageEnv } from "./page-env";
  * `no-referrer` browsers post forms with `Origin: null` and the admin's same-origin check could not pass.
  */
 export const securityHeaders = (referrerPolicy: "no-referrer" | "same-origin") => createMiddleware<PageEnv>(async (c, next) => {
+  // Admin pages also load their stylesheet and scripts from our own static assets; respondent pages load nothing.
+  const self = referrerPolicy === "same-origin" ? "'self' " : "";
   const nonce = randomSecret(16);
   c.set("nonce", nonce);
   await next();
   const headers = c.res.headers;
   headers.set(
     "Content-Security-Policy",
-    `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; style-src ${self}'nonce-${nonce}'; script-src ${self}'nonce-${nonce}'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   );
   headers.set("Referrer-Policy", referrerPolicy);
   headers.set("X-Frame-Options", "DENY");

@@ -45,7 +45,7 @@ describe("/admin", () => {
     const login = await page("/admin/login");
     expect(login.status).toBe(200);
     expect(login.headers.get("x-frame-options")).toBe("DENY");
-    expect(await login.text()).toContain('<label for="token">');
+    expect(await login.text()).toContain('<label for="f-token">');
 
     const wrong = await workerFetch("/admin/login", form({ token: "not-a-token" }));
     expect(wrong.status).toBe(401);

@@ -1,0 +1,75 @@
+import { Hono } from "hono";
+import { listOutbox } from "../../domain/delivery/outbox";
+import { ApiError } from "../../lib/errors";
+import { loginPage } from "../../views/admin/login";
+import { outboxPage } from "../../views/admin/outbox";
+import { adminMessagePage, adminPage } from "../../views/admin/shell";
+import { securityHeaders } from "../middleware/security-headers";
+import { adminAuth, isSameOrigin, logIn, logOut, type AdminEnv } from "./session";
+
+const OUTBOX_PAGE = 50;
+
+/**
+ * /admin: the admin UI. HTML pages, never problem+json. Each area has its own router file beside this one, mounted
+ * below; this file holds sign-in, the error page and the outbox.
+ */
+export const admin = new Hono<AdminEnv>();
+
+admin.use("*", securityHeaders("same-origin"));
+
+/** Known refusals keep their status and say what to do; anything else is a calm 503 without internals. */
+admin.onError((error, c) => {
+  const viewer = c.var.viewer ?? null;
+  if (error instanceof ApiError && error.status < 500) {
+    return c.html(adminMessagePage({ nonce: c.var.nonce ?? "", viewer, title: error.title, body: error.detail ?? error.title }), error.status);
+  }
+  console.error("admin page failed", error);
+  return c.html(adminMessagePage({ nonce: c.var.nonce ?? "", viewer, title: "Something went wrong", body: "Nothing was changed. Try again in a moment." }), 503);
+});
+
+admin.get("/login", (c) => c.html(loginPage({ nonce: c.var.nonce })));
+
+admin.post("/login", async (c) => {
+  if (!isSameOrigin(c)) return c.html(loginPage({ nonce: c.var.nonce, error: "This form must be sent from the Quorum sign-in page." }), 403);
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const token = typeof body.token === "string" ? body.token.trim() : "";
+  if (!token || !(await logIn(c, token))) {
+    return c.html(loginPage({ nonce: c.var.nonce, error: "That token is unknown, revoked, or lacks the admin scope." }), 401);
+  }
+  return c.redirect("/admin", 303);
+});
+
+admin.use("*", adminAuth);
+
+admin.post("/logout", async (c) => {
+  await logOut(c);
+  return c.redirect("/admin/login", 303);
+});
+
+// ─── areas (one router file each; keep this list in the order of the navigation) ───
+
+admin.get("/", (c) =>
+  c.html(
+    adminPage({
+      title: "Overview",
+      nonce: c.var.nonce,
+      viewer: c.var.viewer,
+      active: "overview",
+      children: (
+        <p>
+          The quarter at a glance is on its way. Meanwhile: the <a href="/admin/outbox">outbox</a> and the <a href="/api/docs">API docs</a>.
+        </p>
+      ),
+    }),
+  ),
+);
+
+admin.get("/outbox", async (c) => {
+  const before = c.req.query("before") || undefined;
+  const rows = await listOutbox(c.var.db, { before, limit: OUTBOX_PAGE + 1 });
+  const mails = rows.slice(0, OUTBOX_PAGE);
+  const nextBefore = rows.length > OUTBOX_PAGE ? (mails[mails.length - 1]?.id ?? null) : null;
+  return c.html(outboxPage({ nonce: c.var.nonce, viewer: c.var.viewer, mails, nextBefore }));
+});
+
+admin.notFound((c) => c.html(adminMessagePage({ nonce: c.var.nonce ?? "", viewer: c.var.viewer ?? null, title: "Page not found", body: "There is no admin page at this address. Use the navigation above." }), 404));

@@ -1,0 +1,272 @@
+import type { Child } from "hono/jsx";
+import type { FieldError } from "../../lib/errors";
+import { formatInteger } from "./format";
+
+/**
+ * The admin UI's building blocks: one way to show a figure with its interval and n, one way to show a problem
+ * beside a field, one way to label a state (text, never colour alone).
+ */
+
+// ─── figures ────────────────────────────────────────────────────────────────
+
+export interface FigureProps {
+  label: string;
+  /** Already formatted (see ./format), "—" when there is nothing to show. */
+  value: string;
+  /** 95 % interval, already formatted. */
+  interval?: [string, string] | null;
+  /** Sample size; `nLabel` names it when it is not respondents (e.g. "effective n"). */
+  n?: number | null;
+  nLabel?: string;
+  lowSample?: boolean;
+  /** Lines under the figure, e.g. changes against earlier quarters. */
+  children?: Child;
+}
+
+/** A figure with its 95 % interval and n; a low-sample figure says so in words. */
+export function Figure(props: FigureProps) {
+  return (
+    <div class="figure">
+      <p class="figure-label">{props.label}</p>
+      <p class="figure-value">{props.value}</p>
+      <p class="figure-meta">
+        {props.interval && (
+          <>
+            95 % interval {props.interval[0]} to {props.interval[1]}
+            {props.n != null && " · "}
+          </>
+        )}
+        {props.n != null && (
+          <>
+            {props.nLabel ?? "n"} = {formatInteger(props.n)}
+          </>
+        )}
+        {props.lowSample && (
+          <>
+            {" "}
+            <Badge tone="warn">Low sample</Badge>
+          </>
+        )}
+      </p>
+      {props.children}
+    </div>
+  );
+}
+
+// ─── states ─────────────────────────────────────────────────────────────────
+
+export type Tone = "neutral" | "good" | "warn" | "bad" | "info";
+
+/** A state as words in a pill; the colour only repeats what the words say. */
+export function Badge(props: { tone?: Tone; children: Child }) {
+  return <span class={`badge badge-${props.tone ?? "neutral"}`}>{props.children}</span>;
+}
+
+// ─── forms ──────────────────────────────────────────────────────────────────
+
+/** Problems from a refused form, keyed by field name (zod paths joined with "."). */
+export type FormErrors = Record<string, string>;
+
+export function formErrorsFrom(errors: FieldError[] | undefined): FormErrors {
+  const out: FormErrors = {};
+  for (const error of errors ?? []) out[error.path] ??= error.message;
+  return out;
+}
+
+/** The hidden CSRF field every form of a session carries. */
+export function CsrfInput(props: { token: string | null }) {
+  return props.token ? <input type="hidden" name="csrf" value={props.token} /> : null;
+}
+
+/** A summary at the top of a refused form, each problem linking to its field. */
+export function ErrorSummary(props: { errors: FormErrors; title?: string }) {
+  const entries = Object.entries(props.errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="alert" role="alert" tabindex={-1} id="error-summary">
+      <strong>{props.title ?? (entries.length === 1 ? "One thing to fix before saving:" : `${entries.length} things to fix before saving:`)}</strong>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li>
+            <a href={`#${fieldId(field)}`}>{message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A form field's element id from its name ("questions.2.type" → "f-questions-2-type"). */
+export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
+
+interface FieldProps {
+  name: string;
+  label: string;
+  error?: string | null;
+  hint?: string;
+}
+
+function describedBy(props: FieldProps): string | undefined {
+  const id = fieldId(props.name);
+  const ids = [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+/** The one way a problem is shown beside a field: under the label and hint, linked with aria-describedby. */
+function FieldFrame(props: FieldProps & { children: Child }) {
+  const id = fieldId(props.name);
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.children}
+      {props.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function TextField(
+  props: FieldProps & { value?: string | number | null; type?: "text" | "email" | "number" | "date" | "url" | "search" | "password" | "time"; required?: boolean; min?: number; max?: number; step?: string; placeholder?: string; autocomplete?: string },
+) {
+  return (
+    <FieldFrame {...props}>
+      <input
+        type={props.type ?? "text"}
+        id={fieldId(props.name)}
+        name={props.name}
+        value={props.value == null ? "" : String(props.value)}
+        required={props.required}
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        placeholder={props.placeholder}
+        autocomplete={props.autocomplete}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy(props)}
+      />
+    </FieldFrame>
+  );
+}
+
+export function TextAreaField(props: FieldProps & { value?: string | null; rows?: number; required?: boolean }) {
+  return (
+    <FieldFrame {...props}>
+      <textarea
+        id={fieldId(props.name)}
+        name={props.name}
+        rows={props.rows ?? 4}
+        required={props.required}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy(props)}
+      >
+        {props.value ?? ""}
+      </textarea>
+    </FieldFrame>
+  );
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export function SelectField(props: FieldProps & { options: Option[]; value?: string | null; blank?: string; required?: boolean }) {
+  return (
+    <FieldFrame {...props}>
+      <select id={fieldId(props.name)} name={props.name} required={props.required} aria-invalid={props.error ? "true" : undefined} aria-describedby={describedBy(props)}>
+        {props.blank !== undefined && <option value="">{props.blank}</option>}
+        {props.options.map((option) => (
+          <option value={option.value} selected={option.value === props.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </FieldFrame>
+  );
+}
+
+/** A group of checkboxes (e.g. target roles) with one legend and one problem line. */
+export function CheckboxGroup(props: FieldProps & { options: Option[]; values: string[] }) {
+  const id = fieldId(props.name);
+  return (
+    <fieldset id={id} aria-describedby={describedBy(props)}>
+      <legend>{props.label}</legend>
+      {props.options.map((option, i) => (
+        <label class="check" for={`${id}-${i}`}>
+          <input type="checkbox" id={`${id}-${i}`} name={props.name} value={option.value} checked={props.values.includes(option.value)} />
+          {option.label}
+        </label>
+      ))}
+      {props.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+export function CheckboxField(props: FieldProps & { checked: boolean; value?: string }) {
+  const id = fieldId(props.name);
+  return (
+    <div class="field">
+      <label class="check" for={id}>
+        <input type="checkbox" id={id} name={props.name} value={props.value ?? "on"} checked={props.checked} aria-describedby={describedBy(props)} />
+        {props.label}
+      </label>
+      {props.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+// ─── lists ──────────────────────────────────────────────────────────────────
+
+/** A table that scrolls sideways on a phone instead of squeezing; focusable so keyboard users can scroll it. */
+export function TableWrap(props: { label: string; children: Child }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={props.label} tabindex={0}>
+      {props.children}
+    </div>
+  );
+}
+
+/** Cursor pagination links: `next` is the URL of the following page, if any. */
+export function Pager(props: { next?: string | null; first?: string | null }) {
+  if (!props.next && !props.first) return null;
+  return (
+    <nav class="pager" aria-label="Pages">
+      {props.first ? <a href={props.first}>First page</a> : <span />}
+      {props.next && <a href={props.next}>Next page</a>}
+    </nav>
+  );
+}
+
+/** Builds a link to the same page with some query parameters changed (filters, cursors); empty values are dropped. */
+export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== null && value !== undefined && value !== "") params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}

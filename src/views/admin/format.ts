@@ -1,0 +1,39 @@
+/** How the admin UI writes numbers, money, shares and dates — one place, so every page reads the same. */
+
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+
+export const formatInteger = (value: number) => integer.format(value);
+
+/** Revenue in whole units of the deployment's one reporting currency (SPEC §2), e.g. "1,250,000". */
+export const formatMoney = (amount: number) => integer.format(amount);
+/** Short money for tight places (chart labels): "1.3M". */
+export const formatMoneyShort = (amount: number) => compact.format(amount);
+
+/** A share in [0, 1] as a percentage: "82.4 %". */
+export const formatShare = (share: number | null | undefined) => (share == null ? "—" : `${oneDecimal.format(share * 100)} %`);
+
+/** An NPS (−100…100) with its sign: "+32", "−4", "0". */
+export function formatNps(value: number | null | undefined): string {
+  if (value == null) return "—";
+  const rounded = Math.round(value);
+  return rounded > 0 ? `+${rounded}` : rounded < 0 ? `−${Math.abs(rounded)}` : "0";
+}
+
+/** A mean on a scale: "4.2". */
+export const formatMean = (value: number | null | undefined) => (value == null ? "—" : oneDecimal.format(value));
+
+/** A change in points (NPS) or percentage points (shares): "+3.5 pts" / "−1.0 pp". */
+export function formatChange(value: number | null | undefined, unit: "pts" | "pp"): string {
+  if (value == null) return "—";
+  const text = oneDecimal.format(Math.abs(value));
+  return `${value > 0 ? "+" : value < 0 ? "−" : "±"}${text} ${unit}`;
+}
+
+/** An ISO instant as "2026-11-27 14:05 UTC"; a date-only value as "2026-11-27". */
+export function formatInstant(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return iso.length <= 10 ? iso : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+export const formatDate = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : "—");
