@@ -1,0 +1,28 @@
+import type { Db } from "../../../db/client";
+import { ApiError } from "../../../lib/errors";
+import type { ImportContext, ImportOptions, ImportReport } from "./options";
+
+export type ImportKind = "accounts" | "contacts" | "responses";
+
+export interface ImportRequest extends ImportOptions {
+  kind: ImportKind;
+  /** The uploaded file or request body. */
+  body: ArrayBuffer | string;
+  /** Its media type (text/csv, text/plain, application/csv, application/vnd.ms-excel, application/json). */
+  mediaType: string | undefined;
+  /** Response history only: the survey the answers belong to (else a `survey` column names it per row). */
+  surveyId?: string;
+}
+
+/**
+ * The one entry point of every import (API routes and the admin import page): reads the body, maps its columns,
+ * validates every row and either writes the good rows (all in one batch) or, with `dryRun`, writes nothing.
+ * Answers the per-row report: created / updated / unchanged / errors, the mapping used, the ignored columns.
+ * Throws ApiError (4xx) only when no row could be read at all (wrong media type, missing key column, bad option).
+ */
+export async function planImport(_db: Db, _request: ImportRequest, _context: ImportContext): Promise<ImportReport> {
+  // Signature published first so the admin import page can be built against it; the implementation lands next.
+  throw new ApiError(501, "Not implemented", "planImport is being implemented (issue 12).");
+}
+
+export type { ImportContext, ImportOptions, ImportReport } from "./options";
