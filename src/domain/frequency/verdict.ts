@@ -14,6 +14,16 @@ const ISO = `'%Y-%m-%dT%H:%M:%fZ'`;
 /** `t` shifted by `days` (an SQL expression), exact to the millisecond: SQLite's day modifiers work in integer ms. */
 const shift = (t: string, sign: "+" | "-", days: string) => `strftime(${ISO}, ${t}, '${sign}' || ${days} || ' days')`;
 
+/** Whether a contact's role is among a survey's target roles (an empty list targets every role). */
+export function isTargeted(role: SQL, targetRoles: SQL): SQL {
+  return sql`(json_array_length(${targetRoles}) = 0 OR ${role} IN (SELECT value FROM json_each(${targetRoles})))`;
+}
+
+/** The reason a contact outside the survey's target roles is not invited (events, program, sends, plans, eligibility). */
+export const NOT_TARGETED = "not-targeted";
+/** A deferral that would outlast DEFER_LIMIT_DAYS becomes a suppression with this reason. */
+export const DEFER_LIMIT = "defer-limit";
+
 /** The opt-out reason of a contact: its status first, then the suppression list (HMAC of the address). */
 export function optOutReason(contactStatus: SQL, suppressionReason: SQL): SQL {
   return sql`CASE ${contactStatus} WHEN 'unsubscribed' THEN 'opted-out' WHEN 'bounced' THEN 'bounced' WHEN 'erased' THEN 'erased'

@@ -10,10 +10,17 @@ import { createRouter, jsonResponse, problemResponses } from "./router";
 
 const Eligibility = z
   .object({
-    eligible: z.boolean(),
-    decision: z.enum(["queued", "deferred", "suppressed"]).openapi({ description: "What an invitation now would become." }),
+    eligible: z.boolean().openapi({ description: "Targeted by the survey and admitted by every frequency rule now." }),
+    targeted: z.boolean().openapi({ description: "The contact's role is in the survey's targetRoles (empty = every role)." }),
+    decision: z.enum(["queued", "deferred", "suppressed"]).openapi({ description: "What an invitation now would become under the frequency rules." }),
+    blockingRule: z
+      .string()
+      .nullable()
+      .openapi({ description: "The reason an invitation would carry: not-targeted, opted-out/bounced/erased, a rule id, or defer-limit." }),
     blockingRules: z.array(z.object({ id: z.string(), until: z.string().nullable() })),
     nextEligibleAt: z.string().nullable(),
+    contactName: z.string().nullable(),
+    accountName: z.string().nullable(),
   })
   .openapi("Eligibility");
 

@@ -34,7 +34,16 @@ describe("GET /api/v1/contacts/{id}/eligibility", () => {
     const res = await api("GET", `/contacts/${contact.id}/eligibility?surveyId=${asked.survey.id}`, undefined, { token: await integrationToken() });
     expect(res.status).toBe(200);
     const until = new Date(Date.parse(sentAt) + 14 * DAY).toISOString();
-    expect(await json(res)).toEqual({ eligible: false, decision: "deferred", blockingRules: [{ id: "contact-cooldown", until }], nextEligibleAt: until });
+    expect(await json(res)).toEqual({
+      eligible: false,
+      targeted: true,
+      decision: "deferred",
+      blockingRule: "contact-cooldown",
+      blockingRules: [{ id: "contact-cooldown", until }],
+      nextEligibleAt: until,
+      contactName: contact.name,
+      accountName: account.name,
+    });
 
     const fresh = await makeContact(account.id);
     expect(await json(await api("GET", `/contacts/${fresh.id}/eligibility?surveyId=${asked.survey.id}`))).toMatchObject({
@@ -42,9 +51,11 @@ describe("GET /api/v1/contacts/{id}/eligibility", () => {
       blockingRules: [],
     });
     const gone = await makeContact(account.id, { status: "unsubscribed" });
-    expect(await json(await api("GET", `/contacts/${gone.id}/eligibility?surveyId=${asked.survey.id}`))).toEqual({
+    expect(await json(await api("GET", `/contacts/${gone.id}/eligibility?surveyId=${asked.survey.id}`))).toMatchObject({
       eligible: false,
+      targeted: true,
       decision: "suppressed",
+      blockingRule: "opted-out",
       blockingRules: [{ id: "opted-out", until: null }],
       nextEligibleAt: null,
     });
