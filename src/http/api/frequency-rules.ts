@@ -29,10 +29,10 @@ export const FrequencyRule = z
   .object({ id: z.string(), ...fields, createdAt: z.string(), updatedAt: z.string() })
   .openapi("FrequencyRule");
 
-const RuleCreate = z
+export const RuleCreate = z
   .strictObject({ id: RuleId, ...fields, match: Match.default({}), per: fields.per.optional(), enabled: fields.enabled.optional() })
   .openapi("FrequencyRuleCreate");
-const RulePatch = z
+export const RulePatch = z
   .strictObject({ ...fields })
   .partial()
   .openapi("FrequencyRulePatch");

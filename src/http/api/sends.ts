@@ -38,8 +38,8 @@ const exactlyOneSelection = (body: { contactIds?: unknown; accountIds?: unknown;
   }
 };
 
-const SendRequest = z.strictObject(selectionFields).superRefine(exactlyOneSelection).openapi("SendRequest");
-const PlanRequest = z
+export const SendRequest = z.strictObject(selectionFields).superRefine(exactlyOneSelection).openapi("SendRequest");
+export const PlanRequest = z
   .strictObject({ ...selectionFields, limit: z.number().int().min(1).max(1000).default(200) })
   .superRefine(exactlyOneSelection)
   .openapi("PlanRequest");
@@ -83,7 +83,7 @@ const SendResponse = z
   })
   .openapi("SendResult");
 
-function selectionOf(body: { contactIds?: string[]; accountIds?: string[]; filter?: z.infer<typeof Filter> }): Selection {
+export function selectionOf(body: { contactIds?: string[]; accountIds?: string[]; filter?: z.infer<typeof Filter> }): Selection {
   if (body.contactIds) return { contactIds: body.contactIds };
   if (body.accountIds) return { accountIds: body.accountIds };
   return { filter: body.filter ?? {} };
