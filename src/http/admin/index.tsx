@@ -3,8 +3,9 @@ import { listOutbox } from "../../domain/delivery/outbox";
 import { ApiError } from "../../lib/errors";
 import { loginPage } from "../../views/admin/login";
 import { outboxPage } from "../../views/admin/outbox";
-import { adminMessagePage, adminPage } from "../../views/admin/shell";
+import { adminMessagePage } from "../../views/admin/shell";
 import { securityHeaders } from "../middleware/security-headers";
+import { overviewRouter } from "./overview";
 import { adminAuth, isSameOrigin, logIn, logOut, type AdminEnv } from "./session";
 
 const OUTBOX_PAGE = 50;
@@ -48,21 +49,7 @@ admin.post("/logout", async (c) => {
 
 // ─── areas (one router file each; keep this list in the order of the navigation) ───
 
-admin.get("/", (c) =>
-  c.html(
-    adminPage({
-      title: "Overview",
-      nonce: c.var.nonce,
-      viewer: c.var.viewer,
-      active: "overview",
-      children: (
-        <p>
-          The quarter at a glance is on its way. Meanwhile: the <a href="/admin/outbox">outbox</a> and the <a href="/api/docs">API docs</a>.
-        </p>
-      ),
-    }),
-  ),
-);
+admin.route("/", overviewRouter);
 
 admin.get("/outbox", async (c) => {
   const before = c.req.query("before") || undefined;

@@ -1,0 +1,569 @@
+// Reads for the admin pages (SPEC §12): the current run's stored results shaped for a page, each page's reads put in
+// ONE db.batch (one D1 round trip) after the run row, so a page costs the run, its batch and the sign-in check.
+import { and, asc, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { accountRevenue, accounts, cases, contacts, roles, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreGroup, type ScoreRun } from "../../db/schema";
+import { invitationsQuery, pageOf, type InvitationListItem } from "../invitations/list";
+import { responsesQuery, type ResponseListItem } from "../responses/list";
+import { LOW_SAMPLE_N, MIXED_SIGNALS_GAP, meanAndTopBox, npsChange, npsSummary, ratio, revenueWeightedNps, type MeanAndTopBox, type NpsChange, type NpsSummary, type RevenueWeightedNps } from "./formulas";
+import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, shiftPeriodKey, t12Key, type Calendar, type Period } from "./periods";
+
+export const COVERAGE_TARGET = 0.8;
+/** Quarters the Overview's trend chart shows. */
+export const TREND_QUARTERS = 8;
+export const AT_RISK_SHOWN = 10;
+
+// ─── which run holds which period ───────────────────────────────────────────
+// An incremental run keeps earlier runs' rows for periods whose inputs did not change (score_runs.period_runs maps a
+// period to the run whose rows hold it); a full run holds all its periods itself.
+
+function periodRunMap(run: ScoreRun): Record<string, string> {
+  const raw = (run as ScoreRun & { periodRuns?: string | null }).periodRuns;
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The run whose rows hold a period. */
+export const runIdFor = (run: ScoreRun, periodKey: string) => periodRunMap(run)[periodKey] ?? run.id;
+/** Every run holding some period of the current results. */
+export const runIdsOf = (run: ScoreRun) => [...new Set([run.id, ...Object.values(periodRunMap(run))])];
+/** Keeps the rows of the run that holds their period (drops stale rows of older runs). */
+const heldBy = (run: ScoreRun) => (row: { runId: string; period: string }) => row.runId === runIdFor(run, row.period);
+
+const calendarOf = (run: ScoreRun): Calendar => ({ timeZone: run.timeZone, fiscalYearStartMonth: run.fiscalYearStartMonth });
+
+/** The run's current quarter (the quarter of its as-of instant). */
+export const currentQuarterKey = (run: ScoreRun) => quarterKey(quarterAt(new Date(run.asOf), calendarOf(run)));
+
+export const isQuarterKey = (key: string) => parsePeriodKey(key)?.kind === "quarter";
+
+/** Quarters that have results, newest first. */
+const scoredQuarters = (rows: { period: string }[]) =>
+  [...new Set(rows.map((r) => r.period).filter(isQuarterKey))].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+
+export function periodOf(run: ScoreRun, key: string): Period {
+  return periodFromKey(key, calendarOf(run))!;
+}
+
+// ─── figures ────────────────────────────────────────────────────────────────
+
+export interface GroupFigures {
+  nps: NpsSummary;
+  npsRevenueWeighted: RevenueWeightedNps;
+  osat: MeanAndTopBox;
+  ces: MeanAndTopBox;
+  responseRate: { invited: number; completed: number; rate: number | null };
+}
+
+export function groupFigures(row: ScoreGroup | undefined): GroupFigures {
+  if (!row) {
+    return {
+      nps: npsSummary(0, 0, 0),
+      npsRevenueWeighted: revenueWeightedNps({ m: 0, revenue: 0, revenueSquared: 0, weighted: 0, weightedBySquare: 0, weightedBySquareSquared: 0 }),
+      osat: meanAndTopBox(0, 0, 0),
+      ces: meanAndTopBox(0, 0, 0),
+      responseRate: { invited: 0, completed: 0, rate: null },
+    };
+  }
+  return {
+    nps: npsSummary(row.npsN, row.npsPromoters, row.npsDetractors),
+    npsRevenueWeighted: revenueWeightedNps({
+      m: row.rwM,
+      revenue: row.rwRevenue,
+      revenueSquared: row.rwRevenueSq,
+      weighted: row.rwWeighted,
+      weightedBySquare: row.rwWeightedBySq,
+      weightedBySquareSquared: row.rwWeightedBySqSq,
+    }),
+    osat: meanAndTopBox(row.osatN, row.osatSum, row.osatTop),
+    ces: meanAndTopBox(row.cesN, row.cesSum, row.cesTop),
+    responseRate: { invited: row.invited, completed: row.completed, rate: ratio(row.completed, row.invited) },
+  };
+}
+
+export interface FiguresChange {
+  period: string;
+  nps: NpsChange | null;
+  npsRevenueWeighted: number | null;
+  osatMean: number | null;
+  cesMean: number | null;
+}
+
+const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
+function figuresChange(period: string, now: ScoreGroup | undefined, then: ScoreGroup | undefined): FiguresChange | null {
+  if (!now || !then) return null;
+  const a = groupFigures(now);
+  const b = groupFigures(then);
+  return {
+    period,
+    nps: npsChange({ n: now.npsN, promoters: now.npsPromoters, detractors: now.npsDetractors }, { n: then.npsN, promoters: then.npsPromoters, detractors: then.npsDetractors }),
+    npsRevenueWeighted: delta(a.npsRevenueWeighted.nps, b.npsRevenueWeighted.nps),
+    osatMean: delta(a.osat.mean, b.osat.mean),
+    cesMean: delta(a.ces.mean, b.ces.mean),
+  };
+}
+
+export interface CoverageFigures {
+  accountsInScope: number;
+  totalRevenue: number;
+  coveredRevenue: number;
+  coverage: number | null;
+  target: number;
+  meetsTarget: boolean;
+  amounts: { safe: number; passive: number; atRisk: number; silent: number; unsurveyed: number; unaccounted: number };
+  heardFromCoverage: number | null;
+  decisionMakerCoverage: number | null;
+  singleThreadedAccounts: number;
+  committeeRoles: number;
+  silence: { accounts: number; revenue: number } | null;
+}
+
+export function coverageFigures(row: ScoreCoverage | undefined): CoverageFigures {
+  const c = row ?? {
+    accountsInScope: 0, totalRevenue: 0, coveredRevenue: 0, safeRevenue: 0, passiveRevenue: 0, atRiskRevenue: 0, silentRevenue: 0, unsurveyedRevenue: 0,
+    heardRevenue: 0, decisionMakerRevenue: 0, singleThreadedAccounts: 0, silentQuarterAccounts: null, silentQuarterRevenue: null, committeeRoles: 0,
+  };
+  const coverage = ratio(c.coveredRevenue, c.totalRevenue);
+  return {
+    accountsInScope: c.accountsInScope,
+    totalRevenue: c.totalRevenue,
+    coveredRevenue: c.coveredRevenue,
+    coverage,
+    target: COVERAGE_TARGET,
+    meetsTarget: coverage !== null && coverage >= COVERAGE_TARGET,
+    amounts: {
+      safe: c.safeRevenue,
+      passive: c.passiveRevenue,
+      atRisk: c.atRiskRevenue,
+      silent: c.silentRevenue,
+      unsurveyed: c.unsurveyedRevenue,
+      unaccounted: c.silentRevenue + c.unsurveyedRevenue,
+    },
+    heardFromCoverage: ratio(c.heardRevenue, c.totalRevenue),
+    decisionMakerCoverage: ratio(c.decisionMakerRevenue, c.totalRevenue),
+    singleThreadedAccounts: c.singleThreadedAccounts,
+    committeeRoles: c.committeeRoles,
+    silence: c.silentQuarterAccounts === null ? null : { accounts: c.silentQuarterAccounts, revenue: c.silentQuarterRevenue ?? 0 },
+  };
+}
+
+export interface TrendPoint {
+  period: string;
+  nps: NpsSummary;
+  npsRevenueWeighted: RevenueWeightedNps;
+  osat: MeanAndTopBox;
+  ces: MeanAndTopBox;
+  coverage: number | null;
+}
+
+// ─── Overview ───────────────────────────────────────────────────────────────
+
+export interface Overview {
+  run: { id: string; finishedAt: string | null; asOf: string };
+  period: string;
+  /** Scored quarters, newest first (the quarter picker). */
+  quarters: string[];
+  coverage: CoverageFigures;
+  figures: GroupFigures;
+  change: { previousQuarter: FiguresChange | null; yearEarlier: FiguresChange | null };
+  /** Up to 8 quarters ending with `period`, oldest first. */
+  trend: TrendPoint[];
+  atRisk: { accountId: string; name: string | null; ownerName: string | null; revenue: number; score: number | null; npsN: number }[];
+  cases: { open: number; breached: number };
+}
+
+/**
+ * Everything the Overview shows for one quarter in one round trip. `periodKey` unset: the run's current quarter.
+ * Null when the run has no such quarter.
+ */
+export async function overview(db: Db, run: ScoreRun, periodKey: string | undefined, now: Date): Promise<Overview | null> {
+  const period = periodKey ?? currentQuarterKey(run);
+  const runIds = runIdsOf(run);
+  const [coverageRows, groupRows, atRisk, caseCounts] = await db.batch([
+    db.select().from(scoreCoverage).where(inArray(scoreCoverage.runId, runIds)),
+    db.select().from(scoreGroups).where(and(inArray(scoreGroups.runId, runIds), eq(scoreGroups.cut, "all"), eq(scoreGroups.groupKey, ""))),
+    db
+      .select({ accountId: scoreAccounts.accountId, name: accounts.name, ownerName: accounts.ownerName, revenue: scoreAccounts.revenue, weightSum: scoreAccounts.weightSum, weightedAnswerSum: scoreAccounts.weightedAnswerSum, npsN: scoreAccounts.npsN })
+      .from(scoreAccounts)
+      .leftJoin(accounts, eq(accounts.id, scoreAccounts.accountId))
+      .where(and(eq(scoreAccounts.runId, runIdFor(run, period)), eq(scoreAccounts.period, period), eq(scoreAccounts.category, "detractor"), eq(scoreAccounts.inScope, 1)))
+      .orderBy(desc(scoreAccounts.revenue), asc(scoreAccounts.accountId))
+      .limit(AT_RISK_SHOWN),
+    db
+      .select({
+        open: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} != 'closed' THEN 1 ELSE 0 END), 0)`,
+        breached: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} = 'open' AND ${cases.dueAt} < ${now.toISOString()} THEN 1 ELSE 0 END), 0)`,
+      })
+      .from(cases)
+      .where(sql`${cases.status} != 'closed'`),
+  ]);
+  const coverageByPeriod = new Map(coverageRows.filter(heldBy(run)).map((r) => [r.period, r]));
+  const groupsByPeriod = new Map(groupRows.filter(heldBy(run)).map((r) => [r.period, r]));
+  if (!coverageByPeriod.has(period)) return null;
+  const previous = shiftPeriodKey(period, -1)!;
+  const yearEarlier = shiftPeriodKey(period, -4)!;
+  const trend = Array.from({ length: TREND_QUARTERS }, (_, i) => shiftPeriodKey(period, i - TREND_QUARTERS + 1)!)
+    .filter((key) => coverageByPeriod.has(key))
+    .map((key) => ({ period: key, ...trendFigures(groupsByPeriod.get(key), coverageByPeriod.get(key)) }));
+  return {
+    run: { id: run.id, finishedAt: run.finishedAt, asOf: run.asOf },
+    period,
+    quarters: scoredQuarters(coverageRows.filter(heldBy(run))),
+    coverage: coverageFigures(coverageByPeriod.get(period)),
+    figures: groupFigures(groupsByPeriod.get(period)),
+    change: {
+      previousQuarter: figuresChange(previous, groupsByPeriod.get(period), groupsByPeriod.get(previous)),
+      yearEarlier: figuresChange(yearEarlier, groupsByPeriod.get(period), groupsByPeriod.get(yearEarlier)),
+    },
+    trend,
+    atRisk: atRisk.map((a) => ({ accountId: a.accountId, name: a.name, ownerName: a.ownerName, revenue: a.revenue, score: a.weightSum > 0 ? a.weightedAnswerSum / a.weightSum : null, npsN: a.npsN })),
+    cases: { open: Number(caseCounts[0]?.open ?? 0), breached: Number(caseCounts[0]?.breached ?? 0) },
+  };
+}
+
+function trendFigures(group: ScoreGroup | undefined, coverage: ScoreCoverage | undefined) {
+  const f = groupFigures(group);
+  return { nps: f.nps, npsRevenueWeighted: f.npsRevenueWeighted, osat: f.osat, ces: f.ces, coverage: coverage ? ratio(coverage.coveredRevenue, coverage.totalRevenue) : null };
+}
+
+// ─── trend (API) ────────────────────────────────────────────────────────────
+
+export const TREND_METRICS = ["nps", "npsRevenueWeighted", "osatMean", "osatTopBox", "cesMean", "cesTopBox", "responseRate", "revenueCoverage"] as const;
+export type TrendMetric = (typeof TREND_METRICS)[number];
+export const TREND_CUTS = ["all", "role", "stage", "country", "segment", "survey"] as const;
+
+export interface TrendEntry {
+  period: string;
+  value: number | null;
+  interval: { low: number; high: number } | null;
+  n: number;
+  lowSample: boolean;
+}
+
+/** One metric over every stored quarter (oldest first), overall or for one group of a cut. One round trip. */
+export async function metricTrend(db: Db, run: ScoreRun, metric: TrendMetric, cut: (typeof TREND_CUTS)[number], group: string): Promise<TrendEntry[]> {
+  const runIds = runIdsOf(run);
+  if (metric === "revenueCoverage") {
+    const rows = (await db.select().from(scoreCoverage).where(inArray(scoreCoverage.runId, runIds)).all()).filter(heldBy(run)).filter((r) => isQuarterKey(r.period));
+    return rows
+      .sort((a, b) => (a.period < b.period ? -1 : 1))
+      .map((r) => ({ period: r.period, value: ratio(r.coveredRevenue, r.totalRevenue), interval: null, n: r.accountsInScope, lowSample: false }));
+  }
+  const rows = (
+    await db
+      .select()
+      .from(scoreGroups)
+      .where(and(inArray(scoreGroups.runId, runIds), eq(scoreGroups.cut, cut), eq(scoreGroups.groupKey, cut === "all" ? "" : group)))
+      .all()
+  )
+    .filter(heldBy(run))
+    .filter((r) => isQuarterKey(r.period))
+    .sort((a, b) => (a.period < b.period ? -1 : 1));
+  return rows.map((row) => ({ period: row.period, ...metricOf(groupFigures(row), metric) }));
+}
+
+function metricOf(f: GroupFigures, metric: Exclude<TrendMetric, "revenueCoverage">): Omit<TrendEntry, "period"> {
+  switch (metric) {
+    case "nps":
+      return { value: f.nps.nps, interval: f.nps.interval, n: f.nps.n, lowSample: f.nps.lowSample };
+    case "npsRevenueWeighted":
+      return { value: f.npsRevenueWeighted.nps, interval: f.npsRevenueWeighted.interval, n: f.npsRevenueWeighted.accounts, lowSample: f.npsRevenueWeighted.lowSample };
+    case "osatMean":
+      return { value: f.osat.mean, interval: null, n: f.osat.n, lowSample: f.osat.n < LOW_SAMPLE_N };
+    case "osatTopBox":
+      return { value: f.osat.topBoxShare, interval: f.osat.topBoxInterval, n: f.osat.n, lowSample: f.osat.n < LOW_SAMPLE_N };
+    case "cesMean":
+      return { value: f.ces.mean, interval: null, n: f.ces.n, lowSample: f.ces.n < LOW_SAMPLE_N };
+    case "cesTopBox":
+      return { value: f.ces.topBoxShare, interval: f.ces.topBoxInterval, n: f.ces.n, lowSample: f.ces.n < LOW_SAMPLE_N };
+    case "responseRate":
+      return { value: f.responseRate.rate, interval: null, n: f.responseRate.invited, lowSample: f.responseRate.invited < LOW_SAMPLE_N };
+  }
+}
+
+// ─── accounts list ──────────────────────────────────────────────────────────
+
+export const ACCOUNT_CATEGORIES = ["promoter", "passive", "detractor", "silent", "unsurveyed"] as const;
+export const ACCOUNT_SORTS = ["revenue", "name", "score", "silent"] as const;
+
+export interface AccountListFilter {
+  category?: (typeof ACCOUNT_CATEGORIES)[number];
+  owner?: string;
+  segment?: string;
+  country?: string;
+  /** At least this many consecutive silent quarters. */
+  silentQuarters?: number;
+  singleThreaded?: boolean;
+  sort: (typeof ACCOUNT_SORTS)[number];
+  offset: number;
+  limit: number;
+}
+
+export interface AccountListItem {
+  accountId: string;
+  name: string | null;
+  ownerName: string | null;
+  ownerEmail: string | null;
+  segment: string | null;
+  country: string | null;
+  revenue: number;
+  inScope: boolean;
+  category: ScoreAccount["category"];
+  score: number | null;
+  npsN: number;
+  committeeRolesHeard: number;
+  singleThreaded: boolean;
+  silentQuarters: number;
+  mixedSignals: boolean;
+}
+
+const accountScore = sql<number | null>`CASE WHEN ${scoreAccounts.weightSum} > 0 THEN CAST(${scoreAccounts.weightedAnswerSum} AS REAL) / ${scoreAccounts.weightSum} END`;
+
+function accountOrder(sort: AccountListFilter["sort"]): SQL[] {
+  switch (sort) {
+    case "name":
+      return [asc(accounts.name), asc(scoreAccounts.accountId)];
+    case "score":
+      return [sql`${accountScore} IS NULL`, asc(accountScore), desc(scoreAccounts.revenue), asc(scoreAccounts.accountId)];
+    case "silent":
+      return [desc(sql`COALESCE(${scoreAccounts.silentStreak}, 0)`), desc(scoreAccounts.revenue), asc(scoreAccounts.accountId)];
+    default:
+      return [desc(scoreAccounts.revenue), asc(scoreAccounts.accountId)];
+  }
+}
+
+export interface AccountList {
+  period: string;
+  quarters: string[];
+  committeeRoles: number;
+  items: AccountListItem[];
+  hasMore: boolean;
+  options: { owners: { email: string; name: string | null }[]; segments: string[]; countries: string[] };
+}
+
+/** A page of the accounts of a quarter, filtered and sorted, with the values the filters offer. One round trip. */
+export async function accountList(db: Db, run: ScoreRun, periodKey: string | undefined, filter: AccountListFilter): Promise<AccountList | null> {
+  const period = periodKey ?? currentQuarterKey(run);
+  const [rows, coverageRows, owners, segments, countries] = await db.batch([
+    db
+      .select({
+        accountId: scoreAccounts.accountId,
+        name: accounts.name,
+        ownerName: accounts.ownerName,
+        ownerEmail: accounts.ownerEmail,
+        segment: accounts.segment,
+        country: accounts.country,
+        revenue: scoreAccounts.revenue,
+        inScope: scoreAccounts.inScope,
+        category: scoreAccounts.category,
+        score: accountScore,
+        npsN: scoreAccounts.npsN,
+        committeeRolesHeard: scoreAccounts.committeeRolesHeard,
+        contactsHeardT12: scoreAccounts.contactsHeardT12,
+        silentStreak: scoreAccounts.silentStreak,
+        roleMeanGap: scoreAccounts.roleMeanGap,
+      })
+      .from(scoreAccounts)
+      .innerJoin(accounts, eq(accounts.id, scoreAccounts.accountId))
+      .where(
+        and(
+          eq(scoreAccounts.runId, runIdFor(run, period)),
+          eq(scoreAccounts.period, period),
+          filter.category ? eq(scoreAccounts.category, filter.category) : undefined,
+          filter.owner ? eq(accounts.ownerEmail, filter.owner) : undefined,
+          filter.segment ? eq(accounts.segment, filter.segment) : undefined,
+          filter.country ? eq(accounts.country, filter.country) : undefined,
+          filter.silentQuarters ? gte(sql`COALESCE(${scoreAccounts.silentStreak}, 0)`, filter.silentQuarters) : undefined,
+          filter.singleThreaded === undefined ? undefined : filter.singleThreaded ? eq(scoreAccounts.contactsHeardT12, 1) : sql`${scoreAccounts.contactsHeardT12} != 1`,
+        ),
+      )
+      .orderBy(...accountOrder(filter.sort))
+      .limit(filter.limit + 1)
+      .offset(filter.offset),
+    db.select({ runId: scoreCoverage.runId, period: scoreCoverage.period, committeeRoles: scoreCoverage.committeeRoles }).from(scoreCoverage).where(inArray(scoreCoverage.runId, runIdsOf(run))),
+    db.selectDistinct({ email: accounts.ownerEmail, name: accounts.ownerName }).from(accounts).where(sql`${accounts.ownerEmail} IS NOT NULL`).orderBy(asc(accounts.ownerName), asc(accounts.ownerEmail)).limit(500),
+    db.selectDistinct({ value: accounts.segment }).from(accounts).where(sql`${accounts.segment} IS NOT NULL`).orderBy(asc(accounts.segment)).limit(500),
+    db.selectDistinct({ value: accounts.country }).from(accounts).where(sql`${accounts.country} IS NOT NULL`).orderBy(asc(accounts.country)).limit(300),
+  ]);
+  const held = coverageRows.filter(heldBy(run));
+  const current = held.find((r) => r.period === period);
+  if (!current) return null;
+  return {
+    period,
+    quarters: scoredQuarters(held),
+    committeeRoles: current.committeeRoles,
+    hasMore: rows.length > filter.limit,
+    items: rows.slice(0, filter.limit).map((r) => ({
+      accountId: r.accountId,
+      name: r.name,
+      ownerName: r.ownerName,
+      ownerEmail: r.ownerEmail,
+      segment: r.segment,
+      country: r.country,
+      revenue: r.revenue,
+      inScope: r.inScope === 1,
+      category: r.category,
+      score: r.score,
+      npsN: r.npsN,
+      committeeRolesHeard: r.committeeRolesHeard,
+      singleThreaded: r.contactsHeardT12 === 1,
+      silentQuarters: r.silentStreak ?? 0,
+      mixedSignals: r.roleMeanGap !== null && r.roleMeanGap >= MIXED_SIGNALS_GAP - 1e-9,
+    })),
+    options: {
+      owners: owners.filter((o): o is { email: string; name: string | null } => o.email !== null),
+      segments: segments.map((s) => s.value).filter((v): v is string => v !== null),
+      countries: countries.map((s) => s.value).filter((v): v is string => v !== null),
+    },
+  };
+}
+
+// ─── account page ───────────────────────────────────────────────────────────
+
+export const ACCOUNT_PAGE_ROWS = 20;
+
+export interface CommitteeRoleCoverage {
+  role: string;
+  label: string;
+  heard: boolean;
+  /** Contacts of the account who hold the role today (name or email). */
+  holders: { contactId: string; name: string | null; email: string | null }[];
+  /** Who answered in that role in the trailing 12 months (the response snapshot's role). */
+  heardFrom: { contactId: string; name: string | null; lastAt: string }[];
+}
+
+export interface AccountQuarter {
+  period: string;
+  revenue: number;
+  inScope: boolean;
+  category: ScoreAccount["category"];
+  score: number | null;
+  nps: NpsSummary;
+  committeeRolesHeard: number;
+  singleThreaded: boolean;
+  silent: boolean | null;
+  silentQuarters: number;
+  mixedSignals: boolean;
+  roleMeanGap: number | null;
+  invited: number;
+  completed: number;
+}
+
+export interface AccountPage {
+  account: typeof accounts.$inferSelect;
+  period: string | null;
+  run: { id: string; finishedAt: string | null } | null;
+  revenueHistory: { validFrom: string; amount: number }[];
+  /** Scored quarters newest first. */
+  quarters: AccountQuarter[];
+  committee: CommitteeRoleCoverage[];
+  /** Mean latest NPS answer per role in the period (mixed signals when two differ by ≥ 4). */
+  roleMeans: { role: string; label: string; mean: number; n: number }[];
+  invitations: InvitationListItem[];
+  moreInvitations: boolean;
+  responses: ResponseListItem[];
+  moreResponses: boolean;
+  cases: { id: string; type: string; status: string; severity: number; openedAt: string; dueAt: string; verbatim: string | null; period: string | null }[];
+}
+
+/**
+ * One account: its stored quarters, revenue history, committee coverage per role over the trailing 12 months to the
+ * end of the current quarter, role means, invitations, responses and cases. One round trip; null when unknown.
+ */
+export async function accountPage(db: Db, run: ScoreRun | null, accountId: string, now: Date): Promise<AccountPage | null> {
+  const period = run ? currentQuarterKey(run) : null;
+  const t12 = run && period ? periodOf(run, t12Key(parsePeriodKey(period)!.quarter)) : null;
+  const quarter = run && period ? periodOf(run, period) : null;
+  const since = t12?.start ?? new Date(now.getTime() - 365 * 86400_000).toISOString();
+  const until = t12?.end ?? now.toISOString();
+  const [accountRows, revenue, scoreRows, allRoles, holders, heard, roleMeans, invitationRows, responseRows, caseRows] = await db.batch([
+    db.select().from(accounts).where(eq(accounts.id, accountId)),
+    db.select({ validFrom: accountRevenue.validFrom, amount: accountRevenue.amount }).from(accountRevenue).where(eq(accountRevenue.accountId, accountId)).orderBy(desc(accountRevenue.validFrom)).limit(40),
+    db.select().from(scoreAccounts).where(and(inArray(scoreAccounts.runId, run ? runIdsOf(run) : [""]), eq(scoreAccounts.accountId, accountId))),
+    db.select({ key: roles.key, label: roles.label, committee: roles.committee }).from(roles).orderBy(asc(roles.key)),
+    db
+      .select({ contactId: contacts.id, name: contacts.name, email: contacts.email, role: contacts.role })
+      .from(contacts)
+      .where(and(eq(contacts.accountId, accountId), sql`${contacts.status} != 'erased'`))
+      .orderBy(asc(contacts.name))
+      .limit(200),
+    db.all<{ contactId: string; role: string; name: string | null; lastAt: string }>(sql`
+      SELECT r.contact_id AS contactId, r.role AS role, c.name AS name, MAX(r.submitted_at) AS lastAt
+      FROM responses r LEFT JOIN contacts c ON c.id = r.contact_id
+      WHERE r.account_id = ${accountId} AND r.status = 'complete' AND r.submitted_at >= ${since} AND r.submitted_at < ${until}
+      GROUP BY r.contact_id, r.role ORDER BY lastAt DESC LIMIT 200`),
+    db.all<{ role: string; mean: number; n: number }>(sql`
+      SELECT role, AVG(value) AS mean, COUNT(*) AS n FROM (
+        SELECT r.contact_id, r.role, a.num_value AS value,
+               ROW_NUMBER() OVER (PARTITION BY r.contact_id ORDER BY r.submitted_at DESC, r.id DESC) AS rn
+        FROM responses r JOIN answers a ON a.response_id = r.id AND a.type = 'nps' AND a.num_value IS NOT NULL
+        WHERE r.account_id = ${accountId} AND r.status = 'complete' AND r.submitted_at >= ${quarter?.start ?? since} AND r.submitted_at < ${quarter?.end ?? until}
+      ) WHERE rn = 1 GROUP BY role ORDER BY mean DESC`),
+    invitationsQuery(db, { accountId }, { limit: ACCOUNT_PAGE_ROWS }),
+    responsesQuery(db, { accountId }, { limit: ACCOUNT_PAGE_ROWS }),
+    db
+      .select({ id: cases.id, type: cases.type, status: cases.status, severity: cases.severity, openedAt: cases.openedAt, dueAt: cases.dueAt, verbatim: cases.verbatim, period: cases.period })
+      .from(cases)
+      .where(eq(cases.accountId, accountId))
+      .orderBy(desc(cases.openedAt))
+      .limit(ACCOUNT_PAGE_ROWS),
+  ]);
+  const account = accountRows[0];
+  if (!account) return null;
+  const labels = new Map(allRoles.map((r) => [r.key, r.label]));
+  const committeeRoles = allRoles.filter((r) => r.committee);
+  const held = run ? scoreRows.filter(heldBy(run)).filter((r) => isQuarterKey(r.period)) : [];
+  const invitationPage = pageOf(invitationRows, ACCOUNT_PAGE_ROWS);
+  return {
+    account,
+    period,
+    run: run ? { id: run.id, finishedAt: run.finishedAt } : null,
+    revenueHistory: revenue,
+    quarters: held
+      .sort((a, b) => (a.period < b.period ? 1 : -1))
+      .map((r) => ({
+        period: r.period,
+        revenue: r.revenue,
+        inScope: r.inScope === 1,
+        category: r.category,
+        score: r.weightSum > 0 ? r.weightedAnswerSum / r.weightSum : null,
+        nps: npsSummary(r.npsN, r.npsPromoters, r.npsDetractors),
+        committeeRolesHeard: r.committeeRolesHeard,
+        singleThreaded: r.contactsHeardT12 === 1,
+        silent: r.silent === null ? null : r.silent === 1,
+        silentQuarters: r.silentStreak ?? 0,
+        mixedSignals: r.roleMeanGap !== null && r.roleMeanGap >= MIXED_SIGNALS_GAP - 1e-9,
+        roleMeanGap: r.roleMeanGap,
+        invited: r.invited,
+        completed: r.completed,
+      })),
+    committee: committeeRoles.map((role) => {
+      const heardFrom = heard.filter((h) => h.role === role.key).map((h) => ({ contactId: h.contactId, name: h.name, lastAt: h.lastAt }));
+      return {
+        role: role.key,
+        label: role.label,
+        heard: heardFrom.length > 0,
+        holders: holders.filter((h) => h.role === role.key).map((h) => ({ contactId: h.contactId, name: h.name, email: h.email })),
+        heardFrom,
+      };
+    }),
+    roleMeans: roleMeans.map((r) => ({ role: r.role, label: labels.get(r.role) ?? r.role, mean: Number(r.mean), n: Number(r.n) })),
+    invitations: invitationPage.items,
+    moreInvitations: invitationPage.nextBefore !== null,
+    responses: responseRows.slice(0, ACCOUNT_PAGE_ROWS),
+    moreResponses: responseRows.length > ACCOUNT_PAGE_ROWS,
+    cases: caseRows,
+  };
+}
+
+// ─── markets ────────────────────────────────────────────────────────────────
+
+/** The quarter whose 12-month change the Markets page ranks: the run's current quarter unless one is asked for. */
+export const marketsPeriod = (run: ScoreRun, key: string | undefined): Period => periodOf(run, key ?? currentQuarterKey(run));
+

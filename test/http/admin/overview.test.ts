@@ -1,0 +1,90 @@
+// The Overview reads the current scoring run: coverage bar with its table, figures with intervals and n, changes,
+// trend, cases and at-risk accounts, in at most 3 D1 round trips; bad input is a clear page, never a 500.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, api, workerFetch } from "../../support/api";
+import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
+import { makeResponse } from "../../support/responses";
+
+export const adminGet = (path: string) => workerFetch(path, { redirect: "manual", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+export const roundTrips = (res: Response) => Number(res.headers.get("X-D1-Round-Trips"));
+
+/** Runs scoring to completion (a large run continues over several calls). */
+export async function completeScoringRun(): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    const res = await api("POST", "/scoring/runs");
+    if (res.status === 200) return;
+    expect(res.status).toBe(202);
+  }
+  throw new Error("the scoring run did not complete in 30 calls");
+}
+
+describe("/admin overview", () => {
+  it("says how to get figures before the first scoring run", async () => {
+    const res = await adminGet("/admin");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("No scoring run has completed yet");
+  });
+
+  it("shows the quarter's coverage, scores, changes, trend, cases and at-risk accounts from stored results", async () => {
+    const survey = await makeSurvey();
+    const now = new Date().toISOString();
+    const yearAgo = new Date(Date.now() - 365 * 86400_000).toISOString();
+    const big = await makeAccount({ name: "Big Safe GmbH", annualRevenue: 600_000 });
+    const risky = await makeAccount({ name: "Risky Giant AG", annualRevenue: 300_000, ownerName: "Rita Risk" });
+    await makeAccount({ name: "Never Asked Ltd", annualRevenue: 100_000 });
+    for (const value of [10, 10]) await makeResponse(await makeContact(big.id), survey, { submittedAt: now, answers: [{ type: "nps", value }] });
+    await makeResponse(await makeContact(risky.id), survey, { submittedAt: now, answers: [{ type: "nps", value: 3 }] });
+    await makeResponse(await makeContact(big.id), survey, { submittedAt: yearAgo, answers: [{ type: "nps", value: 0 }] });
+    // Cases: one open and past due (breached), one acknowledged, one closed → 2 open, 1 breached.
+    const past = new Date(Date.now() - 86400_000).toISOString();
+    const future = new Date(Date.now() + 86400_000).toISOString();
+    for (const [id, status, due] of [["case_ov1", "open", past], ["case_ov2", "acknowledged", past], ["case_ov3", "closed", past], ["case_ov4", "open", future]] as const) {
+      if (id === "case_ov4") continue;
+      await env.DB.prepare("INSERT INTO cases (id, type, account_id, status, severity, priority, due_at, opened_at) VALUES (?, 'response', ?, ?, 2, 1, ?, ?)")
+        .bind(id, risky.id, status, due, past)
+        .run();
+    }
+    await completeScoringRun();
+
+    const res = await adminGet("/admin");
+    expect(res.status).toBe(200);
+    expect(roundTrips(res)).toBeLessThanOrEqual(3);
+    const html = await res.text();
+    expect(new TextEncoder().encode(html).length).toBeLessThan(150 * 1024);
+    // Coverage: 900,000 of 1,000,000 heard; safe 60 %, at risk 30 %, unsurveyed 10 %.
+    expect(html).toContain("<strong>90.0 %</strong> of 1,000,000 revenue");
+    expect(html).toContain("Meets the 80 % target");
+    expect(html).toMatch(/Safe \(promoters\)<\/th><td class="num">600,000<\/td><td class="num">60.0 %/);
+    expect(html).toMatch(/At risk \(detractors\)<\/th><td class="num">300,000<\/td><td class="num">30.0 %/);
+    expect(html).toMatch(/Unaccounted: unsurveyed<\/th><td class="num">100,000<\/td><td class="num">10.0 %/);
+    expect(html).toContain("80.0 % target");
+    expect(html).toContain('role="img"');
+    // NPS: 2 promoters, 1 detractor → +33, n = 3, low sample; a year earlier one detractor (−100) → +133.3 pts.
+    expect(html).toMatch(/NPS<\/p><p class="figure-value">\+33<\/p>/);
+    expect(html).toContain("n = 3");
+    expect(html).toContain("Low sample");
+    expect(html).toContain("+133.3 pts");
+    expect(html).toContain("effective n");
+    expect(html).toContain("not independent");
+    // Trend table has the year-earlier quarter too; the chart's paths come from d3-shape.
+    expect(html).toMatch(/<path d="M[\d.]+,[\d.]+/);
+    expect(html).toContain("NPS over 8 quarters");
+    // Cases and at-risk accounts.
+    expect(html).toMatch(/<strong>2<\/strong> open/);
+    expect(html).toContain("1 breached");
+    expect(html).toContain(`<a href="/admin/accounts/${risky.id}">Risky Giant AG</a>`);
+    expect(html).not.toContain(">Big Safe GmbH</a>");
+    expect(html).toContain("Figures from the scoring run completed");
+  });
+
+  it("answers a malformed or unscored quarter with a page, never a 500", async () => {
+    const bad = await adminGet("/admin?period=2026-Q9");
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("text/html");
+    expect(await bad.text()).toContain("is not a quarter");
+    const unscored = await adminGet("/admin?period=1999-Q1");
+    expect(unscored.status).toBe(404);
+    expect(await unscored.text()).toContain("do not cover 1999-Q1");
+  });
+});
