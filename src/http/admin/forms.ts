@@ -1,0 +1,64 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { z } from "zod";
+import { fieldErrorsFromZod } from "../../lib/errors";
+import type { FormErrors } from "../../views/admin/components";
+import { formErrorsFrom } from "../../views/admin/components";
+import { refuse, type AdminEnv } from "./session";
+
+/**
+ * Helpers shared by the admin areas' routers: reading a form, who may change things, the zod schemas of the API
+ * applied to a form so a page refuses exactly what the API refuses.
+ */
+
+export type FormBody = Record<string, string | File | (string | File)[]>;
+
+/** The posted form (urlencoded or multipart); repeated names become lists. An unreadable body reads as empty. */
+export async function formBody(c: Context<AdminEnv>): Promise<FormBody> {
+  return (await c.req.parseBody({ all: true }).catch(() => ({}))) as FormBody;
+}
+
+/** One text value of a form or query (the first, trimmed); "" when absent. */
+export function text(body: FormBody, name: string): string {
+  const value = body[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" ? first.trim() : "";
+}
+
+/** Every non-empty text value of a repeated field (checkboxes, multi-selects). */
+export function texts(body: FormBody, name: string): string[] {
+  const value = body[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((v): v is string => typeof v === "string").map((v) => v.trim()).filter(Boolean);
+}
+
+/** A form's number: the number when it reads as one, else what was typed (so the schema names the problem). */
+export function numberOrText(value: string): number | string | undefined {
+  if (value === "") return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : value;
+}
+
+/** "" → undefined, so optional fields left blank are absent rather than empty strings. */
+export const optional = (value: string) => (value === "" ? undefined : value);
+
+/** Validates a form object with the API's zod schema: the parsed value, or the problems keyed by field name. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): { ok: true; value: z.output<S> } | { ok: false; errors: FormErrors } {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, errors: formErrorsFrom(fieldErrorsFromZod(result.error.issues)) };
+}
+
+/** Only admins change things: analysts and account managers may look, and get a 403 page when they post. */
+export const adminsChange = createMiddleware<AdminEnv>(async (c, next) => {
+  if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.var.viewer.role !== "admin") {
+    return refuse(c, 403, "Only admins can change this", "Your role may look at this page but not change it. Ask an admin.");
+  }
+  return next();
+});
+
+/** The confirmation shown once after a redirect (`?done=…`), from a fixed list so a link cannot put words in our mouth. */
+export function flashFrom(c: Context<AdminEnv>, messages: Record<string, string>): string | null {
+  const key = c.req.query("done");
+  return key && Object.hasOwn(messages, key) ? messages[key]! : null;
+}

@@ -1,0 +1,389 @@
+import { Hono, type Context } from "hono";
+import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { accounts, contacts, frequencyRules, INVITATION_STATUSES, journeyStages, roles, settings, surveys, type InvitationStatus } from "../../db/schema";
+import { emailHmac } from "../../domain/directory/suppression";
+import { searchContacts } from "../../domain/directory/search";
+import { explainEligibility } from "../../domain/frequency/eligibility";
+import { createRule, deleteRule, toView, updateRule, type RuleView } from "../../domain/frequency/rules";
+import { invitationsQuery, pageOf } from "../../domain/invitations/list";
+import { periodFromKey, quarterAt, quarterKey, quarterPeriod, shiftQuarter } from "../../domain/scoring/periods";
+import { planSend, type Plan } from "../../domain/targeting/plan";
+import { committeeCoverage } from "../../domain/targeting/revenue";
+import { sendSurvey } from "../../domain/targeting/sends";
+import { ApiError, notFound } from "../../lib/errors";
+import { RuleCreate, RulePatch } from "../api/frequency-rules";
+import { PlanRequest, selectionOf, SendRequest } from "../api/sends";
+import { formErrorsFrom, type FormErrors, type Option } from "../../views/admin/components";
+import { eligibilityPage, type ExplainedCase } from "../../views/admin/eligibility";
+import { invitationsPage, type InvitationFilterValues } from "../../views/admin/invitations";
+import { emptyPlanner, plannerPage, sentPage, type PlannerValues } from "../../views/admin/planner";
+import { ruleFormPage, ruleFormValues, rulesPage, type RuleChoices, type RuleFormValues } from "../../views/admin/rules";
+import { coveragePage, sendingPage } from "../../views/admin/sending";
+import { adminsChange, flashFrom, formBody, numberOrText, optional, text, texts, validate, type FormBody } from "./forms";
+import type { AdminEnv } from "./session";
+
+/** /admin/sending: frequency rules, the eligibility explainer, the send planner, invitations, program coverage. */
+export const sending = new Hono<AdminEnv>();
+sending.use("*", adminsChange);
+
+const RULE_FLASH = { created: "Rule created.", saved: "Rule saved.", deleted: "Rule deleted." };
+const INVITATIONS_PAGE = 50;
+const ACCOUNT_CHOICES = 500;
+const PLAN_PAGE = 100;
+
+// ─── shared reads (query builders, so each page reads them in one batch) ───
+
+const publishedSurveys = (db: Db) =>
+  db
+    .select({ id: surveys.id, name: surveys.name, journeyStage: surveys.journeyStage, kind: surveys.kind, targetRoles: surveys.targetRoles })
+    .from(surveys)
+    .where(and(eq(surveys.status, "active"), isNotNull(surveys.currentVersionId)))
+    .orderBy(asc(surveys.name));
+const allSurveys = (db: Db) => db.select({ id: surveys.id, name: surveys.name, journeyStage: surveys.journeyStage, kind: surveys.kind }).from(surveys).orderBy(asc(surveys.name));
+const roleRows = (db: Db) => db.select({ key: roles.key, label: roles.label }).from(roles).orderBy(asc(roles.label));
+const stageRows = (db: Db) => db.select({ key: journeyStages.key, label: journeyStages.label }).from(journeyStages).orderBy(asc(journeyStages.position));
+const ruleRows = (db: Db) => db.select().from(frequencyRules).orderBy(asc(frequencyRules.id));
+const largestAccounts = (db: Db) => db.select({ id: accounts.id, name: accounts.name }).from(accounts).orderBy(desc(accounts.annualRevenue), asc(accounts.id)).limit(ACCOUNT_CHOICES);
+
+const surveyOptions = (rows: { id: string; name: string; journeyStage: string; kind: string }[]): Option[] =>
+  rows.map((s) => ({ value: s.id, label: `${s.name} (${s.journeyStage}, ${s.kind})` }));
+const keyedOptions = (rows: { key: string; label: string }[]): Option[] => rows.map((r) => ({ value: r.key, label: r.label }));
+const ruleMap = (rows: (typeof frequencyRules.$inferSelect)[]) => new Map<string, RuleView>(rows.map((row) => [row.id, toView(row)]));
+
+// ─── landing ───
+
+sending.get("/", (c) => c.html(sendingPage({ nonce: c.var.nonce, viewer: c.var.viewer })));
+
+// ─── frequency rules ───
+
+sending.get("/rules", async (c) => {
+  const rows = await ruleRows(c.var.db).all();
+  return c.html(rulesPage({ nonce: c.var.nonce, viewer: c.var.viewer, rules: rows.map(toView), flash: flashFrom(c, RULE_FLASH) }));
+});
+
+async function ruleChoices(db: Db): Promise<RuleChoices> {
+  const [surveyRows, stages, roleList] = await db.batch([allSurveys(db), stageRows(db), roleRows(db)]);
+  return { surveys: surveyOptions(surveyRows), stages: keyedOptions(stages), roles: keyedOptions(roleList) };
+}
+
+/** The rule form as typed, and the object the API's schema validates (match fields left blank are absent). */
+function ruleFromForm(body: FormBody, withId: boolean): { values: RuleFormValues; input: Record<string, unknown> } {
+  const values: RuleFormValues = {
+    id: text(body, "id"),
+    scope: text(body, "scope"),
+    "match.kind": text(body, "match.kind"),
+    "match.surveyId": text(body, "match.surveyId"),
+    "match.journeyStage": text(body, "match.journeyStage"),
+    "match.role": text(body, "match.role"),
+    per: text(body, "per"),
+    counts: text(body, "counts"),
+    windowDays: text(body, "windowDays"),
+    max: text(body, "max"),
+    action: text(body, "action"),
+    enabled: text(body, "enabled") !== "",
+  };
+  const match = Object.fromEntries(
+    (["kind", "surveyId", "journeyStage", "role"] as const).flatMap((key) => (values[`match.${key}`] ? [[key, values[`match.${key}`]]] : [])),
+  );
+  const input = {
+    ...(withId ? { id: values.id } : {}),
+    scope: optional(values.scope),
+    match,
+    per: values.per || null,
+    counts: optional(values.counts),
+    windowDays: numberOrText(values.windowDays),
+    max: numberOrText(values.max),
+    action: optional(values.action),
+    enabled: values.enabled,
+  };
+  return { values, input };
+}
+
+/** A refused rule form: the page again with what was typed and each problem beside its field (422, nothing written). */
+async function refusedRule(c: Context<AdminEnv>, editing: string | null, values: RuleFormValues, errors: FormErrors, status: 409 | 422 = 422) {
+  const choices = await ruleChoices(c.var.db);
+  return c.html(ruleFormPage({ nonce: c.var.nonce, viewer: c.var.viewer, editing, values, errors, choices }), status);
+}
+
+/** Domain refusals with field paths (a duplicate id, a match naming nothing) are shown like schema problems. */
+function fieldRefusal(error: unknown): { errors: FormErrors; status: 409 | 422 } | null {
+  if (!(error instanceof ApiError) || !error.errors?.length || (error.status !== 409 && error.status !== 422)) return null;
+  return { errors: formErrorsFrom(error.errors), status: error.status };
+}
+
+sending.get("/rules/new", async (c) =>
+  c.html(ruleFormPage({ nonce: c.var.nonce, viewer: c.var.viewer, editing: null, values: ruleFormValues(), errors: {}, choices: await ruleChoices(c.var.db) })),
+);
+
+sending.post("/rules", async (c) => {
+  const { values, input } = ruleFromForm(await formBody(c), true);
+  const parsed = validate(RuleCreate, input);
+  if (!parsed.ok) return refusedRule(c, null, values, parsed.errors);
+  try {
+    await createRule(c.var.db, c.var.actor.id, parsed.value);
+  } catch (error) {
+    const refusal = fieldRefusal(error);
+    if (!refusal) throw error;
+    return refusedRule(c, null, values, refusal.errors, refusal.status);
+  }
+  return c.redirect("/admin/sending/rules?done=created", 303);
+});
+
+sending.get("/rules/:id", async (c) => {
+  const db = c.var.db;
+  const [rule, surveyRows, stages, roleList] = await db.batch([
+    db.select().from(frequencyRules).where(eq(frequencyRules.id, c.req.param("id"))),
+    allSurveys(db),
+    stageRows(db),
+    roleRows(db),
+  ]);
+  if (!rule[0]) throw notFound(`Frequency rule '${c.req.param("id")}'`);
+  const choices = { surveys: surveyOptions(surveyRows), stages: keyedOptions(stages), roles: keyedOptions(roleList) };
+  return c.html(ruleFormPage({ nonce: c.var.nonce, viewer: c.var.viewer, editing: rule[0].id, values: ruleFormValues(toView(rule[0])), errors: {}, choices }));
+});
+
+sending.post("/rules/:id", async (c) => {
+  const id = c.req.param("id");
+  const { values, input } = ruleFromForm(await formBody(c), false);
+  values.id = id;
+  const parsed = validate(RulePatch, input);
+  if (!parsed.ok) return refusedRule(c, id, values, parsed.errors);
+  try {
+    await updateRule(c.var.db, c.var.actor.id, id, parsed.value);
+  } catch (error) {
+    const refusal = fieldRefusal(error);
+    if (!refusal) throw error;
+    return refusedRule(c, id, values, refusal.errors, refusal.status);
+  }
+  return c.redirect("/admin/sending/rules?done=saved", 303);
+});
+
+sending.post("/rules/:id/delete", async (c) => {
+  await deleteRule(c.var.db, c.var.actor.id, c.req.param("id"));
+  return c.redirect("/admin/sending/rules?done=deleted", 303);
+});
+
+// ─── eligibility explainer ───
+
+const CONTACT_HITS = 20;
+
+sending.get("/eligibility", async (c) => {
+  const db = c.var.db;
+  const q = c.req.query("q")?.trim() ?? "";
+  const surveyId = c.req.query("surveyId")?.trim() ?? "";
+  const contactId = c.req.query("contactId")?.trim() ?? "";
+  const [surveyRows, hits, picked, rules, roleList] = await db.batch([
+    publishedSurveys(db),
+    searchContacts(db, { q, limit: q ? CONTACT_HITS : 0 }),
+    db
+      .select({ id: contacts.id, name: contacts.name, email: contacts.email, role: contacts.role, accountName: sql<string>`${accounts.name}`.as("account_name") })
+      .from(contacts)
+      .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+      .where(eq(contacts.id, contactId)),
+    ruleRows(db),
+    roleRows(db),
+  ]);
+  const survey = surveyRows.find((s) => s.id === surveyId);
+  const contact = picked[0];
+  const error = surveyId && !survey ? "This survey is not published (or no longer exists); choose a published one." : contactId && !contact ? null : null;
+  if (contactId && !contact) throw notFound(`Contact '${contactId}'`);
+  let explained: ExplainedCase | null = null;
+  if (survey && contact) {
+    const hmac = contact.email ? await emailHmac(c.env.HMAC_SECRET, contact.email) : null;
+    const eligibility = await explainEligibility(db, { contactId: contact.id, surveyId: survey.id, emailHmac: hmac }, new Date());
+    const roleLabel = (key: string) => roleList.find((r) => r.key === key)?.label ?? key;
+    explained = {
+      contact: { id: contact.id, name: contact.name, email: contact.email, accountName: contact.accountName, roleLabel: roleLabel(contact.role) },
+      survey: { id: survey.id, name: survey.name, targetRoleLabels: survey.targetRoles.map(roleLabel) },
+      eligibility,
+    };
+  }
+  return c.html(
+    eligibilityPage({
+      nonce: c.var.nonce,
+      viewer: c.var.viewer,
+      q,
+      surveyId,
+      surveys: surveyOptions(surveyRows),
+      hits: hits.slice(0, CONTACT_HITS),
+      explained,
+      rules: ruleMap(rules),
+      error,
+    }),
+    error ? 422 : 200,
+  );
+});
+
+// ─── send planner ───
+
+/** The planner's input from a query string or a posted form (the same names). */
+function plannerValues(read: (name: string) => string, readAll: (name: string) => string[]): PlannerValues {
+  return {
+    surveyId: read("surveyId"),
+    accountIds: readAll("accountIds"),
+    roles: readAll("roles"),
+    countries: read("countries"),
+    segments: read("segments"),
+    minAnnualRevenue: read("minAnnualRevenue"),
+    includeOffTarget: read("includeOffTarget") !== "",
+  };
+}
+
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+/** The request the API would receive for this input: accounts when chosen, else the filter. */
+function sendRequestOf(values: PlannerValues): Record<string, unknown> {
+  const filter = Object.fromEntries(
+    Object.entries({
+      roles: values.roles.length ? values.roles : undefined,
+      countries: values.countries ? list(values.countries) : undefined,
+      segments: values.segments ? list(values.segments) : undefined,
+      minAnnualRevenue: numberOrText(values.minAnnualRevenue),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    surveyId: values.surveyId,
+    ...(values.accountIds.length ? { accountIds: values.accountIds } : { filter }),
+    ...(values.includeOffTarget ? { includeOffTarget: true } : {}),
+  };
+}
+
+/** The API's schemas may not know includeOffTarget yet; only send it when they do. */
+const acceptsOffTarget = (schema: unknown) => (schema as { shape?: Record<string, unknown> }).shape?.includeOffTarget !== undefined;
+
+sending.get("/planner", async (c) => {
+  const db = c.var.db;
+  const values = c.req.query("surveyId") === undefined ? emptyPlanner : plannerValues((n) => c.req.query(n)?.trim() ?? "", (n) => (c.req.queries(n) ?? []).map((v) => v.trim()).filter(Boolean));
+  const cursor = c.req.query("cursor") || null;
+  const [surveyRows, accountRows, roleList, rules] = await db.batch([publishedSurveys(db), largestAccounts(db), roleRows(db), ruleRows(db)]);
+  let errors: FormErrors = {};
+  let plan: Plan | null = null;
+  if (values !== emptyPlanner) {
+    const request = sendRequestOf(values);
+    if (!acceptsOffTarget(PlanRequest)) delete request.includeOffTarget;
+    const parsed = validate(PlanRequest, { ...request, limit: PLAN_PAGE, ...(cursor ? { cursor } : {}) });
+    if (!parsed.ok) errors = parsed.errors;
+    else if (!surveyRows.some((s) => s.id === values.surveyId)) errors = { surveyId: "Choose a published survey." };
+    else {
+      const body = parsed.value as typeof parsed.value & { includeOffTarget?: boolean };
+      plan = await planSend(db, { surveyId: body.surveyId, selection: selectionOf(body), includeOffTarget: body.includeOffTarget, cursor: body.cursor, limit: body.limit }, new Date());
+    }
+  }
+  return c.html(
+    plannerPage({
+      nonce: c.var.nonce,
+      viewer: c.var.viewer,
+      values,
+      errors,
+      surveys: surveyOptions(surveyRows),
+      accounts: accountRows.map((a) => ({ value: a.id, label: a.name })),
+      roles: keyedOptions(roleList),
+      plan,
+      cursor,
+      rules: ruleMap(rules),
+    }),
+    Object.keys(errors).length ? 422 : 200,
+  );
+});
+
+sending.post("/planner/send", async (c) => {
+  const body = await formBody(c);
+  const values = plannerValues((n) => text(body, n), (n) => texts(body, n));
+  const cursor = text(body, "cursor");
+  const request = sendRequestOf(values);
+  if (!acceptsOffTarget(SendRequest)) delete request.includeOffTarget;
+  const parsed = validate(SendRequest, { ...request, ...(cursor ? { cursor } : {}) });
+  if (!parsed.ok) {
+    throw new ApiError(422, "Nothing was sent", `The send is incomplete: ${Object.values(parsed.errors).join("; ")}. Go back to the planner and check the form.`);
+  }
+  const input = parsed.value as typeof parsed.value & { includeOffTarget?: boolean };
+  const outcome = await sendSurvey(
+    { db: c.var.db, queue: c.env.MAIL_QUEUE, hmacSecret: c.env.HMAC_SECRET },
+    c.var.actor.id,
+    { surveyId: input.surveyId, selection: selectionOf(input), override: null, cursor: input.cursor, ...(input.includeOffTarget ? { includeOffTarget: true } : {}) },
+    new Date(),
+  );
+  const survey = await c.var.db.select({ name: surveys.name }).from(surveys).where(eq(surveys.id, input.surveyId)).get();
+  return c.html(sentPage({ nonce: c.var.nonce, viewer: c.var.viewer, values, outcome, surveyName: survey?.name ?? input.surveyId }), 201);
+});
+
+// ─── invitations ───
+
+sending.get("/invitations", async (c) => {
+  const db = c.var.db;
+  const f: InvitationFilterValues = {
+    surveyId: c.req.query("surveyId")?.trim() ?? "",
+    status: c.req.query("status")?.trim() ?? "",
+    rule: c.req.query("rule")?.trim() ?? "",
+    accountId: c.req.query("accountId")?.trim() ?? "",
+    wave: c.req.query("wave")?.trim() ?? "",
+  };
+  const before = c.req.query("before") || null;
+  const errors: FormErrors = {};
+  if (f.status && !INVITATION_STATUSES.includes(f.status as InvitationStatus)) errors.status = "Choose a status from the list.";
+  const wave = f.wave === "" ? undefined : Number(f.wave);
+  if (wave !== undefined && !(Number.isInteger(wave) && wave >= 0)) errors.wave = "A wave is a whole number, 0 or more.";
+  const refused = Object.keys(errors).length > 0;
+  // The list is read on its own: its joined columns share names ("name"), which rows of a D1 batch cannot tell apart.
+  const [[surveyRows, accountRows, rules], rows] = await Promise.all([
+    db.batch([allSurveys(db), largestAccounts(db), ruleRows(db)]),
+    invitationsQuery(
+      db,
+      refused
+        ? {}
+        : {
+            surveyId: f.surveyId || undefined,
+            status: (f.status || undefined) as InvitationStatus | undefined,
+            rule: f.rule || undefined,
+            accountId: f.accountId || undefined,
+            wave,
+          },
+      { before: before ?? undefined, limit: refused ? 0 : INVITATIONS_PAGE },
+    ).all(),
+  ]);
+  const page = pageOf(refused ? [] : rows, INVITATIONS_PAGE);
+  return c.html(
+    invitationsPage({
+      nonce: c.var.nonce,
+      viewer: c.var.viewer,
+      filter: f,
+      errors,
+      surveys: surveyOptions(surveyRows),
+      accounts: accountRows.map((a) => ({ value: a.id, label: a.name })),
+      ruleIds: rules.map((r) => r.id),
+      items: page.items,
+      nextBefore: page.nextBefore,
+      before,
+      rules: ruleMap(rules),
+    }),
+    refused ? 422 : 200,
+  );
+});
+
+// ─── program coverage ───
+
+sending.get("/coverage", async (c) => {
+  const db = c.var.db;
+  const [settingRows, rules] = await db.batch([db.select().from(settings).limit(1), ruleRows(db)]);
+  const setting = settingRows[0];
+  if (!setting) throw notFound("The settings row");
+  const calendar = { timeZone: setting.timeZone, fiscalYearStartMonth: setting.fiscalYearStartMonth };
+  const current = quarterAt(new Date(), calendar);
+  const quarters = Array.from({ length: 8 }, (_, i) => quarterKey(shiftQuarter(current, -i)));
+  const key = c.req.query("quarter")?.trim() || quarterKey(current);
+  const period = periodFromKey(key, calendar);
+  if (!period || period.kind !== "quarter") {
+    return c.html(
+      coveragePage({ nonce: c.var.nonce, viewer: c.var.viewer, quarter: key, quarters: quarters.map((q) => ({ value: q, label: q })), rows: [], rules: ruleMap(rules), error: "Use a quarter such as 2026-Q3." }),
+      422,
+    );
+  }
+  const rows = await committeeCoverage(db, quarterPeriod(period.quarter, calendar));
+  const options = (quarters.includes(key) ? quarters : [key, ...quarters]).map((q) => ({ value: q, label: q }));
+  return c.html(coveragePage({ nonce: c.var.nonce, viewer: c.var.viewer, quarter: key, quarters: options, rows, rules: ruleMap(rules), error: null }));
+});

@@ -1,0 +1,269 @@
+import type { RuleView } from "../../domain/frequency/rules";
+import type { Plan, PlanItem } from "../../domain/targeting/plan";
+import type { SendOutcome } from "../../domain/targeting/sends";
+import { Badge, CheckboxField, CheckboxGroup, CsrfInput, ErrorSummary, fieldId, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors, type Option, type Tone } from "./components";
+import { formatInstant, formatInteger } from "./format";
+import { reasonInWords } from "./eligibility";
+import { adminPage, type AdminViewer } from "./shell";
+
+/** Sending → Send planner: a survey plus accounts or a filter → who would be invited and who not, why; then send. */
+
+/** The planner's input as typed; carried as query parameters (the plan) and hidden fields (the send). */
+export interface PlannerValues {
+  surveyId: string;
+  accountIds: string[];
+  roles: string[];
+  countries: string;
+  segments: string;
+  minAnnualRevenue: string;
+  includeOffTarget: boolean;
+}
+
+export const emptyPlanner: PlannerValues = { surveyId: "", accountIds: [], roles: [], countries: "", segments: "", minAnnualRevenue: "", includeOffTarget: false };
+
+/** The planner's input as URL query parameters (repeated names for lists). */
+export function plannerQuery(values: PlannerValues, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  params.set("surveyId", values.surveyId);
+  for (const id of values.accountIds) params.append("accountIds", id);
+  for (const role of values.roles) params.append("roles", role);
+  if (values.countries) params.set("countries", values.countries);
+  if (values.segments) params.set("segments", values.segments);
+  if (values.minAnnualRevenue) params.set("minAnnualRevenue", values.minAnnualRevenue);
+  if (values.includeOffTarget) params.set("includeOffTarget", "on");
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  return params.toString();
+}
+
+export const VERDICT: Record<PlanItem["wouldBe"], { label: string; tone: Tone }> = {
+  queued: { label: "Invited", tone: "good" },
+  scheduled: { label: "Scheduled", tone: "info" },
+  deferred: { label: "Deferred", tone: "warn" },
+  suppressed: { label: "Suppressed", tone: "bad" },
+  "not-targeted": { label: "Not targeted", tone: "neutral" },
+};
+
+function PlannerForm(props: { values: PlannerValues; errors: FormErrors; surveys: Option[]; accounts: Option[]; roles: Option[] }) {
+  const v = props.values;
+  const e = props.errors;
+  const accountsId = fieldId("accountIds");
+  return (
+    <form method="get" action="/admin/sending/planner" class="card stack" novalidate>
+      <SelectField name="surveyId" label="Survey" value={v.surveyId} options={props.surveys} blank="Choose a published survey" error={e.surveyId} required />
+      <div class="field">
+        <label for={accountsId}>Accounts</label>
+        <select id={accountsId} name="accountIds" multiple size={6} aria-describedby={`${accountsId}-hint${e.accountIds ? ` ${accountsId}-error` : ""}`} aria-invalid={e.accountIds ? "true" : undefined}>
+          {props.accounts.map((account) => (
+            <option value={account.value} selected={v.accountIds.includes(account.value)}>
+              {account.label}
+            </option>
+          ))}
+        </select>
+        <p class="hint" id={`${accountsId}-hint`}>
+          Their active contacts in the survey's target roles. Choose none to use the filter below instead (largest accounts listed first).
+        </p>
+        {e.accountIds && (
+          <p class="error" id={`${accountsId}-error`}>
+            {e.accountIds}
+          </p>
+        )}
+      </div>
+      <fieldset>
+        <legend>Or a filter over active accounts</legend>
+        <CheckboxGroup name="roles" label="Roles (none = the survey's target roles)" options={props.roles} values={v.roles} error={e["filter.roles"]} />
+        <TextField name="countries" label="Countries" value={v.countries} error={e["filter.countries"]} hint="ISO codes separated by commas, e.g. DE, FR." />
+        <TextField name="segments" label="Segments" value={v.segments} error={e["filter.segments"]} hint="Separated by commas." />
+        <TextField name="minAnnualRevenue" type="number" label="Annual revenue at least" value={v.minAnnualRevenue} error={e["filter.minAnnualRevenue"]} min={0} />
+      </fieldset>
+      <CheckboxField name="includeOffTarget" label="Include contacts outside the survey's target roles" checked={v.includeOffTarget} error={e.includeOffTarget} />
+      <div class="actions">
+        <button type="submit">Plan the send</button>
+      </div>
+    </form>
+  );
+}
+
+function Totals(props: { plan: Plan; rules: Map<string, RuleView> }) {
+  const t = props.plan.totals;
+  const lines: [string, number][] = [
+    ["Would be invited now", t.queued],
+    ["Deferred", t.deferred],
+    ["Suppressed", t.suppressed],
+    ["Not targeted", t.notTargeted],
+    ["Already pending (no second invitation)", t.pending],
+  ];
+  const byRule = Object.entries(t.byRule).sort((a, b) => b[1] - a[1]);
+  return (
+    <section class="card" aria-labelledby="plan-totals">
+      <h2 id="plan-totals">{formatInteger(t.candidates)} contacts in this send</h2>
+      <dl class="facts">
+        {lines.map(([label, n]) => (
+          <>
+            <dt>{label}</dt>
+            <dd>{formatInteger(n)}</dd>
+          </>
+        ))}
+      </dl>
+      {byRule.length > 0 && (
+        <>
+          <h3>Held back by</h3>
+          <ul>
+            {byRule.map(([rule, n]) => (
+              <li>
+                <strong>{formatInteger(n)}</strong> — {reasonInWords(rule, null, props.rules)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function PlanItems(props: { plan: Plan }) {
+  return (
+    <TableWrap label="Who would be invited">
+      <table>
+        <caption>Who would be invited and who not</caption>
+        <thead>
+          <tr>
+            <th scope="col">Contact</th>
+            <th scope="col">Account</th>
+            <th scope="col">Would be</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.plan.items.map((item) => (
+            <tr>
+              <td>{item.contactName ?? item.contactId}</td>
+              <td>
+                <a href={`/admin/accounts/${encodeURIComponent(item.accountId)}`}>{item.accountName}</a>
+              </td>
+              <td>
+                <Badge tone={VERDICT[item.wouldBe].tone}>{VERDICT[item.wouldBe].label}</Badge>
+                {item.pending && " (already pending)"}
+              </td>
+              <td>
+                {item.blockingRules.length === 0
+                  ? item.until
+                    ? `until ${formatInstant(item.until)}`
+                    : "—"
+                  : item.blockingRules.map((rule, i) => (
+                      <>
+                        {i > 0 && "; "}
+                        {rule.id}
+                        {rule.until && ` until ${formatInstant(rule.until)}`}
+                      </>
+                    ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+/** Hidden fields repeating the planned input, so "Send" posts exactly what was planned. */
+function CarriedInput(props: { values: PlannerValues; cursor?: string | null }) {
+  const v = props.values;
+  return (
+    <>
+      <input type="hidden" name="surveyId" value={v.surveyId} />
+      {v.accountIds.map((id) => (
+        <input type="hidden" name="accountIds" value={id} />
+      ))}
+      {v.roles.map((role) => (
+        <input type="hidden" name="roles" value={role} />
+      ))}
+      {v.countries && <input type="hidden" name="countries" value={v.countries} />}
+      {v.segments && <input type="hidden" name="segments" value={v.segments} />}
+      {v.minAnnualRevenue && <input type="hidden" name="minAnnualRevenue" value={v.minAnnualRevenue} />}
+      {v.includeOffTarget && <input type="hidden" name="includeOffTarget" value="on" />}
+      {props.cursor && <input type="hidden" name="cursor" value={props.cursor} />}
+    </>
+  );
+}
+
+export function plannerPage(props: {
+  nonce: string;
+  viewer: AdminViewer;
+  values: PlannerValues;
+  errors: FormErrors;
+  surveys: Option[];
+  accounts: Option[];
+  roles: Option[];
+  plan: Plan | null;
+  /** The page's cursor, for the "first page" link. */
+  cursor: string | null;
+  rules: Map<string, RuleView>;
+}): string {
+  const plan = props.plan;
+  return adminPage({
+    title: "Send planner",
+    nonce: props.nonce,
+    viewer: props.viewer,
+    active: "sending",
+    enhance: true,
+    lead: "Plan a send: see who would be invited, deferred, suppressed or not targeted, and why — nothing is written until you press Send.",
+    children: (
+      <>
+        <p>
+          <a href="/admin/sending">Sending</a>
+        </p>
+        <ErrorSummary errors={props.errors} title="The plan needs:" />
+        <PlannerForm values={props.values} errors={props.errors} surveys={props.surveys} accounts={props.accounts} roles={props.roles} />
+        {plan && (
+          <>
+            <Totals plan={plan} rules={props.rules} />
+            {plan.items.length > 0 ? <PlanItems plan={plan} /> : <p>Nobody matches this selection.</p>}
+            <Pager
+              first={props.cursor ? `/admin/sending/planner?${plannerQuery(props.values)}` : null}
+              next={plan.nextCursor ? `/admin/sending/planner?${plannerQuery(props.values, { cursor: plan.nextCursor })}` : null}
+            />
+            {props.viewer.role === "admin" && plan.totals.candidates > 0 && (
+              <form method="post" action="/admin/sending/planner/send" class="card">
+                <CsrfInput token={props.viewer.csrfToken} />
+                <CarriedInput values={props.values} />
+                <p>Sending goes through the same rules at the moment you press the button; the result may differ if something changed meanwhile.</p>
+                <button type="submit" data-confirm={`Send this survey to the ${plan.totals.candidates} contacts planned?`}>
+                  Send
+                </button>
+              </form>
+            )}
+          </>
+        )}
+      </>
+    ),
+  });
+}
+
+/** After "Send": what the send did, with a link to the invitations it wrote; large selections continue in slices. */
+export function sentPage(props: { nonce: string; viewer: AdminViewer; values: PlannerValues; outcome: SendOutcome; surveyName: string }): string {
+  const t = props.outcome.totals;
+  return adminPage({
+    title: "Survey sent",
+    nonce: props.nonce,
+    viewer: props.viewer,
+    active: "sending",
+    flash: `“${props.surveyName}”: ${t.queued} invited now, ${t.deferred} deferred, ${t.suppressed} suppressed, ${t.notTargeted} not targeted, ${t.pending} already pending.`,
+    children: (
+      <>
+        {props.outcome.nextCursor && (
+          <form method="post" action="/admin/sending/planner/send" class="card">
+            <CsrfInput token={props.viewer.csrfToken} />
+            <CarriedInput values={props.values} cursor={props.outcome.nextCursor} />
+            <p>This selection is larger than one batch. Continue with the next contacts:</p>
+            <button type="submit">Send to the next contacts</button>
+          </form>
+        )}
+        <p>
+          <a href={withQuery("/admin/sending/invitations", { surveyId: props.values.surveyId })}>See the invitations of this survey</a>
+          {" · "}
+          <a href={`/admin/sending/planner?${plannerQuery(props.values)}`}>Back to the plan</a>
+        </p>
+      </>
+    ),
+  });
+}

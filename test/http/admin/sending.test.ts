@@ -1,0 +1,211 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { adminSession, fieldError, getPage, inputValue, postForm, type AdminSession } from "../../support/admin";
+import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
+
+let session: AdminSession;
+beforeAll(async () => {
+  session = await adminSession();
+});
+
+const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
+const unique = () => Math.random().toString(36).slice(2, 8);
+
+const ruleForm = (overrides: Record<string, string> = {}) => ({
+  id: `test-${unique()}`,
+  scope: "contact",
+  counts: "sent",
+  max: "2",
+  windowDays: "30",
+  action: "defer",
+  "match.kind": "",
+  "match.surveyId": "",
+  "match.journeyStage": "",
+  "match.role": "",
+  per: "",
+  enabled: "on",
+  ...overrides,
+});
+
+describe("/admin/sending", () => {
+  it("lands on the sending sections within the round-trip budget", async () => {
+    const page = await getPage(session, "/admin/sending");
+    expect(page.status).toBe(200);
+    for (const href of ["/admin/sending/planner", "/admin/sending/invitations", "/admin/sending/eligibility", "/admin/sending/rules", "/admin/sending/coverage"]) {
+      expect(page.html).toContain(`href="${href}"`);
+    }
+    expect(page.trips).toBeLessThanOrEqual(3);
+  });
+
+  it("lists the shipped rules in plain words", async () => {
+    const page = await getPage(session, "/admin/sending/rules");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("contact-cooldown");
+    expect(page.html).toContain("At most 1 invitation per contact in 14 days, any survey; otherwise it waits until allowed.");
+    expect(page.trips).toBeLessThanOrEqual(3);
+  });
+
+  it("refuses a rule with max 0: the message beside the field, what was typed kept, nothing written", async () => {
+    const form = ruleForm({ max: "0", windowDays: "45" });
+    const before = await count("SELECT count(*) AS n FROM audit_log");
+    const res = await postForm(session, "/admin/sending/rules", form);
+    expect(res.status).toBe(422);
+    expect(fieldError(res.html, "max")).toContain("at least 1");
+    expect(inputValue(res.html, "max")).toBe("0");
+    expect(inputValue(res.html, "windowDays")).toBe("45");
+    expect(inputValue(res.html, "id")).toBe(form.id);
+    expect(res.html).toContain('id="error-summary"');
+    expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM audit_log")).toBe(before);
+    expect(res.trips).toBeLessThanOrEqual(3);
+  });
+
+  it("refuses a bad id, a window of letters and a duplicate id, each beside its field", async () => {
+    const bad = await postForm(session, "/admin/sending/rules", ruleForm({ id: "Bad Id", windowDays: "soon" }));
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.html, "id")).toContain("lower-case");
+    expect(fieldError(bad.html, "windowDays")).toBeTruthy();
+    expect(inputValue(bad.html, "windowDays")).toBe("soon");
+
+    const duplicate = await postForm(session, "/admin/sending/rules", ruleForm({ id: "contact-cooldown" }));
+    expect(duplicate.status).toBe(409);
+    expect(fieldError(duplicate.html, "id")).toBe("already exists");
+  });
+
+  it("creates, edits and deletes a rule, each audited", async () => {
+    const form = ruleForm({ "match.kind": "transactional", "match.journeyStage": "onboarding", per: "survey" });
+    const created = await postForm(session, "/admin/sending/rules", form);
+    expect(created.status).toBe(303);
+    expect(created.location).toBe("/admin/sending/rules?done=created");
+    const row = await env.DB.prepare("SELECT * FROM frequency_rules WHERE id = ?").bind(form.id).first<Record<string, unknown>>();
+    expect(row).toMatchObject({ scope: "contact", match_kind: "transactional", match_journey_stage: "onboarding", per: "survey", max: 2, window_days: 30, action: "defer", enabled: 1 });
+
+    const edit = await getPage(session, `/admin/sending/rules/${form.id}`);
+    expect(edit.status).toBe(200);
+    expect(inputValue(edit.html, "max")).toBe("2");
+    expect(edit.trips).toBeLessThanOrEqual(3);
+
+    const refused = await postForm(session, `/admin/sending/rules/${form.id}`, { ...form, max: "0" });
+    expect(refused.status).toBe(422);
+    expect((await env.DB.prepare("SELECT max FROM frequency_rules WHERE id = ?").bind(form.id).first<{ max: number }>())!.max).toBe(2);
+
+    const { enabled: _off, ...disabled } = form;
+    const saved = await postForm(session, `/admin/sending/rules/${form.id}`, { ...disabled, max: "3", action: "skip" });
+    expect(saved.status).toBe(303);
+    expect(await env.DB.prepare("SELECT max, action, enabled FROM frequency_rules WHERE id = ?").bind(form.id).first()).toEqual({ max: 3, action: "skip", enabled: 0 });
+
+    const deleted = await postForm(session, `/admin/sending/rules/${form.id}/delete`, {});
+    expect(deleted.status).toBe(303);
+    expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE entity_id = ? AND action LIKE 'frequency_rule.%'", form.id)).toBe(3);
+  });
+
+  it("refuses a form without the CSRF token, writing nothing", async () => {
+    const form = ruleForm();
+    const res = await postForm(session, "/admin/sending/rules", form, { csrf: null });
+    expect(res.status).toBe(403);
+    expect(res.html).toContain("<!doctype html>");
+    expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
+  });
+
+  it("explains why a contact is not eligible: the cooldown and until when, in words", async () => {
+    const account = await makeAccount({ name: `Explained ${unique()}` });
+    const name = `Erika ${unique()}`;
+    const contact = await makeContact(account.id, { name, role: "champion" });
+    const survey = await makeSurvey({ name: "Onboarding check", kind: "transactional", journeyStage: "onboarding", targetRoles: ["champion"] });
+    const sentAt = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await makeInvitation(contact, await makeSurvey(), { admittedAt: sentAt, sentAt });
+
+    const search = await getPage(session, `/admin/sending/eligibility?q=${encodeURIComponent(name)}&surveyId=${survey.survey.id}`);
+    expect(search.status).toBe(200);
+    expect(search.html).toContain(`contactId=${contact.id}`);
+
+    const page = await getPage(session, `/admin/sending/eligibility?q=${encodeURIComponent(name)}&surveyId=${survey.survey.id}&contactId=${contact.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("Not eligible");
+    expect(page.html).toContain(`${name} (${account.name}) cannot be sent “Onboarding check” now.`);
+    const until = new Date(Date.parse(sentAt) + 14 * 86_400_000).toISOString();
+    expect(page.html).toContain(`Rule contact-cooldown: At most 1 invitation per contact in 14 days, any survey; otherwise it waits until allowed. Blocks until ${until.slice(0, 10)} ${until.slice(11, 16)} UTC.`);
+    expect(page.html).toMatch(/Next eligible<\/dt><dd>[^<]*2\d\d\d-/);
+    expect(page.trips).toBeLessThanOrEqual(3);
+  });
+
+  it("explains a contact outside the survey's target roles as not targeted", async () => {
+    const account = await makeAccount();
+    const contact = await makeContact(account.id, { role: "end_user" });
+    const survey = await makeSurvey({ targetRoles: ["decision_maker"] });
+    const page = await getPage(session, `/admin/sending/eligibility?surveyId=${survey.survey.id}&contactId=${contact.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("Not targeted");
+    expect(page.html).toContain("the survey targets Decision maker");
+  });
+
+  it("plans a send by account with names and verdicts, then sends it with the same input", async () => {
+    const account = await makeAccount({ name: `Planned ${unique()}` });
+    const fresh = await makeContact(account.id, { name: "Fresh Fiona", role: "champion" });
+    const cooled = await makeContact(account.id, { name: "Cooled Carl", role: "champion" });
+    await makeContact(account.id, { name: "Off Otto", role: "end_user" });
+    await makeInvitation(cooled, await makeSurvey());
+    const survey = await makeSurvey({ name: "Planned survey", kind: "transactional", journeyStage: "onboarding", targetRoles: ["champion"] });
+
+    const query = `surveyId=${survey.survey.id}&accountIds=${account.id}`;
+    const plan = await getPage(session, `/admin/sending/planner?${query}`);
+    expect(plan.status).toBe(200);
+    expect(plan.html).toContain("2 contacts in this send");
+    expect(plan.html).toMatch(/Would be invited now<\/dt><dd>1</);
+    expect(plan.html).toMatch(/Deferred<\/dt><dd>1</);
+    expect(plan.html).toContain("Fresh Fiona");
+    expect(plan.html).toContain("Cooled Carl");
+    expect(plan.html).not.toContain("Off Otto");
+    expect(plan.html).toContain(account.name);
+    expect(await count("SELECT count(*) AS n FROM invitations WHERE survey_id = ?", survey.survey.id)).toBe(0);
+
+    const sent = await postForm(session, "/admin/sending/planner/send", { surveyId: survey.survey.id, accountIds: [account.id] });
+    expect(sent.status).toBe(201);
+    expect(sent.html).toContain("1 invited now, 1 deferred");
+    const rows = await env.DB.prepare("SELECT contact_id, status, blocking_rule FROM invitations WHERE survey_id = ? ORDER BY status").bind(survey.survey.id).all();
+    expect(rows.results).toEqual([
+      { contact_id: cooled.id, status: "deferred", blocking_rule: "contact-cooldown" },
+      { contact_id: fresh.id, status: "queued", blocking_rule: null },
+    ]);
+  });
+
+  it("re-renders the planner with the problem beside the field when the survey is missing", async () => {
+    const page = await getPage(session, "/admin/sending/planner?surveyId=&countries=Germany");
+    expect(page.status).toBe(422);
+    expect(fieldError(page.html, "surveyId")).toBeTruthy();
+    expect(inputValue(page.html, "countries")).toBe("Germany");
+  });
+
+  it("lists invitations with names, status and the rule that held one back, filtered", async () => {
+    const account = await makeAccount({ name: `Listed ${unique()}` });
+    const contact = await makeContact(account.id, { name: "Listed Lena" });
+    const survey = await makeSurvey({ name: "Listed survey" });
+    const until = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    await makeInvitation(contact, survey, { status: "deferred", blockingRule: "contact-cooldown", scheduledFor: until, admittedAt: null, sentAt: null });
+
+    const page = await getPage(session, `/admin/sending/invitations?accountId=${account.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("Listed Lena");
+    expect(page.html).toContain("Listed survey");
+    expect(page.html).toContain("Deferred");
+    expect(page.html).toContain(`Waits until ${until.slice(0, 10)} ${until.slice(11, 16)} UTC`);
+    expect(page.trips).toBeLessThanOrEqual(3);
+
+    const none = await getPage(session, `/admin/sending/invitations?accountId=${account.id}&status=completed`);
+    expect(none.html).toContain("No invitations match");
+    const bad = await getPage(session, "/admin/sending/invitations?wave=-1");
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.html, "wave")).toBeTruthy();
+  });
+
+  it("shows program coverage for a quarter and refuses a malformed quarter", async () => {
+    const page = await getPage(session, "/admin/sending/coverage");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("top-revenue accounts covered");
+    expect(page.trips).toBeLessThanOrEqual(3);
+    const bad = await getPage(session, "/admin/sending/coverage?quarter=last-year");
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.html, "quarter")).toContain("2026-Q3");
+  });
+});
