@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { auditLog } from "../../db/schema";
 
@@ -7,6 +7,10 @@ export interface AuditFilter {
   entityId?: string;
   actor?: string;
   action?: string;
+  /** ISO instant or date: entries at or after it. */
+  from?: string;
+  /** ISO instant or date: entries before it. */
+  to?: string;
   /** Id of the last entry of the previous page: entries come newest first. */
   beforeId?: number;
   limit: number;
@@ -23,6 +27,8 @@ export function listAuditEntries(db: Db, filter: AuditFilter) {
         filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
         filter.actor ? eq(auditLog.actor, filter.actor) : undefined,
         filter.action ? eq(auditLog.action, filter.action) : undefined,
+        filter.from ? gte(auditLog.at, filter.from) : undefined,
+        filter.to ? lt(auditLog.at, filter.to) : undefined,
         filter.beforeId !== undefined ? lt(auditLog.id, filter.beforeId) : undefined,
       ),
     )

@@ -20,7 +20,7 @@ export const SettingsView = z
   })
   .openapi("Settings");
 
-const SettingsPatch = z
+export const SettingsPatch = z
   .strictObject({
     organizationName: z.string().trim().min(1).max(200),
     timeZone: TimeZone,
@@ -60,7 +60,7 @@ settingsRouter.openapi(
 );
 
 const Holiday = z.object({ date: z.string().openapi({ example: "2026-12-25" }), label: z.string() }).openapi("Holiday");
-const HolidayCreate = z.strictObject({ date: CalendarDate, label: z.string().trim().min(1).max(200) }).openapi("HolidayCreate");
+export const HolidayCreate = z.strictObject({ date: CalendarDate, label: z.string().trim().min(1).max(200) }).openapi("HolidayCreate");
 const HolidayRange = z.object({ from: CalendarDate.optional(), to: CalendarDate.optional() });
 const DateParam = z.object({ date: CalendarDate.openapi({ param: { name: "date", in: "path" } }) });
 

@@ -18,7 +18,7 @@ export const ApiTokenView = z
   })
   .openapi("ApiToken");
 
-const TokenCreate = z
+export const TokenCreate = z
   .strictObject({
     name: z.string().trim().min(1).max(200).openapi({ description: "Who or what uses the token, e.g. 'Salesforce sync'." }),
     scopes: z.array(Scope).min(1, "give at least one scope"),
