@@ -1,9 +1,11 @@
-import type { QueueMessage } from "./domain/messages";
+import type { LoopMessage, QueueMessage } from "./domain/messages";
 
 /** Bindings, vars and secrets of the Worker (wrangler.toml, .dev.vars / secrets). */
 export interface Env {
   DB: D1Database;
   MAIL_QUEUE: Queue<QueueMessage>;
+  /** Closing the loop: case opening from stored responses and webhook deliveries (jobs/queue.ts). */
+  LOOP_QUEUE: Queue<LoopMessage>;
   ASSETS?: Fetcher;
   /** First admin token, from a secret (.dev.vars locally). */
   ADMIN_TOKEN: string;

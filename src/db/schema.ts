@@ -29,12 +29,19 @@ export const holidays = sqliteTable("holidays", {
 });
 
 /** People on our side: admins, account owners, case assignees. */
+export const USER_ROLES = ["admin", "analyst", "account_manager"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
-  email: text("email").notNull().unique(),
+  email: text("email").notNull().unique(), // stored lower-cased
   name: text("name").notNull(),
   createdAt: createdAt(),
+  role: text("role", { enum: USER_ROLES }).notNull().default("analyst"),
+  status: text("status", { enum: ["active", "deactivated"] }).notNull().default("active"),
+  deactivatedAt: text("deactivated_at"),
 });
+export type User = typeof users.$inferSelect;
 
 export const apiTokens = sqliteTable("api_tokens", {
   id: text("id").primaryKey(),
@@ -308,7 +315,7 @@ export const outbox = sqliteTable(
   {
     id: text("id").primaryKey(),
     invitationId: text("invitation_id"),
-    kind: text("kind", { enum: ["invitation", "reminder", "recheck"] }).notNull(),
+    kind: text("kind", { enum: ["invitation", "reminder", "recheck", "case_opened", "case_breached", "webhook_disabled", "sign_in"] }).notNull(),
     toEmail: text("to_email").notNull(),
     fromName: text("from_name").notNull(),
     replyTo: text("reply_to"),
@@ -363,6 +370,7 @@ export const responses = sqliteTable(
     priorUnansweredInvitations: integer("prior_unanswered_invitations"),
     priorReminders: integer("prior_reminders"),
     deviceClass: text("device_class", { enum: ["mobile", "desktop"] }),
+    importedAt: text("imported_at"), // set on answers imported from another feedback tool (history import, migration 0070)
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -409,28 +417,138 @@ export const cases = sqliteTable(
   {
     id: text("id").primaryKey(),
     type: text("type", { enum: ["response", "silence"] }).notNull(),
-    responseId: text("response_id").unique(), // at most one case per response
+    responseId: text("response_id"), // at most one case per response (unique index)
     accountId: text("account_id").notNull(),
     contactId: text("contact_id"),
     period: text("period"), // silence cases: at most one per (account, period)
     status: text("status", { enum: ["open", "acknowledged", "closed"] }).notNull().default("open"),
     severity: integer("severity").notNull(), // 1–3
+    revenuePercentile: real("revenue_percentile").notNull().default(0), // (0, 1], largest account 1
+    topAccount: bool("top_account").notNull().default(false), // top 20 % of revenue: 2 business days instead of 5
     priority: real("priority").notNull(), // severity × revenue percentile
     team: text("team"),
     ownerEmail: text("owner_email"),
-    assigneeEmail: text("assignee_email"),
+    assigneeEmail: text("assignee_email"), // users.email (the user of the account owner, else the team's)
     verbatim: text("verbatim"),
+    trigger: text("trigger"), // e.g. "nps 3 ≤ 6", "silent 2 quarters"
     dueAt: text("due_at").notNull(),
     openedAt: text("opened_at").notNull(),
     acknowledgedAt: text("acknowledged_at"),
     closedAt: text("closed_at"),
     resolution: text("resolution"),
+    notifiedAt: text("notified_at"), // the assignee's "case opened" email claimed
+    escalatedAt: text("escalated_at"), // breached: the one escalation email claimed
     recheckInvitationId: text("recheck_invitation_id"),
+    updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex("cases_silence_once").on(t.accountId, t.period, t.type),
+    uniqueIndex("cases_response_once").on(t.responseId),
+    uniqueIndex("cases_silence_once").on(t.accountId, t.period).where(sql`type = 'silence'`),
     index("cases_queue").on(t.status, t.priority, t.dueAt),
+    index("cases_assignee").on(t.assigneeEmail, t.status),
+    index("cases_account").on(t.accountId),
+    index("cases_breach").on(t.status, t.acknowledgedAt, t.dueAt),
   ],
+);
+
+export const CASE_EVENT_KINDS = [
+  "opened",
+  "reevaluated",
+  "acknowledged",
+  "assigned",
+  "note",
+  "closed",
+  "reopened",
+  "breached",
+  "recheck_sent",
+  "recheck_answer",
+] as const;
+
+/** A case's timeline: status changes, notes, assignment, escalation, the re-check and its answer. */
+export const caseEvents = sqliteTable(
+  "case_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: text("case_id").notNull(),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    kind: text("kind", { enum: CASE_EVENT_KINDS }).notNull(),
+    ref: text("ref"), // makes an event idempotent where it must happen once (e.g. the re-check answer of a response)
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("case_events_case").on(t.caseId, t.id), uniqueIndex("case_events_once").on(t.caseId, t.kind, t.ref)],
+);
+
+/** Teams cases are routed to; a team's assignee takes cases whose account owner is no user. */
+export const caseTeams = sqliteTable("case_teams", {
+  key: text("key").primaryKey(),
+  label: text("label").notNull(),
+  assigneeEmail: text("assignee_email"),
+});
+
+/** Routing rules, first match by position: a choice answer (question + value) or a keyword in the text answers. */
+export const caseRoutes = sqliteTable("case_routes", {
+  id: text("id").primaryKey(),
+  position: integer("position").notNull(),
+  kind: text("kind", { enum: ["choice", "keyword"] }).notNull(),
+  questionId: text("question_id"),
+  match: text("match").notNull(),
+  team: text("team").notNull(),
+});
+
+export const WEBHOOK_EVENTS = ["response.completed", "response.updated", "case.opened", "case.closed", "account.category_changed"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  description: text("description"),
+  events: text("events", { mode: "json" }).$type<WebhookEvent[]>().notNull(),
+  format: text("format", { enum: ["standard", "slack"] }).notNull().default("standard"),
+  secret: text("secret").notNull(), // whsec_…: needed to sign, so kept (shown once through the API)
+  previousSecret: text("previous_secret"), // during rotation both sign
+  previousSecretUntil: text("previous_secret_until"),
+  status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+  failingSince: text("failing_since"),
+  disabledAt: text("disabled_at"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(), // the webhook-id header: the same on every retry and replay
+    endpointId: text("endpoint_id").notNull(),
+    eventType: text("event_type").notNull(),
+    eventKey: text("event_key").notNull(), // one delivery per endpoint and event occurrence (redelivered messages)
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "retrying", "dead"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    windowStart: text("window_start").notNull(), // retries back off for 24 h from here (a replay starts a new window)
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    deliveredAt: text("delivered_at"),
+    deadAt: text("dead_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("webhook_deliveries_once").on(t.endpointId, t.eventKey), index("webhook_deliveries_endpoint").on(t.endpointId, t.createdAt), index("webhook_deliveries_event").on(t.eventKey, t.status)],
+);
+
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: text("delivery_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    at: text("at").notNull(),
+    statusCode: integer("status_code"),
+    ok: bool("ok").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    error: text("error"),
+    responseExcerpt: text("response_excerpt"),
+  },
+  (t) => [index("webhook_attempts_delivery").on(t.deliveryId, t.id)],
 );
 
 export type Account = typeof accounts.$inferSelect;
@@ -446,6 +564,9 @@ export type FrequencyRule = typeof frequencyRules.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type OutboxMail = typeof outbox.$inferSelect;
 export type Case = typeof cases.$inferSelect;
+export type CaseEvent = typeof caseEvents.$inferSelect;
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 
 // ─── scoring (SPEC §7; migrations 0040–0049) ─────────────────────────────────
 // A run computes every period's results under its run id; the latest complete run is current, so a run cut
@@ -455,7 +576,7 @@ export const scoreRuns = sqliteTable(
   "score_runs",
   {
     id: text("id").primaryKey(),
-    status: text("status", { enum: ["running", "complete"] }).notNull(),
+    status: text("status", { enum: ["running", "complete", "failed"] }).notNull(),
     trigger: text("trigger", { enum: ["cron", "api"] }).notNull(),
     requestedBy: text("requested_by"),
     asOf: text("as_of").notNull(), // the instant whose quarter is "current" for this run
@@ -469,12 +590,31 @@ export const scoreRuns = sqliteTable(
     startedAt: text("started_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     finishedAt: text("finished_at"),
+    kind: text("kind", { enum: ["full", "incremental"] }).notNull().default("full"),
+    baseRunId: text("base_run_id"), // the current run when this one started: periods not recomputed keep its rows
+    plan: text("plan"), // JSON RunPlan (src/domain/scoring/plan.ts): what this run stages, computes and carries
+    periodRuns: text("period_runs"), // JSON { period: run id whose rows hold it } — readers resolve every period through it
+    dirtyThrough: integer("dirty_through").notNull().default(0), // score_dirty rows up to this seq are in this run
+    failures: integer("failures").notNull().default(0), // consecutive failed invocations; the run fails after a few
   },
   (t) => [
     uniqueIndex("score_runs_one_running").on(t.status).where(sql`status = 'running'`),
     index("score_runs_finished").on(t.status, t.finishedAt),
   ],
 );
+
+/** What changed since the last run (filled by triggers, migration 0045): kind 'at' (quarter of `at`), 'from', 'all'. */
+export const scoreDirty = sqliteTable("score_dirty", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  kind: text("kind", { enum: ["at", "from", "all"] }).notNull(),
+  at: text("at"),
+});
+
+/** Quarters whose staging (score_latest, score_heard) is complete and kept until the quarter changes. */
+export const scoreStaged = sqliteTable("score_staged", {
+  period: text("period").primaryKey(),
+  stagedAt: text("staged_at").notNull(),
+});
 
 /** Staging: each contact's latest answer of a type per (period, survey); is_latest marks the latest across surveys. */
 export const scoreLatest = sqliteTable(
@@ -621,12 +761,57 @@ export const adminSessions = sqliteTable(
   "admin_sessions",
   {
     idHash: text("id_hash").primaryKey(),
-    actor: text("actor").notNull(), // "session:<token id>", recorded in the audit log
-    scopes: text("scopes", { mode: "json" }).$type<TokenScope[]>().notNull(),
+    actor: text("actor").notNull(), // "user:<id>" or the token id, recorded in the audit log
+    scopes: text("scopes", { mode: "json" }).$type<TokenScope[]>().notNull(), // at sign-in; each request re-derives them
     csrfToken: text("csrf_token").notNull(),
     createdAt: text("created_at").notNull(),
     expiresAt: text("expires_at").notNull(),
+    userId: text("user_id"), // a person's session: ends when the user is deactivated
+    tokenId: text("token_id"), // an admin-token session ("bootstrap" or api_tokens.id): ends when the token is revoked
   },
-  (t) => [index("admin_sessions_expires").on(t.expiresAt)],
+  (t) => [index("admin_sessions_expires").on(t.expiresAt), index("admin_sessions_user").on(t.userId)],
 );
 export type AdminSession = typeof adminSessions.$inferSelect;
+
+// ─── people sign in (SPEC §9; migrations 0050–0054) ──────────────────────────
+
+/** Email sign-in links: only the SHA-256 of the link's secret is stored; a link works once, for 15 minutes. */
+export const signInLinks = sqliteTable(
+  "sign_in_links",
+  {
+    idHash: text("id_hash").primaryKey(),
+    userId: text("user_id").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("sign_in_links_expires").on(t.expiresAt)],
+);
+
+/** Sign-in attempts counted for throttling, keyed by a hash of the address or of the client (never the IP in clear). */
+export const signInAttempts = sqliteTable(
+  "sign_in_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    key: text("key").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [index("sign_in_attempts_key").on(t.key, t.at)],
+);
+
+// ─── imports and erasure (SPEC §13, §9; migrations 0070–0079) ────────────────
+
+/**
+ * The addresses a contact had before its current one (kept by a trigger on contacts.email, migration 0070), so an
+ * erasure suppresses every address the person ever had and a re-import never brings back someone who opted out
+ * under an old address. Erasure deletes the rows once their HMACs are on the suppression list.
+ */
+export const contactAddresses = sqliteTable(
+  "contact_addresses",
+  {
+    contactId: text("contact_id").notNull(),
+    email: text("email").notNull(),
+    replacedAt: text("replaced_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.email] }), index("contact_addresses_email").on(t.email)],
+);

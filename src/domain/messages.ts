@@ -1,4 +1,13 @@
 /** Messages carried by MAIL_QUEUE. The consumer (jobs/queue.ts) dispatches on `type`. */
 export type MailKind = "invitation" | "reminder" | "recheck";
 
+/** Mail to people on our side (not survey invitations): through the same providers, the outbox locally. */
+export type NoticeKind = "case_opened" | "case_breached" | "webhook_disabled" | "sign_in";
+
 export type QueueMessage = { type: "deliver"; invitationId: string; kind: MailKind };
+
+/**
+ * Messages carried by LOOP_QUEUE (closing the loop, SPEC §8): a stored response to evaluate for a case and announce
+ * to webhooks (sent after the respondent's request, never inside it), and one webhook delivery attempt.
+ */
+export type LoopMessage = { type: "response.submitted"; responseId: string } | { type: "webhook.deliver"; deliveryId: string };

@@ -1,27 +1,39 @@
-import { createDb } from "../db/client";
+import { createDb, type Db } from "../db/client";
+import { handleSubmittedResponse } from "../domain/cases/open";
 import { abandonDelivery, deliverInvitation } from "../domain/delivery/deliver";
 import { mailProviderFor } from "../domain/delivery/providers";
+import { deliverWebhook, markDeliveryDead, webhookRetryDelaySeconds, type Fetcher } from "../domain/webhooks/deliver";
 import type { Env } from "../env";
 import type { MailProvider } from "../domain/delivery/provider";
-import type { QueueMessage } from "../domain/messages";
+import type { LoopMessage, QueueMessage } from "../domain/messages";
 
 /** Backoff between delivery attempts: 30 s, 1 min, 2 min, 4 min … at most an hour (then the dead-letter queue). */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** The closing-the-loop queue and its dead-letter queue (wrangler.toml). */
+export const LOOP_QUEUE_NAME = "quorum-loop";
+
 /**
- * Queue consumer: email delivery (and later webhooks). Each message is acked when delivered (or when retrying
- * cannot help) and retried with backoff otherwise; after max_retries (wrangler.toml) it lands in the dead-letter queue.
+ * Queue consumer: email delivery (quorum-mail) and closing the loop (quorum-loop: cases from stored responses,
+ * webhook deliveries). Each message is acked when done (or when retrying cannot help) and retried with backoff
+ * otherwise; after max_retries (wrangler.toml) it lands in its dead-letter queue.
  */
-export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
+export async function handleQueue(batch: MessageBatch<QueueMessage | LoopMessage>, env: Env): Promise<void> {
   const db = createDb(env.DB);
-  if (batch.queue.endsWith("-dlq")) return deadLetters(batch, db);
-  return deliverMail(batch, env, mailProviderFor(env, db));
+  if (batch.queue.startsWith(LOOP_QUEUE_NAME)) {
+    const loopBatch = batch as MessageBatch<LoopMessage>;
+    if (batch.queue.endsWith("-dlq")) return loopDeadLetters(loopBatch, db);
+    return consumeLoop(loopBatch, env, { provider: mailProviderFor(env, db), fetcher: (request) => fetch(request) });
+  }
+  const mailBatch = batch as MessageBatch<QueueMessage>;
+  if (batch.queue.endsWith("-dlq")) return deadLetters(mailBatch, db);
+  return deliverMail(mailBatch, env, mailProviderFor(env, db));
 }
 
 /** Messages whose retries are exhausted: the invitation is marked `failed` (it will not go out), then acked. */
-async function deadLetters(batch: MessageBatch<QueueMessage>, db: ReturnType<typeof createDb>): Promise<void> {
+async function deadLetters(batch: MessageBatch<QueueMessage>, db: Db): Promise<void> {
   for (const message of batch.messages) {
     console.error("dead-lettered message", JSON.stringify(message.body));
     const { invitationId, kind } = message.body;
@@ -42,5 +54,49 @@ export async function deliverMail(batch: MessageBatch<QueueMessage>, env: Env, p
       console.error("delivery failed", message.body.invitationId, error);
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
+  }
+}
+
+/**
+ * Closing-the-loop messages. `provider` sends case notices; `fetcher` reaches customers' webhook endpoints (global
+ * fetch in production, a receiver inside the test setup in tests).
+ */
+export async function consumeLoop(
+  batch: MessageBatch<LoopMessage>,
+  env: Pick<Env, "DB" | "LOOP_QUEUE" | "PUBLIC_URL">,
+  deps: { provider: MailProvider; fetcher: Fetcher },
+  now: () => Date = () => new Date(),
+): Promise<void> {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    const body = message.body;
+    try {
+      if (body.type === "response.submitted") {
+        const outcome = await handleSubmittedResponse({ db, queue: env.LOOP_QUEUE, provider: deps.provider, publicUrl: env.PUBLIC_URL }, body.responseId, now());
+        // The case exists either way; only its notification email failed: retry (the claim makes it send once).
+        if (outcome.notified.ok || outcome.notified.permanent) message.ack();
+        else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      } else if (body.type === "webhook.deliver") {
+        const outcome = await deliverWebhook({ db, fetcher: deps.fetcher, provider: deps.provider, publicUrl: env.PUBLIC_URL }, body.deliveryId, now());
+        if (outcome.result === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
+        else message.ack();
+      } else {
+        message.ack();
+      }
+    } catch (error) {
+      console.error("loop message failed", JSON.stringify(body), error);
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}
+
+/** Loop messages whose retries are exhausted: a webhook delivery is marked dead (replayable); others are logged. */
+async function loopDeadLetters(batch: MessageBatch<LoopMessage>, db: Db): Promise<void> {
+  for (const message of batch.messages) {
+    console.error("dead-lettered loop message", JSON.stringify(message.body));
+    if (message.body.type === "webhook.deliver") {
+      await markDeliveryDead(db, message.body.deliveryId, `gave up after ${message.attempts} attempts (dead-letter queue)`, new Date());
+    }
+    message.ack();
   }
 }

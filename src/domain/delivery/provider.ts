@@ -1,9 +1,10 @@
-import type { MailKind } from "../messages";
+import type { MailKind, NoticeKind } from "../messages";
 
 /** One composed email, ready for any provider. */
 export interface MailMessage {
-  invitationId: string;
-  kind: MailKind;
+  /** null for notices to people on our side (case opened, escalation, webhook disabled). */
+  invitationId: string | null;
+  kind: MailKind | NoticeKind;
   /** Claimed in the delivery ledger before the provider is called; passed on to providers that accept one. */
   idempotencyKey: string;
   to: string;

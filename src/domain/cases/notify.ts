@@ -1,0 +1,68 @@
+// Mail to people on our side about cases: the assignee when a case opens, assignee and admins when it is breached.
+// Through the configured provider (the outbox locally), like every other mail.
+import { html } from "hono/html";
+import { sql } from "drizzle-orm";
+import { runAll } from "../../db/batch";
+import type { Db } from "../../db/client";
+import type { MailMessage, MailProvider, SendResult } from "../delivery/provider";
+import type { NoticeKind } from "../messages";
+
+export interface Notice {
+  kind: NoticeKind;
+  /** Makes the provider call idempotent where the provider supports it. */
+  key: string;
+  to: string;
+  subject: string;
+  lines: string[];
+  link: { label: string; url: string };
+}
+
+export function noticeMail(notice: Notice, organizationName: string): MailMessage {
+  const text = [...notice.lines, "", `${notice.link.label}: ${notice.link.url}`].join("\n");
+  const body = html`<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;color:#1f2328;line-height:1.5">
+${notice.lines.map((line) => html`<p style="white-space:pre-wrap">${line}</p>`)}
+<p><a href="${notice.link.url}" style="color:#0a58ca;font-weight:600">${notice.link.label}</a></p>
+</body></html>`;
+  return {
+    invitationId: null,
+    kind: notice.kind,
+    idempotencyKey: notice.key,
+    to: notice.to,
+    fromName: organizationName,
+    subject: notice.subject,
+    text,
+    html: String(body),
+    headers: {},
+  };
+}
+
+/** Sends each notice; the first failure is returned (the caller retries or gives up), later ones still go out. */
+export async function sendNotices(provider: MailProvider, notices: Notice[], organizationName: string): Promise<SendResult> {
+  let outcome: SendResult = { ok: true };
+  for (const notice of notices) {
+    let result: SendResult;
+    try {
+      result = await provider.send(noticeMail(notice, organizationName));
+    } catch (error) {
+      result = { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    if (!result.ok && outcome.ok) outcome = result;
+  }
+  return outcome;
+}
+
+/**
+ * Admins' addresses. Users get their role from the people-and-sign-in work (users.role); until that column exists
+ * nobody is known to be an admin, and escalations go to the assignee alone.
+ */
+export async function adminEmails(db: Db): Promise<string[]> {
+  try {
+    const rows = await runAll<{ email: string }>(db, sql`SELECT email FROM users WHERE role = 'admin' AND coalesce(status, 'active') = 'active' ORDER BY email`);
+    return rows.map((row) => row.email);
+  } catch (error) {
+    if (String(error).includes("no such column")) return [];
+    throw error;
+  }
+}
+
+export const caseUrl = (publicUrl: string, caseId: string) => `${publicUrl.replace(/\/$/, "")}/admin/cases/${caseId}`;

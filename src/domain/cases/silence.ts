@@ -1,0 +1,89 @@
+// SPEC §8 silence cases: at most once per (account, period), when an account in the top 20 % of revenue is silent in
+// a quarter, or any account is silent for a second consecutive quarter. Fed by the scoring run (§7.9 silence).
+import { sql } from "drizzle-orm";
+import { runBatch } from "../../db/batch";
+import type { Db } from "../../db/client";
+import { newId } from "../../lib/ids";
+import { listHolidays } from "../settings/settings";
+import { emitCaseOpened, notifyOpened, ownerUserOf, percentileOf, type LoopDeps } from "./open";
+import { DEFAULT_TEAM } from "./routing";
+import { priorityOf } from "./rules";
+import { addBusinessDays, slaDays, TOP_PERCENTILE } from "./sla";
+
+export interface SilentAccount {
+  accountId: string;
+  /** The quarter, e.g. 2026-Q3. */
+  period: string;
+  /** Consecutive silent quarters ending with this one (1 = first). */
+  silentStreak: number;
+}
+
+/** Silence is a relationship going quiet: severity 2 of 3. */
+export const SILENCE_SEVERITY = 2;
+
+/** Opens the silence cases these silent accounts call for (once per account and period); returns the new case ids. */
+export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], now: Date): Promise<string[]> {
+  if (silent.length === 0) return [];
+  const at = now.toISOString();
+  const [settingsRows = [], holidayRows] = await Promise.all([
+    runBatch<{ time_zone: string }>(deps.db, [sql`SELECT time_zone FROM settings WHERE id = 1`]).then((r) => r[0]),
+    listHolidays(deps.db, { from: at.slice(0, 10) }),
+  ]);
+  const timeZone = settingsRows[0]?.time_zone ?? "UTC";
+  const holidays = new Set(holidayRows.map((h) => h.date));
+  const due = { top: addBusinessDays(now, slaDays(true), timeZone, holidays).toISOString(), other: addBusinessDays(now, slaDays(false), timeZone, holidays).toISOString() };
+
+  const opened: string[] = [];
+  // Small statements, one candidate each (a handful of bound parameters), in batches of 20.
+  for (let i = 0; i < silent.length; i += 20) {
+    const chunk = silent.slice(i, i + 20).map((s) => ({ ...s, caseId: newId("cas", now) }));
+    const results = await runBatch<{ id: string }>(
+      deps.db,
+      chunk.map(
+        (s) => sql`WITH acc AS (
+            SELECT a.id, a.owner_email, ${percentileOf("a")} AS p, ${ownerUserOf("a")} AS owner_user FROM accounts a
+            WHERE a.id = ${s.accountId} AND a.status = 'active'
+          )
+          INSERT OR IGNORE INTO cases (id, type, account_id, period, status, severity, revenue_percentile, top_account, priority, team,
+            owner_email, assignee_email, trigger, due_at, opened_at, updated_at)
+          SELECT ${s.caseId}, 'silence', acc.id, ${s.period}, 'open', ${SILENCE_SEVERITY}, acc.p, acc.p > ${TOP_PERCENTILE},
+            round(${SILENCE_SEVERITY} * acc.p, 4), ${DEFAULT_TEAM}, acc.owner_email,
+            coalesce(acc.owner_user, (SELECT t.assignee_email FROM case_teams t WHERE t.key = ${DEFAULT_TEAM})),
+            ${`silent ${s.silentStreak} quarter${s.silentStreak === 1 ? "" : "s"} in a row`},
+            CASE WHEN acc.p > ${TOP_PERCENTILE} THEN ${due.top} ELSE ${due.other} END, ${at}, ${at}
+          FROM acc WHERE acc.p > ${TOP_PERCENTILE} OR ${s.silentStreak} >= 2
+          RETURNING id`,
+      ),
+    );
+    const ids = results.flatMap((rows) => rows.map((row) => row.id));
+    if (ids.length) {
+      await runBatch(
+        deps.db,
+        ids.map((id) => sql`INSERT OR IGNORE INTO case_events (case_id, at, actor, kind, ref, detail)
+          SELECT id, ${at}, 'system', 'opened', 'opened', json_object('trigger', trigger, 'period', period, 'assignee', assignee_email, 'dueAt', due_at)
+          FROM cases WHERE id = ${id}`),
+      );
+    }
+    opened.push(...ids);
+  }
+  for (const id of opened) {
+    await emitCaseOpened(deps, id, now);
+    await notifyOpened(deps, id, now);
+  }
+  return opened;
+}
+
+/**
+ * The silent accounts of a scoring run in the given quarters that call for a case and have none yet (§7.9: silent,
+ * with the streak), for the run's completion hook.
+ */
+export async function silentAccountsOfRun(db: Db, runId: string, periods: string[]): Promise<SilentAccount[]> {
+  const [rows = []] = await runBatch<{ account_id: string; period: string; silent_streak: number | null }>(db, [
+    sql`WITH pct AS (SELECT id, cume_dist() OVER (ORDER BY annual_revenue) AS p FROM accounts WHERE status = 'active')
+      SELECT s.account_id, s.period, s.silent_streak FROM score_accounts s JOIN pct ON pct.id = s.account_id
+      WHERE s.run_id = ${runId} AND s.silent = 1 AND s.period IN (SELECT value FROM json_each(${JSON.stringify(periods)}))
+        AND (pct.p > ${TOP_PERCENTILE} OR s.silent_streak >= 2)
+        AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.type = 'silence' AND k.account_id = s.account_id AND k.period = s.period)`,
+  ]);
+  return rows.map((r) => ({ accountId: r.account_id, period: r.period, silentStreak: r.silent_streak ?? 1 }));
+}

@@ -1,0 +1,37 @@
+// SPEC §8 SLA: due in 2 business days for accounts in the top 20 % of revenue, 5 otherwise, counted in the
+// organization's time zone with weekends and the holiday list skipped.
+import { localMidnight } from "../scoring/periods";
+import { localDate } from "../targeting/calendar";
+
+export const SLA_BUSINESS_DAYS = { top: 2, other: 5 } as const;
+
+/** An account is in the top 20 % of revenue when its revenue percentile (cume_dist, largest = 1) is above 0.8. */
+export const TOP_PERCENTILE = 0.8;
+
+const DAY_MS = 86_400_000;
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const isBusinessDay = (date: string, holidays: ReadonlySet<string>) =>
+  ![0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay()) && !holidays.has(date);
+
+const midnightOf = (date: string, timeZone: string) => {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return localMidnight(y, m, d, timeZone);
+};
+
+/**
+ * The instant `days` business days after `opened`: the same local time of day on the `days`-th business day after
+ * the opening day (a case opened on a weekend or a holiday counts from the next business day). The time since
+ * local midnight is kept, so the wall-clock time stays the same across DST changes.
+ */
+export function addBusinessDays(opened: Date, days: number, timeZone: string, holidays: ReadonlySet<string>): Date {
+  const startDate = localDate(opened, timeZone);
+  const timeOfDay = opened.getTime() - midnightOf(startDate, timeZone).getTime();
+  let date = startDate;
+  for (let counted = 0; counted < days; ) {
+    date = addDays(date, 1);
+    if (isBusinessDay(date, holidays)) counted++;
+  }
+  return new Date(midnightOf(date, timeZone).getTime() + timeOfDay);
+}
+
+export const slaDays = (topAccount: boolean) => (topAccount ? SLA_BUSINESS_DAYS.top : SLA_BUSINESS_DAYS.other);

@@ -1,0 +1,163 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { handleSubmittedResponse } from "../../../src/domain/cases/open";
+import { severityOf, triggersOf } from "../../../src/domain/cases/rules";
+
+import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
+import { makeResponse, type AnswerSpec } from "../../support/responses";
+import { loopDeps, makeUser, outboxTo, uniqueEmail } from "./support";
+
+const DEFAULTS = { caseNpsMax: 6, caseOsatMax: 2, caseCesMax: 3 };
+const NOW = new Date("2026-05-04T09:00:00.000Z"); // a Monday
+
+async function responseWith(answers: AnswerSpec[], accountOverrides: Parameters<typeof makeAccount>[0] = {}) {
+  const account = await makeAccount({ annualRevenue: 1_000_000_000_000, ...accountOverrides });
+  const contact = await makeContact(account.id, { name: "Dana Detractor" });
+  const { response } = await makeResponse(contact, await makeSurvey(), { submittedAt: "2026-05-04T08:59:00.000Z", answers });
+  return { account, contact, response };
+}
+
+const caseOf = (responseId: string) => env.DB.prepare("SELECT * FROM cases WHERE response_id = ?").bind(responseId).all<Record<string, any>>();
+
+describe("case rules (SPEC §8, default thresholds)", () => {
+  it.each([
+    ["nps", 6, true],
+    ["nps", 7, false],
+    ["osat", 2, true],
+    ["osat", 3, false],
+    ["ces", 3, true],
+    ["ces", 4, false],
+  ] as const)("%s %i opens a case: %s", async (type, value, opens) => {
+    expect(triggersOf([{ type, value }], DEFAULTS).length > 0).toBe(opens);
+    const { response } = await responseWith([{ type, value }]);
+    const outcome = await handleSubmittedResponse(loopDeps(), response.id, NOW);
+    expect(outcome.opened).toBe(opens);
+    expect((await caseOf(response.id)).results).toHaveLength(opens ? 1 : 0);
+  });
+
+  it("uses the thresholds in settings", () => {
+    expect(triggersOf([{ type: "nps", value: 7 }], { ...DEFAULTS, caseNpsMax: 7 })).toHaveLength(1);
+    expect(triggersOf([{ type: "nps", value: 6 }], { ...DEFAULTS, caseNpsMax: 5 })).toHaveLength(0);
+  });
+
+  it("grades severity by thirds of the span under the threshold", () => {
+    expect([6, 4, 3, 2, 1, 0].map((v) => severityOf("nps", v, 6))).toEqual([1, 1, 2, 2, 3, 3]);
+    expect([2, 1].map((v) => severityOf("osat", v, 2))).toEqual([1, 2]);
+    expect([3, 2, 1].map((v) => severityOf("ces", v, 3))).toEqual([1, 2, 3]);
+    // The most severe trigger decides.
+    expect(triggersOf([{ type: "nps", value: 6 }, { type: "ces", value: 1 }], DEFAULTS)[0]).toMatchObject({ type: "ces", severity: 3 });
+  });
+
+  it("ignores partial responses", async () => {
+    const account = await makeAccount();
+    const contact = await makeContact(account.id);
+    const { response } = await makeResponse(contact, await makeSurvey(), { submittedAt: NOW.toISOString(), status: "partial", answers: [{ type: "nps", value: 0 }] });
+    expect((await handleSubmittedResponse(loopDeps(), response.id, NOW)).caseId).toBeNull();
+  });
+});
+
+describe("opening a response case", () => {
+  it("names account, contact, verbatim, team, priority, due date and the owner's user, and emails them once", async () => {
+    const owner = uniqueEmail("olivia");
+    await makeUser(owner, "Olivia Owner");
+    const { account, contact, response } = await responseWith(
+      [
+        { type: "nps", value: 2, questionId: "nps" },
+        { type: "text", text: "The invoice was wrong twice.", questionId: "why" },
+      ],
+      { ownerEmail: owner },
+    );
+    const deps = loopDeps();
+    const outcome = await handleSubmittedResponse(deps, response.id, NOW);
+    expect(outcome.opened).toBe(true);
+    const [row] = (await caseOf(response.id)).results;
+    expect(row).toMatchObject({
+      id: outcome.caseId,
+      type: "response",
+      account_id: account.id,
+      contact_id: contact.id,
+      status: "open",
+      severity: 2,
+      revenue_percentile: 1,
+      top_account: 1,
+      priority: 2,
+      team: "finance", // keyword "invoice"
+      owner_email: owner,
+      assignee_email: owner,
+      verbatim: "The invoice was wrong twice.",
+      // top account: 2 business days, Monday 09:00 UTC → Wednesday 09:00 UTC (settings: UTC, no holidays then)
+      due_at: "2026-05-06T09:00:00.000Z",
+    });
+    const mails = await outboxTo(owner);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ kind: "case_opened" });
+    expect(mails[0]!.text_body).toContain("The invoice was wrong twice.");
+    expect(mails[0]!.text_body).toContain(`http://quorum.test/admin/cases/${outcome.caseId}`);
+
+    const timeline = await env.DB.prepare("SELECT kind, actor FROM case_events WHERE case_id = ?").bind(outcome.caseId).all();
+    expect(timeline.results).toEqual([{ kind: "opened", actor: "system" }]);
+  });
+
+  it("opens one case per response under concurrent and redelivered messages, and notifies once", async () => {
+    const owner = uniqueEmail("race");
+    await makeUser(owner);
+    const { response } = await responseWith([{ type: "nps", value: 0 }], { ownerEmail: owner });
+    const deps = loopDeps();
+    const outcomes = await Promise.all([1, 2, 3, 4].map(() => handleSubmittedResponse(deps, response.id, NOW)));
+    expect(outcomes.filter((o) => o.opened)).toHaveLength(1);
+    expect(new Set(outcomes.map((o) => o.caseId)).size).toBe(1);
+    await handleSubmittedResponse(deps, response.id, new Date(NOW.getTime() + 60_000)); // redelivered later
+    expect((await caseOf(response.id)).results).toHaveLength(1);
+    expect(await outboxTo(owner)).toHaveLength(1);
+  });
+
+  it("routes by a choice answer before keywords when the choice rule comes first", async () => {
+    await env.DB.prepare("INSERT INTO case_routes (id, position, kind, question_id, match, team) VALUES ('topic-product', 0, 'choice', 'topic', 'product', 'product')").run();
+    try {
+      const { response } = await responseWith([
+        { type: "nps", value: 4, questionId: "nps" },
+        { type: "text", text: "billing is confusing", questionId: "why" },
+      ]);
+      await env.DB.prepare("INSERT INTO answers (response_id, question_id, type, text_value) VALUES (?, 'topic', 'choice', 'product')").bind(response.id).run();
+      await handleSubmittedResponse(loopDeps(), response.id, NOW);
+      expect((await caseOf(response.id)).results[0]).toMatchObject({ team: "product" });
+    } finally {
+      await env.DB.prepare("DELETE FROM case_routes WHERE id = 'topic-product'").run();
+    }
+  });
+
+  it("without an owner user or routing hit: team support, the team's assignee (none set: unassigned, nobody emailed)", async () => {
+    const { response } = await responseWith([{ type: "osat", value: 1 }], { ownerEmail: uniqueEmail("not-a-user") });
+    const outcome = await handleSubmittedResponse(loopDeps(), response.id, NOW);
+    expect((await caseOf(response.id)).results[0]).toMatchObject({ team: "support", assignee_email: null, notified_at: null });
+    expect(outcome.notified.ok).toBe(true);
+  });
+});
+
+describe("edits after submit re-run the rules", () => {
+  it("an edit down to a detractor opens the case; an edit back up never closes it", async () => {
+    const { response } = await responseWith([{ type: "nps", value: 9, questionId: "nps" }]);
+    const deps = loopDeps();
+    expect((await handleSubmittedResponse(deps, response.id, NOW)).opened).toBe(false);
+
+    const edit = async (value: number, at: string) => {
+      await env.DB.batch([
+        env.DB.prepare("UPDATE answers SET num_value = ? WHERE response_id = ? AND question_id = 'nps'").bind(value, response.id),
+        env.DB.prepare("UPDATE responses SET updated_at = ? WHERE id = ?").bind(at, response.id),
+      ]);
+    };
+    await edit(3, "2026-05-04T10:00:00.000Z");
+    const opened = await handleSubmittedResponse(deps, response.id, new Date("2026-05-04T10:00:01.000Z"));
+    expect(opened.opened).toBe(true);
+
+    await edit(10, "2026-05-04T11:00:00.000Z");
+    await handleSubmittedResponse(deps, response.id, new Date("2026-05-04T11:00:01.000Z"));
+    await handleSubmittedResponse(deps, response.id, new Date("2026-05-04T11:00:02.000Z")); // redelivered
+    const [row] = (await caseOf(response.id)).results;
+    expect(row).toMatchObject({ id: opened.caseId, status: "open" });
+    const events = await env.DB.prepare("SELECT kind, detail FROM case_events WHERE case_id = ? ORDER BY id").bind(opened.caseId).all<{ kind: string; detail: string }>();
+    expect(events.results.map((e) => e.kind)).toEqual(["opened", "reevaluated"]);
+    expect(JSON.parse(events.results[1]!.detail)).toMatchObject({ stillMeetsRules: 0 });
+  });
+});
+
