@@ -1,8 +1,9 @@
-// The steps of a scoring run, derived only from the run row (as-of instant and calendar), so every cron tick that
-// continues a run sees the same list and resumes at the stored step number.
+// What a scoring run does, decided once when it starts and stored on the run row (RunPlan), and the steps that
+// follow from it. Every invocation that continues a run derives the same step list from the row and resumes at the
+// stored step number.
 import type { SQL } from "drizzle-orm";
 import { SCORE_CUTS, type ScoreRun } from "../../db/schema";
-import { quarterAt, quarterPeriod, shiftQuarter, t12Period, type Calendar, type Period } from "./periods";
+import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, quarterPeriod, shiftPeriodKey, shiftQuarter, t12Key, type Calendar, type Period, type Quarter } from "./periods";
 import * as q from "./sql";
 
 export interface Step {
@@ -12,78 +13,206 @@ export interface Step {
   repeat?: boolean;
 }
 
-/** Quarters computed: the current one and the previous 7 (SPEC §7). */
-export const QUARTERS = 8;
 /**
- * Trailing 12 months end at each of the latest 5 quarters: the current T12, its change against the previous
- * quarter, and against a year earlier (which the market ranking needs). Older T12s would need older quarters.
+ * A run's decisions. Quarters run from `first` (the oldest with a response or an invitation) to `current`, each
+ * with its trailing 12 months. `compute`: periods recomputed; `carry`: quarters whose rows are copied from the
+ * base run because an earlier quarter's silence may have changed their streak; every other period keeps the base
+ * run's rows (period_runs). `stage`: quarters whose staging is rebuilt; `clear`: staging keys no longer scored.
  */
-export const T12_PERIODS = 5;
+export interface RunPlan {
+  first: string;
+  current: string;
+  stage: string[];
+  compute: string[];
+  carry: string[];
+  clear: string[];
+  /** The base run's period_runs: their rows stay until this run is current. */
+  keep: Record<string, string>;
+}
 
 export type RunCalendar = Pick<ScoreRun, "asOf" | "timeZone" | "fiscalYearStartMonth">;
 
-const calendarOf = (run: RunCalendar): Calendar => ({ timeZone: run.timeZone, fiscalYearStartMonth: run.fiscalYearStartMonth });
+export const calendarOf = (run: Pick<ScoreRun, "timeZone" | "fiscalYearStartMonth">): Calendar => ({
+  timeZone: run.timeZone,
+  fiscalYearStartMonth: run.fiscalYearStartMonth,
+});
 
-/** The quarters and trailing-12-months periods a run computes, each oldest first. */
-export function runPeriods(run: RunCalendar): { quarters: Period[]; t12s: Period[]; heardOnly: Period[] } {
-  const current = quarterAt(new Date(run.asOf), calendarOf(run));
-  const quarterAgo = (offset: number) => quarterPeriod(shiftQuarter(current, -offset), calendarOf(run));
-  const quarters = Array.from({ length: QUARTERS }, (_, i) => quarterAgo(QUARTERS - 1 - i));
-  const t12s = quarters.slice(-T12_PERIODS).map((p) => t12Period(p.quarter, calendarOf(run)));
-  // Committee coverage looks back 12 months from each quarter: who was heard from in the 3 quarters before the oldest.
-  const heardOnly = [3, 2, 1].map((i) => quarterAgo(QUARTERS - 1 + i));
-  return { quarters, t12s, heardOnly };
+/** Quarter keys from `first` to `last`, oldest first. */
+export function quarterRange(first: string, last: string): string[] {
+  const from = parsePeriodKey(first)!.quarter;
+  const to = parsePeriodKey(last)!.quarter;
+  const count = index(to) - index(from) + 1;
+  return Array.from({ length: Math.max(count, 1) }, (_, i) => quarterKey(shiftQuarter(from, i)));
 }
 
-export function planRun(run: RunCalendar & Pick<ScoreRun, "id">, currentRunId: string | null): Step[] {
-  const { quarters, t12s, heardOnly } = runPeriods(run);
-  const periodKeys = [...heardOnly, ...quarters, ...t12s].map((p) => p.key);
-  const clearSteps = periodKeys.map((key) => ({ name: `clear staging ${key}`, statements: q.clearStaging(key) }));
-  const steps: Step[] = [
-    { name: "clear stale staging", statements: q.clearStagingExcept(periodKeys) },
-    ...clearSteps,
-    { name: "prune old account results", statements: [q.pruneAccountsChunk(run.id, currentRunId)], repeat: true },
-    { name: "prune old results", statements: q.pruneSmallResults(run.id, currentRunId) },
-  ];
-  for (const period of heardOnly) steps.push(one(`stage ${period.key} heard`, q.stageQuarterHeard(period)));
-  for (const period of quarters) {
-    steps.push(...stageSteps(period, q.stageQuarterLatest));
-    steps.push(one(`stage ${period.key} heard`, q.stageQuarterHeard(period)));
-  }
-  quarters.forEach((period, i) => {
-    const t12Quarters = t12Period(period.quarter, calendarOf(run)).quarters;
-    steps.push(
-      ...accountSteps(run.id, period, t12Quarters, [
-        one(`${period.key} account invitations`, q.updateAccountInvitations(run.id, period)),
-      ], quarters[i - 1]?.key ?? null),
-      ...cutSteps(run.id, period),
-      ...q.RESPONSE_RATE_CUTS.map((cut) => one(`${period.key} response rate by ${cut}`, q.upsertCutInvitations(run.id, period, cut))),
-      one(`${period.key} coverage`, q.upsertCoverage(run.id, period)),
-      one(`${period.key} true promoters`, q.updateTruePromoters(run.id, period)),
-    );
-  });
-  for (const period of t12s) {
-    steps.push(...stageSteps(period, q.stageT12Latest, STAGE_T12_PARTS));
-    steps.push(
-      ...accountSteps(run.id, period, period.quarters, [
-        one(`${period.key} account invitations`, q.updateAccountInvitationsT12(run.id, period)),
-      ], null),
-      ...cutSteps(run.id, period),
-      one(`${period.key} response rates`, q.upsertCutInvitationsT12(run.id, period)),
-      one(`${period.key} coverage`, q.upsertCoverage(run.id, period)),
-    );
-  }
-  return [...steps, ...clearSteps];
+const index = (quarter: Quarter) => quarter.fiscalYear * 4 + quarter.quarter - 1;
+const toT12 = (quarter: string) => `${quarter}-T12`;
+
+/** Every period a plan scores, oldest first: its quarters, then their trailing 12 months. */
+export function planPeriods(plan: Pick<RunPlan, "first" | "current">): { quarters: string[]; t12s: string[] } {
+  const quarters = quarterRange(plan.first, plan.current);
+  return { quarters, t12s: quarters.map(toT12) };
 }
 
-const one = (name: string, statement: SQL): Step => ({ name, statements: [statement] });
+// ─── deciding what changed ───────────────────────────────────────────────────
+
+/** What the inputs' triggers recorded since the base run (score_dirty rows up to the run's watermark). */
+export interface DirtySummary {
+  all: boolean;
+  /** Oldest instant from which every quarter changed ('from' rows), if any. */
+  from: string | null;
+  /** Hour buckets (`YYYY-MM-DDTHH`) holding a changed response, answer or invitation. */
+  hours: string[];
+}
+
+export interface PlanInput {
+  calendar: Calendar;
+  asOf: Date;
+  /** Oldest instant with a complete response or an admitted invitation (null: no data yet). */
+  oldestData: string | null;
+  full: boolean;
+  base: { periodRuns: Record<string, string> } | null;
+  dirty: DirtySummary;
+  /** Quarters whose staging is complete (score_staged). */
+  staged: string[];
+}
+
+/** Decides a run: everything for a full run; otherwise the periods whose inputs changed and what depends on them. */
+export function decidePlan(input: PlanInput): RunPlan {
+  const current = quarterKey(quarterAt(input.asOf, input.calendar));
+  const oldest = input.oldestData ? quarterOfInstant(input.oldestData, input.calendar) : null;
+  const first = oldest && oldest < current ? oldest : current;
+  const { quarters, t12s } = planPeriods({ first, current });
+  const scored = new Set<string>([...quarters, ...t12s]);
+  const clear = input.staged.filter((period) => !quarters.includes(period));
+  if (input.full || !input.base) {
+    return { first, current, stage: quarters, compute: [...quarters, ...t12s], carry: [], clear, keep: input.base?.periodRuns ?? {} };
+  }
+
+  const changed = new Set<string>(); // quarters whose own inputs changed
+  const restage = new Set<string>(); // quarters whose responses changed
+  if (input.dirty.all) quarters.forEach((k) => changed.add(k));
+  if (input.dirty.from !== null) {
+    const from = quarterOfInstant(input.dirty.from, input.calendar);
+    quarters.filter((k) => from === null || k >= from).forEach((k) => changed.add(k));
+  }
+  for (const hour of input.dirty.hours) {
+    for (const k of quartersOfHour(hour, input.calendar)) {
+      changed.add(k);
+      restage.add(k);
+    }
+  }
+  // A quarter's committee coverage looks 12 months back, and a T12 spans four quarters: a change reaches 3 quarters on.
+  const computeQuarters = new Set<string>();
+  for (const k of changed) for (let i = 0; i <= 3; i++) computeQuarters.add(shiftPeriodKey(k, i)!);
+  for (const k of quarters) if (!input.base.periodRuns[k]) computeQuarters.add(k);
+  const computeT12s = new Set<string>([...computeQuarters].map(toT12));
+  for (const k of t12s) if (!input.base.periodRuns[k]) computeT12s.add(k);
+  const compute = [...quarters.filter((k) => computeQuarters.has(k)), ...t12s.filter((k) => computeT12s.has(k))];
+
+  const staged = new Set(input.staged);
+  const needed = new Set<string>();
+  for (const k of compute) {
+    const quarter = k.replace(/-T12$/, "");
+    for (let i = 0; i <= 3; i++) needed.add(shiftPeriodKey(quarter, -i)!);
+  }
+  const stage = quarters.filter((k) => restage.has(k) || (needed.has(k) && !staged.has(k)));
+  const earliest = quarters.find((k) => computeQuarters.has(k));
+  const carry = earliest ? quarters.filter((k) => k > earliest && !computeQuarters.has(k)) : [];
+  return { first, current, stage, compute: compute.filter((k) => scored.has(k)), carry, clear, keep: input.base.periodRuns };
+}
+
+function quarterOfInstant(instant: string, calendar: Calendar): string | null {
+  const date = new Date(instant);
+  return Number.isNaN(date.getTime()) ? null : quarterKey(quarterAt(date, calendar));
+}
+
+/** The quarters an hour overlaps (two when a quarter starts inside it, as in zones with half-hour offsets). */
+function quartersOfHour(hour: string, calendar: Calendar): string[] {
+  const start = new Date(`${hour}:00:00.000Z`);
+  if (Number.isNaN(start.getTime())) return [];
+  const keys = [start, new Date(start.getTime() + 3_600_000 - 1)].map((d) => quarterKey(quarterAt(d, calendar)));
+  return [...new Set(keys)];
+}
+
+/** Which run's rows hold each period once this run is current. */
+export function periodRunsOf(plan: RunPlan, runId: string): Record<string, string> {
+  const own = new Set([...plan.compute, ...plan.carry]);
+  const { quarters, t12s } = planPeriods(plan);
+  return Object.fromEntries([...quarters, ...t12s].map((k) => [k, own.has(k) ? runId : (plan.keep[k] ?? runId)]));
+}
+
+// ─── steps ───────────────────────────────────────────────────────────────────
 
 /**
  * Statements kept well under 1 s at the benchmark scale: a T12 staging is split by contact and the role cut by
  * account (both ~1.1–1.2 s whole on a loaded machine); parts cover disjoint groups, so results are unchanged.
  */
 const STAGE_T12_PARTS = 2;
+const TRUE_PROMOTER_T12_PARTS = 2;
 const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { role: 2 };
+
+export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearStartMonth">, plan: RunPlan): Step[] {
+  const calendar = calendarOf(run);
+  const periodRuns = periodRunsOf(plan, run.id);
+  const mapping = JSON.stringify(periodRuns);
+  const period = (key: string) => periodFromKey(key, calendar)!;
+  const compute = new Set(plan.compute);
+  const carry = new Set(plan.carry);
+  const { quarters, t12s } = planPeriods(plan);
+
+  const steps: Step[] = [
+    { name: "prune old account results", statements: [q.pruneAccountsChunk(run.id, JSON.stringify(plan.keep))], repeat: true },
+    { name: "prune old results", statements: q.pruneSmallResults(run.id, JSON.stringify(plan.keep)) },
+    ...plan.clear.map((key) => ({ name: `clear staging ${key}`, statements: q.clearStaging(key) })),
+  ];
+  for (const key of plan.stage) {
+    const p = period(key);
+    steps.push({ name: `clear staging ${key}`, statements: q.clearStaging(key) });
+    steps.push(...stageSteps(p, q.stageQuarterLatest));
+    steps.push({ name: `stage ${key} heard`, statements: [q.stageQuarterHeard(p), q.markStaged(key)] });
+  }
+  for (const key of quarters) {
+    const p = period(key);
+    const previous = shiftPeriodKey(key, -1)!;
+    const previousRun = periodRuns[previous] ?? null;
+    if (compute.has(key)) {
+      const t12Quarters = t12Period(p, calendar).quarters;
+      steps.push(
+        ...accountSteps(run.id, p, t12Quarters, [one(`${key} account invitations`, q.updateAccountInvitations(run.id, p))], { previous, previousRun }),
+        ...cutSteps(run.id, p),
+        ...q.RESPONSE_RATE_CUTS.map((cut) => one(`${key} response rate by ${cut}`, q.upsertCutInvitations(run.id, p, cut))),
+        one(`${key} coverage`, q.upsertCoverage(run.id, p)),
+        one(`${key} true promoters`, q.updateTruePromoters(run.id, p)),
+      );
+    } else if (carry.has(key)) {
+      steps.push(
+        { name: `${key} carry results`, statements: q.carryResults(plan.keep[key] ?? "", run.id, key) },
+        one(`${key} silence streak`, q.updateSilenceStreak(run.id, key, { previous, previousRun })),
+      );
+    }
+  }
+  for (const key of t12s.filter((k) => compute.has(k))) {
+    const p = period(key);
+    steps.push(
+      { name: `clear staging ${key}`, statements: q.clearStaging(key) },
+      ...stageSteps(p, q.stageT12Latest, STAGE_T12_PARTS),
+      ...accountSteps(run.id, p, p.quarters, [one(`${key} account invitations`, q.updateAccountInvitationsT12(run.id, p, mapping))], null),
+      ...cutSteps(run.id, p),
+      one(`${key} response rates`, q.upsertCutInvitationsT12(run.id, p, mapping)),
+      one(`${key} coverage`, q.upsertCoverage(run.id, p)),
+      ...parts(TRUE_PROMOTER_T12_PARTS).map((part) => one(`${key} true promoters${partName(part)}`, q.updateTruePromoters(run.id, p, part))),
+      { name: `clear staging ${key}`, statements: q.clearStaging(key) },
+    );
+  }
+  return steps;
+}
+
+function t12Period(p: Period, calendar: Calendar): Period {
+  return periodFromKey(t12Key(p.quarter), calendar)!;
+}
+
+const one = (name: string, statement: SQL): Step => ({ name, statements: [statement] });
 
 const parts = (count: number): q.Part[] => Array.from({ length: count }, (_, index) => ({ index, count }));
 const partName = (part: q.Part) => (part.count > 1 ? ` part ${part.index + 1}/${part.count}` : "");
@@ -94,13 +223,13 @@ const stageSteps = (period: Period, stage: (period: Period, type: q.ScoredType, 
     one(`stage ${period.key} ${type} latest across surveys`, q.markLatestAcrossSurveys(period, type)),
   ]);
 
-function accountSteps(runId: string, period: Period, t12Quarters: string[], invitations: Step[], previousQuarter: string | null): Step[] {
+function accountSteps(runId: string, period: Period, t12Quarters: string[], invitations: Step[], streak: q.StreakSource | null): Step[] {
   return [
     one(`${period.key} accounts`, q.insertAccounts(runId, period, period.quarters)),
     one(`${period.key} account answers`, q.updateAccountAnswers(runId, period)),
     one(`${period.key} account heard`, q.updateAccountHeard(runId, period, t12Quarters)),
     ...invitations,
-    one(`${period.key} account categories`, q.finishAccounts(runId, period, previousQuarter)),
+    one(`${period.key} account categories`, q.finishAccounts(runId, period, streak)),
   ];
 }
 
@@ -108,3 +237,13 @@ const cutSteps = (runId: string, period: Period): Step[] =>
   SCORE_CUTS.flatMap((cut) =>
     parts(CUT_PARTS[cut] ?? 1).map((part) => one(`${period.key} by ${cut}${partName(part)}`, q.upsertCutAnswers(runId, period, cut, part))),
   );
+
+// ─── runs from before incremental scoring ────────────────────────────────────
+
+/** Runs completed before migration 0045 scored the current quarter, the 7 before it and 5 trailing 12 months. */
+export function legacyPeriodRuns(run: Pick<ScoreRun, "id" | "asOf" | "timeZone" | "fiscalYearStartMonth">): Record<string, string> {
+  const current = quarterAt(new Date(run.asOf), calendarOf(run));
+  const quarters = Array.from({ length: 8 }, (_, i) => quarterPeriod(shiftQuarter(current, i - 7), calendarOf(run)).key);
+  const t12s = quarters.slice(-5).map(toT12);
+  return Object.fromEntries([...quarters, ...t12s].map((k) => [k, run.id]));
+}

@@ -1,7 +1,12 @@
 // Reads of the current run's stored results (never recomputed on a request): the §7 formulas applied to the
 // sufficient statistics the run stored, with changes against the previous quarter and a year earlier.
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+//
+// A run recomputes only the periods whose inputs changed and keeps the others' rows where an earlier run wrote
+// them, so a period's rows are those of `periodRun(run, period)`, not always `run.id` (publishedRows for a query
+// over many periods). Changes are differences: NPS in points, means in points of their scale, shares in
+// percentage points.
+import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import { accounts, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreCut, type ScoreGroup, type ScoreRun } from "../../db/schema";
 import { ApiError, notFound } from "../../lib/errors";
@@ -16,9 +21,9 @@ import {
   revenueWeightedNps,
   type Interval,
 } from "./formulas";
-import { shiftPeriodKey, type Period } from "./periods";
-import { runPeriods } from "./plan";
-import { currentRun } from "./run";
+import { parsePeriodKey, periodFromKey, shiftPeriodKey, type Period } from "./periods";
+import { calendarOf } from "./plan";
+import { currentRun, periodRunsOfRun } from "./run";
 
 export const COVERAGE_TARGET = 0.8;
 
@@ -31,10 +36,34 @@ export async function requireCurrentRun(db: Db): Promise<ScoreRun> {
   return run;
 }
 
+/** The caveat of every significance flag served (§7.8). */
+export const OVERLAP_NOTE =
+  "Significance is approximate: the permanent-random-number rotation asks many of the same contacts a year later, so the two samples are not independent.";
+
+/** The id of the run whose rows hold `periodKey` for readers of `run` (null when the run did not score it). */
+export function periodRun(run: ScoreRun, periodKey: string | null): string | null {
+  return periodKey === null ? null : (periodRunsOfRun(run)[periodKey] ?? null);
+}
+
+/** A condition selecting, in one query, the rows of every period of `run` from the run that holds each. */
+export function publishedRows(table: { runId: SQLiteColumn; period: SQLiteColumn }, run: ScoreRun): SQL {
+  return sql`(${table.runId}, ${table.period}) IN (SELECT value, key FROM json_each(${JSON.stringify(periodRunsOfRun(run))}))`;
+}
+
+/** Rows of `periods` (each from the run holding it). */
+function rowsOf(table: { runId: SQLiteColumn; period: SQLiteColumn }, run: ScoreRun, periods: (string | null)[]): SQL {
+  const held = periods.flatMap((p) => {
+    const runId = periodRun(run, p);
+    return runId && p ? [and(eq(table.runId, runId), eq(table.period, p))!] : [];
+  });
+  return held.length ? or(...held)! : sql`0`;
+}
+
 /** All periods of a run, newest first (quarters, then trailing 12 months). */
 export function periodsOf(run: ScoreRun): Period[] {
-  const { quarters, t12s } = runPeriods(run);
-  return [...quarters.reverse(), ...t12s.reverse()];
+  const keys = Object.keys(periodRunsOfRun(run));
+  const newestFirst = (kind: Period["kind"]) => keys.filter((k) => parsePeriodKey(k)?.kind === kind).sort().reverse();
+  return [...newestFirst("quarter"), ...newestFirst("t12")].map((k) => periodFromKey(k, calendarOf(run))!);
 }
 
 /** The requested period (default: the run's current quarter), refused with the list when the run has no such period. */
@@ -43,7 +72,9 @@ export function resolvePeriod(run: ScoreRun, key: string | undefined): Period {
   if (!key) return periods[0]!;
   const period = periods.find((p) => p.key === key);
   if (!period) {
-    throw new ApiError(404, "Period not scored", `The current scores cover ${periods.map((p) => p.key).join(", ")}; '${key}' is not among them.`, [
+    const quarters = periods.filter((p) => p.kind === "quarter");
+    const range = quarters.length ? `${quarters[quarters.length - 1]!.key} to ${quarters[0]!.key} (and each quarter's -T12)` : "no period";
+    throw new ApiError(404, "Period not scored", `The current scores cover ${range}; '${key}' is not among them.`, [
       { path: "period", message: "not a scored period" },
     ]);
   }
@@ -53,6 +84,9 @@ export function resolvePeriod(run: ScoreRun, key: string | undefined): Period {
 const periodInfo = (p: Period) => ({ key: p.key, kind: p.kind, start: p.start, end: p.end });
 
 // ─── groups (overall and cuts) ───────────────────────────────────────────────
+
+/** Cuts whose groups have a response rate: invitations carry no country or segment. */
+const CUTS_WITH_RATE: ReadonlySet<ScoreCut> = new Set(["all", "role", "stage", "survey"]);
 
 function groupMetrics(row: ScoreGroup) {
   return {
@@ -73,14 +107,19 @@ function groupMetrics(row: ScoreGroup) {
       accounts: row.sowRwM,
       revenueWeighted: ratio(row.sowRwWeighted, row.sowRwRevenue),
     },
-    responseRate: { invited: row.invited, completed: row.completed, rate: ratio(row.completed, row.invited) },
+    responseRate: CUTS_WITH_RATE.has(row.cut) ? { invited: row.invited, completed: row.completed, rate: ratio(row.completed, row.invited) } : null,
   };
 }
 type GroupMetrics = ReturnType<typeof groupMetrics>;
 
-const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+const delta = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : a - b);
+/** A change of a share (0–1) in percentage points. */
+const pointsOfShare = (a: number | null | undefined, b: number | null | undefined) => {
+  const d = delta(a, b);
+  return d === null ? null : d * 100;
+};
 
-/** Differences in points (shares stay 0–1) against an earlier period's row of the same group. */
+/** Differences against an earlier period's row of the same group: NPS in points, shares in percentage points. */
 function groupChange(periodKey: string | null, current: ScoreGroup, earlier: ScoreGroup | undefined) {
   if (!periodKey || !earlier) return null;
   const now = groupMetrics(current);
@@ -94,35 +133,51 @@ function groupChange(periodKey: string | null, current: ScoreGroup, earlier: Sco
     npsRevenueWeighted: delta(now.npsRevenueWeighted.nps, then.npsRevenueWeighted.nps),
     osatMean: delta(now.osat.mean, then.osat.mean),
     cesMean: delta(now.ces.mean, then.ces.mean),
-    shareOfWalletRevenueWeighted: delta(now.shareOfWallet.revenueWeighted, then.shareOfWallet.revenueWeighted),
-    responseRate: delta(now.responseRate.rate, then.responseRate.rate),
+    osatTopBoxShare: pointsOfShare(now.osat.topBoxShare, then.osat.topBoxShare),
+    cesTopBoxShare: pointsOfShare(now.ces.topBoxShare, then.ces.topBoxShare),
+    shareOfWalletRevenueWeighted: pointsOfShare(now.shareOfWallet.revenueWeighted, then.shareOfWallet.revenueWeighted),
+    responseRate: pointsOfShare(now.responseRate?.rate, then.responseRate?.rate),
   };
 }
 
 export interface GroupScores extends GroupMetrics {
   group: string;
+  label: string | null;
   change: { previousQuarter: ReturnType<typeof groupChange>; yearEarlier: ReturnType<typeof groupChange> };
 }
 
-async function groupRows(db: Db, run: ScoreRun, cut: ScoreCut, periods: string[]) {
-  return db
-    .select()
+/** The name beside a group's key: role and stage labels, survey names (today's, from the directory). */
+const GROUP_LABEL: Partial<Record<ScoreCut, SQL<string | null>>> = {
+  role: sql<string | null>`(SELECT label FROM roles WHERE key = ${scoreGroups.groupKey})`,
+  stage: sql<string | null>`(SELECT label FROM journey_stages WHERE key = ${scoreGroups.groupKey})`,
+  survey: sql<string | null>`(SELECT name FROM surveys WHERE id = ${scoreGroups.groupKey})`,
+};
+
+/** Accounts without a country or segment form the explicit market "unknown". */
+export const UNKNOWN_MARKET = "unknown";
+const groupName = (cut: ScoreCut, key: string) => ((cut === "country" || cut === "segment") && key === "" ? UNKNOWN_MARKET : key);
+
+async function groupRows(db: Db, run: ScoreRun, cut: ScoreCut, periods: (string | null)[]) {
+  const rows = await db
+    .select({ row: scoreGroups, label: GROUP_LABEL[cut] ?? sql<string | null>`NULL` })
     .from(scoreGroups)
-    .where(and(eq(scoreGroups.runId, run.id), eq(scoreGroups.cut, cut), inArray(scoreGroups.period, periods)))
+    .where(and(eq(scoreGroups.cut, cut), rowsOf(scoreGroups, run, periods)))
     .orderBy(asc(scoreGroups.groupKey))
     .all();
+  return rows.map(({ row, label }) => ({ ...row, label }));
 }
 
 /** Every group of a cut in a period, with its changes. */
 export async function cutScores(db: Db, run: ScoreRun, cut: ScoreCut, period: Period): Promise<GroupScores[]> {
   const previous = shiftPeriodKey(period.key, -1);
   const yearEarlier = shiftPeriodKey(period.key, -4);
-  const rows = await groupRows(db, run, cut, [period.key, previous, yearEarlier].filter((p): p is string => p !== null));
+  const rows = await groupRows(db, run, cut, [period.key, previous, yearEarlier]);
   const find = (periodKey: string | null, group: string) => rows.find((r) => r.period === periodKey && r.groupKey === group);
   return rows
     .filter((r) => r.period === period.key)
     .map((row) => ({
-      group: row.groupKey,
+      group: groupName(cut, row.groupKey),
+      label: row.label,
       ...groupMetrics(row),
       change: {
         previousQuarter: groupChange(previous, row, find(previous, row.groupKey)),
@@ -138,11 +193,13 @@ export async function overallScores(db: Db, run: ScoreRun, period: Period) {
   return {
     period: periodInfo(period),
     runId: run.id,
-    ...(overall ?? { group: "", ...groupMetrics(emptyGroup(run, period)), change: { previousQuarter: null, yearEarlier: null } }),
+    note: OVERLAP_NOTE,
+    ...(overall ?? { group: "", label: null, ...groupMetrics(emptyGroup(run, period)), change: { previousQuarter: null, yearEarlier: null } }),
     truePromoterShare: {
       promoters: coverage?.truePromoters ?? null,
       invitedContacts: coverage?.npsInvitedContacts ?? null,
       share: coverage?.truePromoters == null || coverage.npsInvitedContacts == null ? null : ratio(coverage.truePromoters, coverage.npsInvitedContacts),
+      description: "Contacts whose latest NPS answer to an invitation of the period is 9–10, over distinct contacts invited to a survey with an NPS question (not over respondents).",
     },
   };
 }
@@ -176,7 +233,8 @@ function accountMetrics(row: ScoreAccount, committeeRoles: number) {
     committeeCoverage: { rolesHeard: row.committeeRolesHeard, roles: committeeRoles, share: ratio(row.committeeRolesHeard, committeeRoles) },
     singleThreaded: row.contactsHeardT12 === 1,
     responseRate: { invited: row.invited, completed: row.completed, rate: ratio(row.completed, row.invited) },
-    silence: row.silent === null ? null : { silent: row.silent === 1, consecutiveSilentQuarters: row.silentStreak ?? 0 },
+    /** §7.9: invited in the quarter, every invitation ended, none completed (null for trailing 12 months). */
+    unresponsive: row.silent === null ? null : { unresponsive: row.silent === 1, consecutiveQuarters: row.silentStreak ?? 0 },
   };
 }
 
@@ -186,7 +244,7 @@ function accountChange(periodKey: string | null, current: ScoreAccount, earlier:
   const then = accountMetrics(earlier, committeeRoles);
   return {
     period: periodKey,
-    category: then.category,
+    category: { from: then.category, to: now.category },
     score: delta(now.score, then.score),
     nps: npsChange(
       { n: current.npsN, promoters: current.npsPromoters, detractors: current.npsDetractors },
@@ -194,7 +252,8 @@ function accountChange(periodKey: string | null, current: ScoreAccount, earlier:
     ),
     osatMean: delta(now.osat.mean, then.osat.mean),
     cesMean: delta(now.ces.mean, then.ces.mean),
-    shareOfWallet: delta(now.shareOfWallet.mean, then.shareOfWallet.mean),
+    shareOfWallet: pointsOfShare(now.shareOfWallet.mean, then.shareOfWallet.mean),
+    responseRate: pointsOfShare(now.responseRate.rate, then.responseRate.rate),
   };
 }
 
@@ -206,19 +265,21 @@ export async function accountScoresPage(db: Db, run: ScoreRun, period: Period, a
   const previous = shiftPeriodKey(period.key, -1) ?? "";
   const yearEarlier = shiftPeriodKey(period.key, -4) ?? "";
   const rows = await db
-    .select({ row: scoreAccounts, name: accounts.name, previous: previousRow, yearEarlier: yearEarlierRow })
+    .select({ row: scoreAccounts, name: accounts.name, status: accounts.status, churnedAt: accounts.churnedAt, previous: previousRow, yearEarlier: yearEarlierRow })
     .from(scoreAccounts)
     .leftJoin(accounts, eq(accounts.id, scoreAccounts.accountId))
-    .leftJoin(previousRow, and(eq(previousRow.runId, run.id), eq(previousRow.period, previous), eq(previousRow.accountId, scoreAccounts.accountId)))
-    .leftJoin(yearEarlierRow, and(eq(yearEarlierRow.runId, run.id), eq(yearEarlierRow.period, yearEarlier), eq(yearEarlierRow.accountId, scoreAccounts.accountId)))
-    .where(and(eq(scoreAccounts.runId, run.id), eq(scoreAccounts.period, period.key), after ? gt(scoreAccounts.accountId, after) : undefined))
+    .leftJoin(previousRow, and(eq(previousRow.runId, periodRun(run, previous) ?? ""), eq(previousRow.period, previous), eq(previousRow.accountId, scoreAccounts.accountId)))
+    .leftJoin(yearEarlierRow, and(eq(yearEarlierRow.runId, periodRun(run, yearEarlier) ?? ""), eq(yearEarlierRow.period, yearEarlier), eq(yearEarlierRow.accountId, scoreAccounts.accountId)))
+    .where(and(eq(scoreAccounts.runId, periodRun(run, period.key) ?? ""), eq(scoreAccounts.period, period.key), after ? gt(scoreAccounts.accountId, after) : undefined))
     .orderBy(asc(scoreAccounts.accountId))
     .limit(limit + 1)
     .all();
   const committeeRoles = (await coverageRow(db, run, period))?.committeeRoles ?? 0;
-  return rows.map(({ row, name, previous: p, yearEarlier: y }) => ({
+  return rows.map(({ row, name, status, churnedAt, previous: p, yearEarlier: y }) => ({
     accountId: row.accountId,
     name,
+    accountStatus: status,
+    churnedAt,
     ...accountMetrics(row, committeeRoles),
     change: { previousQuarter: accountChange(previous, row, p, committeeRoles), yearEarlier: accountChange(yearEarlier, row, y, committeeRoles) },
   }));
@@ -226,13 +287,13 @@ export async function accountScoresPage(db: Db, run: ScoreRun, period: Period, a
 
 /** Every period of the current run for one account, newest first. */
 export async function accountHistory(db: Db, run: ScoreRun, accountId: string) {
-  const rows = await db.select().from(scoreAccounts).where(and(eq(scoreAccounts.runId, run.id), eq(scoreAccounts.accountId, accountId))).all();
+  const rows = await db.select().from(scoreAccounts).where(and(eq(scoreAccounts.accountId, accountId), publishedRows(scoreAccounts, run))).all();
   if (rows.length === 0) {
     const exists = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).get();
     if (!exists) throw notFound(`Account '${accountId}'`);
   }
-  const coverage = await db.select({ period: scoreCoverage.period, committeeRoles: scoreCoverage.committeeRoles }).from(scoreCoverage).where(eq(scoreCoverage.runId, run.id)).all();
-  const committeeRoles = coverage[0]?.committeeRoles ?? 0;
+  const coverage = await db.select({ committeeRoles: scoreCoverage.committeeRoles }).from(scoreCoverage).where(rowsOf(scoreCoverage, run, [periodsOf(run)[0]?.key ?? null])).get();
+  const committeeRoles = coverage?.committeeRoles ?? 0;
   const byPeriod = new Map(rows.map((r) => [r.period, r]));
   return periodsOf(run)
     .filter((p) => byPeriod.has(p.key))
@@ -254,7 +315,7 @@ export async function accountHistory(db: Db, run: ScoreRun, accountId: string) {
 // ─── revenue coverage ────────────────────────────────────────────────────────
 
 function coverageRow(db: Db, run: ScoreRun, period: Period): Promise<ScoreCoverage | undefined> {
-  return db.select().from(scoreCoverage).where(and(eq(scoreCoverage.runId, run.id), eq(scoreCoverage.period, period.key))).get();
+  return db.select().from(scoreCoverage).where(rowsOf(scoreCoverage, run, [period.key])).get();
 }
 
 /** §7.4: coverage against the 80 % target; safe + passive + at risk + unaccounted = total, exactly. */
@@ -271,6 +332,8 @@ export async function revenueCoverage(db: Db, run: ScoreRun, period: Period) {
     coveredRevenue: c.coveredRevenue,
     coverage,
     meetsTarget: coverage !== null && coverage >= COVERAGE_TARGET,
+    amountsNote:
+      "safe + passive + atRisk + unaccounted = totalRevenue; unaccounted = silent (invited in the period, no NPS answer) + unsurveyed (not invited).",
     amounts: {
       safe: c.safeRevenue,
       passive: c.passiveRevenue,
@@ -282,14 +345,13 @@ export async function revenueCoverage(db: Db, run: ScoreRun, period: Period) {
     heardFromCoverage: ratio(c.heardRevenue, c.totalRevenue),
     decisionMakerCoverage: ratio(c.decisionMakerRevenue, c.totalRevenue),
     singleThreadedAccounts: c.singleThreadedAccounts,
-    silence: c.silentQuarterAccounts === null ? null : { accounts: c.silentQuarterAccounts, revenue: c.silentQuarterRevenue ?? 0 },
+    unresponsive: c.silentQuarterAccounts === null ? null : { accounts: c.silentQuarterAccounts, revenue: c.silentQuarterRevenue ?? 0 },
   };
 }
 
 // ─── markets ─────────────────────────────────────────────────────────────────
 
-export const MARKET_NOTE =
-  "Approximate: the permanent-random-number rotation asks many of the same contacts a year later, so the two samples are not independent.";
+export const MARKET_NOTE = OVERLAP_NOTE;
 
 interface MarketEntry {
   market: string;
@@ -306,12 +368,7 @@ interface MarketEntry {
 export async function marketRanking(db: Db, run: ScoreRun, period: Period, by: "country" | "segment") {
   const currentKey = `${period.quarter.fiscalYear}-Q${period.quarter.quarter}-T12`;
   const earlierKey = shiftPeriodKey(currentKey, -4)!;
-  const scored = new Set(periodsOf(run).map((p) => p.key));
-  if (!scored.has(currentKey) || !scored.has(earlierKey)) {
-    throw new ApiError(404, "Period not ranked", `Markets are ranked for quarters whose trailing 12 months and the year before are both scored; ${period.key} is not one of them.`, [
-      { path: "period", message: "no 12-month change for this period" },
-    ]);
-  }
+  // A year earlier than the oldest data has no rows: its markets count as n = 0 (insufficient data), not as an error.
   const rows = await groupRows(db, run, by, [currentKey, earlierKey]);
   const ranked: MarketEntry[] = [];
   const insufficientData: Omit<MarketEntry, "change" | "interval">[] = [];
@@ -322,10 +379,10 @@ export async function marketRanking(db: Db, run: ScoreRun, period: Period, by: "
     const current = { nps: npsSummary(a.n, a.promoters, a.detractors).nps, n: a.n };
     const yearEarlier = { nps: npsSummary(b.n, b.promoters, b.detractors).nps, n: b.n };
     if (a.n < LOW_SAMPLE_N || b.n < LOW_SAMPLE_N) {
-      insufficientData.push({ market: now.groupKey, current, yearEarlier });
+      insufficientData.push({ market: groupName(by, now.groupKey), current, yearEarlier });
       continue;
     }
-    ranked.push({ market: now.groupKey, change: npsChange(a, b)!.delta, interval: marketChangeInterval(a, b), current, yearEarlier });
+    ranked.push({ market: groupName(by, now.groupKey), change: npsChange(a, b)!.delta, interval: marketChangeInterval(a, b), current, yearEarlier });
   }
   ranked.sort((x, y) => y.interval.low - x.interval.low || x.market.localeCompare(y.market));
   return { period: periodInfo(period), by, current: currentKey, yearEarlier: earlierKey, note: MARKET_NOTE, ranked: ranked.map((m, i) => ({ rank: i + 1, ...m })), insufficientData };

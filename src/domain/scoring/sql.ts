@@ -17,17 +17,16 @@ const inList = (values: readonly string[]) => sql.join(values.map((v) => sql`${v
 
 // ─── staging ─────────────────────────────────────────────────────────────────
 
-/** Staging left behind under periods this run does not compute (normally none). */
-export const clearStagingExcept = (periods: readonly string[]): SQL[] => [
-  sql`DELETE FROM score_latest WHERE period NOT IN (${inList(periods)})`,
-  sql`DELETE FROM score_heard WHERE period NOT IN (${inList(periods)})`,
-];
-
-/** Empties the staging of one period (a bounded delete; the run clears period by period). */
+/** Empties the staging of one period (a bounded delete; the run clears period by period) and marks it unstaged. */
 export const clearStaging = (period: string): SQL[] => [
+  sql`DELETE FROM score_staged WHERE period = ${period}`,
   sql`DELETE FROM score_latest WHERE period = ${period}`,
   sql`DELETE FROM score_heard WHERE period = ${period}`,
 ];
+
+/** A quarter's staging is complete: later runs reuse it until the quarter's responses change. */
+export const markStaged = (period: string): SQL =>
+  sql`INSERT OR REPLACE INTO score_staged (period, staged_at) VALUES (${period}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
 /** Value and validity of an answer row `a` of the given type: share of wallet by the Wallet Allocation Rule for vendor_rank. */
 function answerValue(type: ScoredType): { value: SQL; valid: SQL } {
@@ -106,8 +105,9 @@ export function stageQuarterHeard(period: Period): SQL {
 // ─── per account ─────────────────────────────────────────────────────────────
 
 /**
- * One row per account active at some time during the period (or heard from in it), with its revenue from the
- * history row valid at the end of the period; in scope when active and that revenue > 0.
+ * One row per account that was a customer by the end of the period (churned ones too, so the account cut shows
+ * them), or heard from in it, with its revenue from the history row valid at the end of the period; in scope when
+ * active at some time during the period and that revenue > 0.
  */
 export function insertAccounts(runId: string, period: Period, heardQuarters: readonly string[]): SQL {
   return sql`INSERT OR REPLACE INTO score_accounts (run_id, period, account_id, revenue, in_scope)
@@ -115,9 +115,10 @@ export function insertAccounts(runId: string, period: Period, heardQuarters: rea
       SELECT a.id,
         coalesce((SELECT ar.amount FROM account_revenue ar WHERE ar.account_id = a.id AND ar.valid_from < ${period.end}
                   ORDER BY ar.valid_from DESC LIMIT 1), 0) AS revenue,
-        (a.customer_since IS NULL OR a.customer_since < ${period.end}) AND (a.churned_at IS NULL OR a.churned_at >= ${period.start}) AS active
+        (a.customer_since IS NULL OR a.customer_since < ${period.end}) AND (a.churned_at IS NULL OR a.churned_at >= ${period.start}) AS active,
+        (a.customer_since IS NULL OR a.customer_since < ${period.end}) AS existed
       FROM accounts a
-    ) WHERE active OR id IN (SELECT account_id FROM score_heard WHERE period IN (${inList(heardQuarters)}))`;
+    ) WHERE existed OR id IN (SELECT account_id FROM score_heard WHERE period IN (${inList(heardQuarters)}))`;
 }
 
 /**
@@ -203,27 +204,38 @@ export function updateAccountInvitations(runId: string, period: Period): SQL {
     WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
 }
 
+/** The rows of `periods` as this run will publish them: `periodRuns` is the run's JSON { period: run id }. */
+const publishedIn = (periodRuns: string, periods: readonly string[]) =>
+  sql`(run_id, period) IN (SELECT value, key FROM json_each(${periodRuns}) WHERE key IN (${inList(periods)}))`;
+
 /** A trailing-12-months cohort is the sum of its quarters' cohorts (each invitation is admitted once). */
-export function updateAccountInvitationsT12(runId: string, period: Period): SQL {
+export function updateAccountInvitationsT12(runId: string, period: Period, periodRuns: string): SQL {
   return sql`UPDATE score_accounts SET invited = s.invited, completed = s.completed
     FROM (
       SELECT account_id, sum(invited) AS invited, sum(completed) AS completed FROM score_accounts
-      WHERE run_id = ${runId} AND period IN (${inList(period.quarters)}) GROUP BY account_id
+      WHERE ${publishedIn(periodRuns, period.quarters)} GROUP BY account_id
     ) s
     WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
 }
 
+/** Where the previous quarter's rows are (its key and the run holding them; none before the oldest quarter). */
+export interface StreakSource {
+  previous: string;
+  previousRun: string | null;
+}
+
+/** §7.9 consecutive silent quarters: the previous quarter's count + 1 when silent, over the whole history. */
+const streakExpression = (source: StreakSource) =>
+  sql`CASE WHEN silent = 1 THEN 1 + coalesce((SELECT prev.silent_streak FROM score_accounts prev
+      WHERE prev.run_id = ${source.previousRun ?? ""} AND prev.period = ${source.previous} AND prev.account_id = score_accounts.account_id), 0)
+      ELSE 0 END`;
+
 /**
  * §7.3 category, compared in integers (Σ w·x ≥ 9·Σ w promoter, ≥ 7·Σ w passive); without an NPS answer silent when
- * invited, else unsurveyed. §7.9 consecutive silent quarters continue the previous quarter's count in this run.
+ * invited, else unsurveyed. §7.9 consecutive silent quarters continue the previous quarter's count.
  */
-export function finishAccounts(runId: string, period: Period, previousQuarter: string | null): SQL {
-  const streak =
-    period.kind === "quarter"
-      ? sql`CASE WHEN silent = 1 THEN 1 + coalesce((SELECT prev.silent_streak FROM score_accounts prev
-          WHERE prev.run_id = score_accounts.run_id AND prev.period = ${previousQuarter ?? ""} AND prev.account_id = score_accounts.account_id), 0)
-          ELSE 0 END`
-      : sql`NULL`;
+export function finishAccounts(runId: string, period: Period, source: StreakSource | null): SQL {
+  const streak = period.kind === "quarter" && source ? streakExpression(source) : sql`NULL`;
   return sql`UPDATE score_accounts SET
       category = CASE
         WHEN nps_n > 0 AND weighted_answer_sum >= 9 * weight_sum THEN 'promoter'
@@ -324,10 +336,10 @@ export function upsertCutInvitations(runId: string, period: Period, cut: Respons
 }
 
 /** A trailing-12-months response rate sums its quarters' cohorts, for every response-rate cut at once. */
-export function upsertCutInvitationsT12(runId: string, period: Period): SQL {
+export function upsertCutInvitationsT12(runId: string, period: Period, periodRuns: string): SQL {
   return sql`INSERT INTO score_groups (run_id, period, cut, group_key, invited, completed)
     SELECT ${runId}, ${period.key}, cut, group_key, sum(invited), sum(completed) FROM score_groups
-    WHERE run_id = ${runId} AND period IN (${inList(period.quarters)}) AND cut IN (${inList(RESPONSE_RATE_CUTS)})
+    WHERE ${publishedIn(periodRuns, period.quarters)} AND cut IN (${inList(RESPONSE_RATE_CUTS)})
     GROUP BY cut, group_key
     ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET invited = excluded.invited, completed = excluded.completed`;
 }
@@ -355,42 +367,72 @@ export function upsertCoverage(runId: string, period: Period): SQL {
 }
 
 /**
- * §7.5 true promoter share of a quarter's cohort: contacts whose latest NPS answer to an invitation of the quarter
- * is 9–10, over distinct contacts invited to a survey version with an NPS question.
+ * §7.5 true promoter share of a period's cohort: contacts whose latest NPS answer to an invitation of the period
+ * is 9–10, over distinct contacts invited to a survey version with an NPS question. With `part`, one share of the
+ * contacts: the first part sets the counts, later parts add theirs (contacts lie in exactly one part).
  */
-export function updateTruePromoters(runId: string, period: Period): SQL {
+export function updateTruePromoters(runId: string, period: Period, part?: Part): SQL {
+  const base = (column: string) => (part && part.index > 0 ? sql.raw(`coalesce(${column}, 0) + `) : sql``);
+  const inContactPart = inPart(sql.raw("i.contact_id"), part);
   return sql`UPDATE score_coverage SET
-      nps_invited_contacts = (
+      nps_invited_contacts = ${base("nps_invited_contacts")}(
         SELECT count(DISTINCT i.contact_id) FROM ${admittedIndex}
-        WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed'
+        WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed' ${inContactPart}
           AND i.survey_version_id IN (SELECT sv.id FROM survey_versions sv
             WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))),
-      true_promoters = (
+      true_promoters = ${base("true_promoters")}(
         SELECT count(*) FROM (
           SELECT a.num_value AS answer,
             row_number() OVER (PARTITION BY i.contact_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn
           FROM ${admittedIndex}
           JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
           JOIN answers a ON a.response_id = r.id AND a.type = 'nps'
-          WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed' AND a.num_value BETWEEN 0 AND 10
+          WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed' AND a.num_value BETWEEN 0 AND 10 ${inContactPart}
         ) WHERE rn = 1 AND answer >= 9)
     WHERE run_id = ${runId} AND period = ${period.key}`;
 }
 
 // ─── run bookkeeping ─────────────────────────────────────────────────────────
 
-/** Results of runs other than the current one and this one, a bounded chunk per statement (repeat until 0 changes). */
-export function pruneAccountsChunk(runId: string, currentRunId: string | null, limit = 20000): SQL {
-  return sql`DELETE FROM score_accounts WHERE rowid IN (
-    SELECT rowid FROM score_accounts WHERE run_id NOT IN (${runId}, ${currentRunId ?? runId}) LIMIT ${limit})`;
+const ACCOUNT_COLUMNS = sql.raw(
+  "period, account_id, revenue, in_scope, nps_n, nps_promoters, nps_detractors, weight_sum, weighted_answer_sum, role_mean_gap, " +
+    "osat_n, osat_sum, osat_top, ces_n, ces_sum, ces_top, sow_n, sow_sum, heard, decision_maker_heard, committee_roles_heard, " +
+    "contacts_heard_t12, invited, completed, silent, silent_streak, category",
+);
+const GROUP_COLUMNS = sql.raw(`period, cut, group_key, ${ANSWER_COLUMNS.join(", ")}, invited, completed`);
+const COVERAGE_COLUMNS = sql.raw(
+  "period, accounts_in_scope, total_revenue, covered_revenue, safe_revenue, passive_revenue, at_risk_revenue, silent_revenue, " +
+    "unsurveyed_revenue, heard_revenue, decision_maker_revenue, single_threaded_accounts, silent_quarter_accounts, silent_quarter_revenue, " +
+    "committee_roles, nps_invited_contacts, true_promoters",
+);
+
+/** A quarter's rows copied from the run holding them, so this run can update their silence streak. */
+export const carryResults = (fromRun: string, toRun: string, period: string): SQL[] => [
+  sql`INSERT OR REPLACE INTO score_accounts (run_id, ${ACCOUNT_COLUMNS}) SELECT ${toRun}, ${ACCOUNT_COLUMNS} FROM score_accounts WHERE run_id = ${fromRun} AND period = ${period}`,
+  sql`INSERT OR REPLACE INTO score_groups (run_id, ${GROUP_COLUMNS}) SELECT ${toRun}, ${GROUP_COLUMNS} FROM score_groups WHERE run_id = ${fromRun} AND period = ${period}`,
+  sql`INSERT OR REPLACE INTO score_coverage (run_id, ${COVERAGE_COLUMNS}) SELECT ${toRun}, ${COVERAGE_COLUMNS} FROM score_coverage WHERE run_id = ${fromRun} AND period = ${period}`,
+];
+
+/** §7.9 streaks of a carried quarter, recounted from the previous quarter's. */
+export function updateSilenceStreak(runId: string, period: string, source: StreakSource): SQL {
+  return sql`UPDATE score_accounts SET silent_streak = ${streakExpression(source)} WHERE run_id = ${runId} AND period = ${period}`;
 }
 
-export function pruneSmallResults(runId: string, currentRunId: string | null): SQL[] {
-  const keep = sql`(${runId}, ${currentRunId ?? runId})`;
+/** Rows readers may still need: this run's and those of the current run's period_runs (JSON), chunk by chunk. */
+const stale = (runId: string, keep: string) =>
+  sql`run_id <> ${runId} AND (run_id, period) NOT IN (SELECT value, key FROM json_each(${keep}))`;
+
+/** Results no reader needs any more, a bounded chunk per statement (repeat until 0 changes). */
+export function pruneAccountsChunk(runId: string, keep: string, limit = 20000): SQL {
+  return sql`DELETE FROM score_accounts WHERE rowid IN (SELECT rowid FROM score_accounts WHERE ${stale(runId, keep)} LIMIT ${limit})`;
+}
+
+export function pruneSmallResults(runId: string, keep: string): SQL[] {
   return [
-    sql`DELETE FROM score_groups WHERE run_id NOT IN ${keep}`,
-    sql`DELETE FROM score_coverage WHERE run_id NOT IN ${keep}`,
-    sql`DELETE FROM score_runs WHERE status = 'complete' AND id NOT IN ${keep}
-      AND id NOT IN (SELECT id FROM score_runs WHERE status = 'complete' ORDER BY finished_at DESC LIMIT 20)`,
+    sql`DELETE FROM score_groups WHERE ${stale(runId, keep)}`,
+    sql`DELETE FROM score_coverage WHERE ${stale(runId, keep)}`,
+    sql`DELETE FROM score_runs WHERE status IN ('complete', 'failed') AND id <> ${runId}
+      AND id NOT IN (SELECT DISTINCT value FROM json_each(${keep}))
+      AND id NOT IN (SELECT id FROM score_runs WHERE status IN ('complete', 'failed') ORDER BY coalesce(finished_at, updated_at) DESC LIMIT 50)`,
   ];
 }

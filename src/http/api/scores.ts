@@ -1,10 +1,13 @@
 // Scores (SPEC §7): reads of the current run's stored results, and starting a run. Handlers parse and shape only.
 import { createRoute, z } from "@hono/zod-openapi";
 import { auditInsert } from "../../domain/audit/log";
-import { accountHistory, accountScoresPage, cutScores, marketRanking, overallScores, requireCurrentRun, resolvePeriod, revenueCoverage } from "../../domain/scoring/read";
-import { advanceScoring, currentRun, runningRun } from "../../domain/scoring/run";
+import { accountHistory, accountScoresPage, cutScores, marketRanking, OVERLAP_NOTE, overallScores, requireCurrentRun, resolvePeriod, revenueCoverage } from "../../domain/scoring/read";
+import { advanceScoring, currentRun, getRun, listRuns, runningRun } from "../../domain/scoring/run";
+import { runView } from "../../domain/scoring/runs";
+import { notFound } from "../../lib/errors";
+import { afterRunComplete } from "../../jobs/scoring";
 import { adminOnly } from "../middleware/auth";
-import { createRouter, decodeCursor, encodeCursor, IdParam, jsonResponse, PageQuery, problemResponses } from "./router";
+import { createRouter, decodeCursor, encodeCursor, IdParam, jsonResponse, page, PageQuery, problemResponses } from "./router";
 
 // ─── schemas ─────────────────────────────────────────────────────────────────
 
@@ -35,55 +38,76 @@ const RevenueWeightedNps = z
 const MeanAndTopBox = z
   .object({ n: z.number().int(), mean: z.number().nullable(), topBoxShare: z.number().nullable(), topBoxInterval: Interval.nullable().openapi({ description: "Wilson 95 %." }) })
   .openapi("MeanAndTopBox");
-const ResponseRate = z.object({ invited: z.number().int(), completed: z.number().int(), rate: z.number().nullable() }).openapi("ResponseRate");
+const ResponseRate = z
+  .object({ invited: z.number().int(), completed: z.number().int(), rate: z.number().nullable().openapi({ description: "Share 0–1 (completed / invited); null when nobody was invited." }) })
+  .openapi("ResponseRate", { description: "Completed over invited in the period's cohort (invitations admitted in the period, completed whenever)." });
 const NpsChange = z
-  .object({ delta: z.number(), z: z.number().nullable(), significant: z.boolean() })
-  .openapi("NpsChange", { description: "Two-sample adjusted-Wald z test; approximate (the same contacts are often asked again)." });
+  .object({
+    delta: z.number().openapi({ description: "NPS points (−200 … 200)." }),
+    z: z.number().nullable(),
+    significant: z.boolean().openapi({ description: "|z| ≥ 1.96. Approximate: see the response's note (the two samples overlap)." }),
+  })
+  .openapi("NpsChange", { description: "Two-sample adjusted-Wald z test; approximate, because the same contacts are often asked again." });
+const pointsDescription = "Difference in percentage points (a share of 0.40 then 0.45 is +5).";
+const OverlapNote = z.string().openapi({ description: "The caveat of every significance flag in this response: the two samples are not independent." });
 
 const GroupChange = z
   .object({
     period: z.string(),
     nps: NpsChange.nullable(),
-    npsRevenueWeighted: z.number().nullable(),
-    osatMean: z.number().nullable(),
-    cesMean: z.number().nullable(),
-    shareOfWalletRevenueWeighted: z.number().nullable(),
-    responseRate: z.number().nullable(),
+    npsRevenueWeighted: z.number().nullable().openapi({ description: "NPS points." }),
+    osatMean: z.number().nullable().openapi({ description: "Points of the 1–5 scale." }),
+    cesMean: z.number().nullable().openapi({ description: "Points of the 1–7 scale." }),
+    osatTopBoxShare: z.number().nullable().openapi({ description: pointsDescription }),
+    cesTopBoxShare: z.number().nullable().openapi({ description: pointsDescription }),
+    shareOfWalletRevenueWeighted: z.number().nullable().openapi({ description: pointsDescription }),
+    responseRate: z.number().nullable().openapi({ description: pointsDescription }),
   })
-  .openapi("GroupChange");
+  .openapi("GroupChange", { description: "Current minus earlier: NPS in points, means in points of their scale, shares in percentage points." });
 const GroupScores = z
   .object({
-    group: z.string().openapi({ description: "The cut's value (role key, stage key, country, segment, survey id); empty when unknown or overall." }),
+    group: z.string().openapi({ description: "The cut's value (role key, stage key, country, segment, survey id); 'unknown' for responses without a country or segment; empty overall." }),
+    label: z.string().nullable().openapi({ description: "The role's or stage's label, the survey's name; null for countries and segments." }),
     nps: Nps,
     npsRevenueWeighted: RevenueWeightedNps,
     osat: MeanAndTopBox,
     ces: MeanAndTopBox,
     shareOfWallet: z.object({ n: z.number().int(), mean: z.number().nullable(), accounts: z.number().int(), revenueWeighted: z.number().nullable() }),
-    responseRate: ResponseRate,
+    responseRate: ResponseRate.nullable().openapi({ description: "Null for country and segment cuts: invitations have no country or segment, so no rate is defined." }),
     change: z.object({ previousQuarter: GroupChange.nullable(), yearEarlier: GroupChange.nullable() }),
   })
   .openapi("GroupScores");
 const OverallScores = GroupScores.extend({
   period: PeriodInfo,
   runId: z.string(),
-  truePromoterShare: z.object({ promoters: z.number().int().nullable(), invitedContacts: z.number().int().nullable(), share: z.number().nullable() }),
+  note: OverlapNote,
+  truePromoterShare: z.object({
+    promoters: z.number().int().nullable(),
+    invitedContacts: z.number().int().nullable(),
+    share: z.number().nullable(),
+    description: z.string(),
+  }),
 }).openapi("OverallScores");
 
+const AccountCategory = z.enum(["promoter", "passive", "detractor", "silent", "unsurveyed"]).openapi({
+  description: "§7.3: by the role-weighted score; without an NPS answer 'silent' (invited in the period) or 'unsurveyed' (not invited).",
+});
 const AccountChange = z
   .object({
     period: z.string(),
-    category: z.string().nullable(),
-    score: z.number().nullable(),
+    category: z.object({ from: AccountCategory.nullable(), to: AccountCategory.nullable() }).openapi({ description: "The category then and now." }),
+    score: z.number().nullable().openapi({ description: "Points of the 0–10 scale." }),
     nps: NpsChange.nullable(),
-    osatMean: z.number().nullable(),
-    cesMean: z.number().nullable(),
-    shareOfWallet: z.number().nullable(),
+    osatMean: z.number().nullable().openapi({ description: "Points of the 1–5 scale." }),
+    cesMean: z.number().nullable().openapi({ description: "Points of the 1–7 scale." }),
+    shareOfWallet: z.number().nullable().openapi({ description: pointsDescription }),
+    responseRate: z.number().nullable().openapi({ description: pointsDescription }),
   })
   .openapi("AccountChange");
 const AccountMetrics = z.object({
   revenue: z.number().int(),
   inScope: z.boolean(),
-  category: z.enum(["promoter", "passive", "detractor", "silent", "unsurveyed"]).nullable(),
+  category: AccountCategory.nullable(),
   score: z.number().nullable().openapi({ description: "Role-weighted mean of the latest 0–10 answers." }),
   nps: Nps,
   mixedSignals: z.boolean(),
@@ -96,10 +120,21 @@ const AccountMetrics = z.object({
   committeeCoverage: z.object({ rolesHeard: z.number().int(), roles: z.number().int(), share: z.number().nullable() }),
   singleThreaded: z.boolean(),
   responseRate: ResponseRate,
-  silence: z.object({ silent: z.boolean(), consecutiveSilentQuarters: z.number().int() }).nullable(),
+  unresponsive: z
+    .object({ unresponsive: z.boolean(), consecutiveQuarters: z.number().int() })
+    .nullable()
+    .openapi({
+      description:
+        "§7.9 (not the 'silent' category): invited in the quarter, every invitation ended and none completed; consecutive such quarters over the whole history. Null for trailing 12 months.",
+    }),
   change: z.object({ previousQuarter: AccountChange.nullable(), yearEarlier: AccountChange.nullable() }),
 });
-const AccountScores = AccountMetrics.extend({ accountId: z.string(), name: z.string().nullable() }).openapi("AccountScores");
+const AccountScores = AccountMetrics.extend({
+  accountId: z.string(),
+  name: z.string().nullable(),
+  accountStatus: z.string().nullable().openapi({ description: "The account's status today (active, churned); churned accounts stay listed, outside the revenue scope after churning." }),
+  churnedAt: z.string().nullable(),
+}).openapi("AccountScores");
 const AccountPeriodScores = AccountMetrics.extend({ period: PeriodInfo }).openapi("AccountPeriodScores");
 
 const Coverage = z
@@ -112,6 +147,7 @@ const Coverage = z
     coveredRevenue: z.number().int(),
     coverage: z.number().nullable(),
     meetsTarget: z.boolean(),
+    amountsNote: z.string(),
     amounts: z.object({
       safe: z.number().int(),
       passive: z.number().int(),
@@ -123,7 +159,10 @@ const Coverage = z
     heardFromCoverage: z.number().nullable(),
     decisionMakerCoverage: z.number().nullable(),
     singleThreadedAccounts: z.number().int(),
-    silence: z.object({ accounts: z.number().int(), revenue: z.number().int() }).nullable(),
+    unresponsive: z
+      .object({ accounts: z.number().int(), revenue: z.number().int() })
+      .nullable()
+      .openapi({ description: "§7.9 unresponsive accounts in scope (every invitation of the quarter ended, none completed) and their revenue; null for trailing 12 months." }),
   })
   .openapi("RevenueCoverage");
 
@@ -135,7 +174,9 @@ const Markets = z
     current: z.string(),
     yearEarlier: z.string(),
     note: z.string(),
-    ranked: z.array(z.object({ rank: z.number().int(), market: z.string(), change: z.number(), interval: Interval, current: MarketSide, yearEarlier: MarketSide })),
+    ranked: z.array(
+      z.object({ rank: z.number().int(), market: z.string(), change: z.number().openapi({ description: "T12 NPS points now minus a year earlier." }), interval: Interval, current: MarketSide, yearEarlier: MarketSide }),
+    ),
     insufficientData: z.array(z.object({ market: z.string(), current: MarketSide, yearEarlier: MarketSide })),
   })
   .openapi("MarketRanking");
@@ -143,28 +184,24 @@ const Markets = z
 const Run = z
   .object({
     id: z.string(),
-    status: z.enum(["running", "complete"]),
+    status: z.enum(["running", "complete", "failed"]),
+    state: z.enum(["running", "waiting", "complete", "failed"]).openapi({
+      description: "running: an invocation is working on it; waiting: cut off or between invocations, the next tick continues it; complete; failed (after repeated errors).",
+    }),
+    kind: z.enum(["full", "incremental"]),
     trigger: z.enum(["cron", "api"]),
     asOf: z.string(),
     step: z.number().int(),
     totalSteps: z.number().int(),
+    progress: z.number().openapi({ description: "Share of steps done, 0–1." }),
+    periodsComputed: z.number().int().openapi({ description: "Periods this run recomputes; the others keep their stored rows." }),
+    periodsScored: z.number().int(),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
+    durationMillis: z.number().int().openapi({ description: "Finished (or now) minus started." }),
     lastError: z.string().nullable(),
   })
   .openapi("ScoringRun");
-
-const runView = (run: z.infer<typeof Run>) => ({
-  id: run.id,
-  status: run.status,
-  trigger: run.trigger,
-  asOf: run.asOf,
-  step: run.step,
-  totalSteps: run.totalSteps,
-  startedAt: run.startedAt,
-  finishedAt: run.finishedAt,
-  lastError: run.lastError,
-});
 
 // ─── /scores ─────────────────────────────────────────────────────────────────
 
@@ -201,7 +238,7 @@ scoresRouter.openapi(
     request: { params: CutParam, query: PeriodQuery.extend(PageQuery.shape) },
     responses: {
       200: jsonResponse(
-        z.object({ period: PeriodInfo, cut: z.string(), items: z.array(z.union([AccountScores, GroupScores])), nextCursor: z.string().nullable() }),
+        z.object({ period: PeriodInfo, cut: z.string(), note: OverlapNote, items: z.array(z.union([AccountScores, GroupScores])), nextCursor: z.string().nullable() }),
         "One entry per group",
       ),
       ...problemResponses,
@@ -215,12 +252,12 @@ scoresRouter.openapi(
     const info = { key: period.key, kind: period.kind, start: period.start, end: period.end };
     if (cut !== "account") {
       const items = await cutScores(c.var.db, run, cut, period);
-      return c.json({ period: info, cut, items, nextCursor: null }, 200);
+      return c.json({ period: info, cut, note: OVERLAP_NOTE, items, nextCursor: null }, 200);
     }
     const rows = await accountScoresPage(c.var.db, run, period, decodeCursor(query.cursor), query.limit);
     const items = rows.slice(0, query.limit);
     const last = items[items.length - 1];
-    return c.json({ period: info, cut, items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.accountId) : null }, 200);
+    return c.json({ period: info, cut, note: OVERLAP_NOTE, items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.accountId) : null }, 200);
   },
 );
 
@@ -231,12 +268,15 @@ scoresRouter.openapi(
     tags: ["Scores"],
     summary: "One account's scores in every scored period",
     request: { params: IdParam },
-    responses: { 200: jsonResponse(z.object({ accountId: z.string(), runId: z.string(), periods: z.array(AccountPeriodScores) }), "Newest period first"), ...problemResponses },
+    responses: {
+      200: jsonResponse(z.object({ accountId: z.string(), runId: z.string(), note: OverlapNote, periods: z.array(AccountPeriodScores) }), "Newest period first"),
+      ...problemResponses,
+    },
   }),
   async (c) => {
     const { id } = c.req.valid("param");
     const run = await requireCurrentRun(c.var.db);
-    return c.json({ accountId: id, runId: run.id, periods: await accountHistory(c.var.db, run, id) }, 200);
+    return c.json({ accountId: id, runId: run.id, note: OVERLAP_NOTE, periods: await accountHistory(c.var.db, run, id) }, 200);
   },
 );
 
@@ -286,6 +326,11 @@ marketsRouter.openapi(
 export const scoringRunsRouter = createRouter();
 scoringRunsRouter.use("*", adminOnly);
 
+const StartRun = z
+  .object({ full: z.boolean().default(false).openapi({ description: "Recompute every period, not only those whose inputs changed." }) })
+  .strict()
+  .openapi("StartScoringRun");
+
 scoringRunsRouter.openapi(
   createRoute({
     method: "post",
@@ -293,15 +338,37 @@ scoringRunsRouter.openapi(
     tags: ["Scores"],
     summary: "Start a scoring run (or continue the one running)",
     description:
-      "Advances the run as far as this request's budget allows; a large organization's run continues on the hourly cron or on the next POST. 200 when the run is complete, 202 while it is still running.",
+      "Recomputes the periods whose inputs changed since the current run (all of them with `full: true`), as far as this request's budget allows; the rest continues on the next cron tick (every 10 minutes) or the next POST. 200 when the run is complete, 202 while it is still running.",
+    request: { body: { required: false, content: { "application/json": { schema: StartRun } } } },
     responses: { 200: jsonResponse(Run, "Complete"), 202: jsonResponse(Run, "Still running"), ...problemResponses },
   }),
   async (c) => {
     const now = new Date();
     const actor = c.var.actor.id;
-    const run = await advanceScoring(c.var.db, now, { trigger: "api", requestedBy: actor, maxQueries: 900, maxMillis: 25_000 });
-    await auditInsert(c.var.db, { actor, action: "scoring.run", entityType: "score_run", entityId: run.id, detail: { status: run.status, step: run.step } }, now);
-    return run.status === "complete" ? c.json(runView(run), 200) : c.json(runView(run), 202);
+    const body = (c.req.valid("json") as z.infer<typeof StartRun> | undefined) ?? { full: false };
+    const run = (await advanceScoring(c.var.db, now, { trigger: "api", requestedBy: actor, full: body.full, maxQueries: 900, maxMillis: 25_000 }))!;
+    await auditInsert(c.var.db, { actor, action: "scoring.run", entityType: "score_run", entityId: run.id, detail: { status: run.status, step: run.step, full: body.full } }, now);
+    if (run.completedNow) await afterRunComplete(c.env, c.var.db, run, now);
+    const view = runView(run, now);
+    return run.status === "complete" ? c.json(view, 200) : c.json(view, 202);
+  },
+);
+
+scoringRunsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/runs",
+    tags: ["Scores"],
+    summary: "Scoring runs, newest first, with their state, progress and duration",
+    request: { query: PageQuery.extend({ status: z.enum(["running", "complete", "failed"]).optional() }) },
+    responses: { 200: jsonResponse(z.object({ items: z.array(Run), nextCursor: z.string().nullable() }), "Runs"), ...problemResponses },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const now = new Date();
+    const rows = await listRuns(c.var.db, decodeCursor(query.cursor), query.limit, query.status ? [query.status] : undefined);
+    const { items, nextCursor } = page(rows, query.limit, (r) => r.id);
+    return c.json({ items: items.map((r) => runView(r, now)), nextCursor }, 200);
   },
 );
 
@@ -314,7 +381,24 @@ scoringRunsRouter.openapi(
     responses: { 200: jsonResponse(z.object({ current: Run.nullable(), running: Run.nullable() }), "Runs"), ...problemResponses },
   }),
   async (c) => {
+    const now = new Date();
     const [current, running] = await Promise.all([currentRun(c.var.db), runningRun(c.var.db)]);
-    return c.json({ current: current ? runView(current) : null, running: running ? runView(running) : null }, 200);
+    return c.json({ current: current ? runView(current, now) : null, running: running ? runView(running, now) : null }, 200);
+  },
+);
+
+scoringRunsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/runs/{id}",
+    tags: ["Scores"],
+    summary: "One scoring run",
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(Run, "The run"), ...problemResponses },
+  }),
+  async (c) => {
+    const run = await getRun(c.var.db, c.req.valid("param").id);
+    if (!run) throw notFound(`Scoring run '${c.req.valid("param").id}'`);
+    return c.json(runView(run, new Date()), 200);
   },
 );

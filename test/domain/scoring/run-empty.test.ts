@@ -12,7 +12,7 @@ describe("scoring run with no answers", () => {
   it("completes and reports empty scores, zero coverage amounts and unsurveyed accounts", async () => {
     const account = await makeAccount({ annualRevenue: 0, customerSince: "2020-01-01T00:00:00.000Z" });
     await makeContact(account.id);
-    const state = await advanceScoring(testDb(), NOW, ALL_AT_ONCE);
+    const state = (await advanceScoring(testDb(), NOW, ALL_AT_ONCE))!;
     expect(state.lastError).toBeNull();
     expect(state.status).toBe("complete");
 
