@@ -25,11 +25,18 @@ export interface Admission {
 export interface AdmissionResult {
   invitationId: string;
   contactId: string;
-  status: Verdict;
+  /** `scheduled` only for a pending invitation answered instead of a new one. */
+  status: Verdict | "scheduled";
   blockingRule: string | null;
   /** Deferred: when the dispatcher re-checks it. */
   scheduledFor: string | null;
+  /** True: the contact already had this survey pending (scheduled or deferred); that invitation is answered, nothing new written. */
+  pending?: boolean;
 }
+
+/** The contact's invitation of the survey that is still pending (scheduled or deferred): a new one would duplicate it. */
+export const pendingOf = (contactId: SQL, surveyId: SQL) =>
+  sql`(SELECT p.id FROM invitations p WHERE p.survey_id = ${surveyId} AND p.contact_id = ${contactId} AND p.status IN ('scheduled', 'deferred') LIMIT 1)`;
 
 const suppressionOf = (hmac: string | null | undefined) =>
   sql`(SELECT reason FROM suppressions WHERE email_hmac = ${hmac ?? null})`;
@@ -39,7 +46,8 @@ export function newCandidate(a: Pick<Admission, "contactId" | "surveyId" | "emai
   return sql`SELECT c.id AS cand_key, c.id AS contact_id, c.account_id, c.role,
       s.id AS survey_id, s.current_version_id AS version_id, s.kind, s.journey_stage AS stage, ${now} AS now,
       ${optOutReason(sql`c.status`, suppressionOf(a.emailHmac))} AS opted_out,
-      ${deferLimit(sql`${now}`)} AS defer_limit, ${a.override ? 1 : 0} AS override, ${a.exempt ? 1 : 0} AS exempt
+      ${deferLimit(sql`${now}`)} AS defer_limit, ${a.override ? 1 : 0} AS override, ${a.exempt ? 1 : 0} AS exempt,
+      ${a.override ? sql`NULL` : pendingOf(sql`c.id`, sql`s.id`)} AS pending_id
     FROM contacts c JOIN surveys s ON s.id = ${a.surveyId} AND s.current_version_id IS NOT NULL
     WHERE c.id = ${a.contactId}`;
 }
@@ -66,7 +74,7 @@ export function admitStatement(a: Admission, now: Date, invitationId = newId("in
       CASE status WHEN 'queued' THEN now END,
       CASE status WHEN 'queued' THEN ${expiryFrom(sql`now`)} END,
       ${a.override?.reason ?? null}, now, now
-    FROM decision ${RETURNING}`;
+    FROM decision WHERE pending_id IS NULL ${RETURNING}`;
 }
 
 /** The candidate row of an existing scheduled or deferred invitation that has come due. */
@@ -75,7 +83,7 @@ function dueCandidate(invitationId: string, emailHmac: string | null, now: strin
       i.kind, i.journey_stage AS stage, ${now} AS now,
       -- A survey archived while the invitation waited is never sent: held back like an opt-out, with its reason.
       CASE WHEN s.status <> 'active' THEN 'survey-inactive' ELSE ${optOutReason(sql`c.status`, suppressionOf(emailHmac))} END AS opted_out,
-      ${deferLimit(sql`coalesce(i.deferred_since, ${now})`)} AS defer_limit, 0 AS override, 0 AS exempt
+      ${deferLimit(sql`coalesce(i.deferred_since, ${now})`)} AS defer_limit, 0 AS override, 0 AS exempt, NULL AS pending_id
     FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN surveys s ON s.id = i.survey_id
     WHERE i.id = ${invitationId} AND i.status IN ('scheduled', 'deferred') AND i.scheduled_for <= ${now}`;
 }
@@ -118,6 +126,7 @@ export async function admitAll(
   options: { oneBatch?: boolean } = {},
 ): Promise<AdmissionResult[]> {
   const results: AdmissionResult[] = [];
+  const unwritten: Admission[] = [];
   const perBatch = options.oneBatch ? Math.max(1, admissions.length) : ADMISSIONS_PER_BATCH;
   let first = true;
   for (let i = 0; first || i < admissions.length; i += perBatch) {
@@ -126,10 +135,25 @@ export async function admitAll(
     const leading = first ? extra : [];
     const statements = [...leading, ...chunk.map((a, k) => admitStatement(a, now, ids[k])), ...(chunk.length ? [historyStatement(ids, now)] : [])];
     const rows = await runBatch<AdmissionResult>(db, statements);
-    results.push(...rows.slice(leading.length, leading.length + chunk.length).flat());
+    chunk.forEach((admission, k) => {
+      const row = rows[leading.length + k]?.[0];
+      if (row) results.push(row);
+      else unwritten.push(admission);
+    });
     first = false;
   }
-  return results;
+  return unwritten.length ? [...results, ...(await pendingInstead(db, unwritten))] : results;
+}
+
+/** The pending invitations that held back a second row for the same contact and survey (one statement). */
+async function pendingInstead(db: Db, admissions: Pick<Admission, "contactId" | "surveyId">[]): Promise<AdmissionResult[]> {
+  const pairs = JSON.stringify(admissions.map((a) => [a.contactId, a.surveyId]));
+  const [rows = []] = await runBatch<AdmissionResult>(db, [
+    sql`SELECT i.id AS invitationId, i.contact_id AS contactId, i.status, i.blocking_rule AS blockingRule, i.scheduled_for AS scheduledFor, 1 AS pending
+      FROM json_each(${pairs}) p JOIN invitations i ON i.contact_id = json_extract(p.value, '$[0]') AND i.survey_id = json_extract(p.value, '$[1]')
+      WHERE i.status IN ('scheduled', 'deferred')`,
+  ]);
+  return rows.map((r) => ({ ...r, pending: true }));
 }
 
 /** Re-checks due invitations (scheduled or deferred) in one batch; returns the ones that were still due. */

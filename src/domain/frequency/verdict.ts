@@ -43,16 +43,30 @@ const EVENT_FITS_RULE = `
 
 const ADMITTED = `i.status <> 'failed'`;
 
+/** How many earlier candidates of the same account a rule has seen admitted, from the walk's JSON state. */
+const priorOf = (state: string, rule: string) => `coalesce(json_extract(${state}, '$."' || ${rule} || '"'), 0)`;
+
+/** Whether candidate `s` is admitted given the account state `state`: free of contact rules, and under every account cap. */
+const admits = (s: string, state: string) => `(${s}.free AND NOT EXISTS (SELECT 1 FROM account_use a
+  WHERE a.cand_key = ${s}.cand_key AND a.used + ${priorOf(state, "a.rule_id")} >= a.max))`;
+
+/** The account state after candidate `w`: if it was admitted, one more event for each account rule it matched that counts sends. */
+const after = (w: string) => `CASE WHEN ${w}.admitted THEN (SELECT json_patch(${w}.prior, json_group_object(a.rule_id, ${priorOf(`${w}.prior`, "a.rule_id")} + 1))
+  FROM account_use a WHERE a.cand_key = ${w}.cand_key AND a.counts = 'sent') ELSE ${w}.prior END`;
+
 /**
  * The frequency rules evaluated in SQL for a set of candidates (the CTE `cand`), ending in the CTE `decision`
  * with one row per candidate: status (queued | deferred | suppressed), blocking_rule, until, rules (JSON list).
  *
  * `cand` must provide: cand_key (processing order), contact_id, account_id, role, survey_id, version_id, kind, stage,
- * now, opted_out (OptOutReason or NULL), defer_limit (a deferral past it is `defer-limit`), override (0/1), exempt (0/1).
+ * now, opted_out (OptOutReason or NULL), defer_limit (a deferral past it is `defer-limit`), override (0/1), exempt (0/1),
+ * pending_id (the contact's scheduled/deferred invitation of the same survey, or NULL).
  *
- * Candidates in one set share account caps in cand_key order: a candidate not blocked by its own history counts
- * against the account caps of the candidates after it (`prior`), so a plan answers what the send would do. For a
- * single candidate prior is 0 and this is exactly the check of the guarded insert.
+ * Candidates in one set share account caps in cand_key order, exactly as the send's one-by-one guarded inserts do: a
+ * recursive walk per account carries how many earlier candidates each account rule has seen ADMITTED (`prior`), so a
+ * candidate held back by any rule — contact or account — takes no account slot, whatever the set of rules. For a
+ * single candidate prior is 0 and this is exactly the check of the guarded insert. `pending_id` (an invitation of the
+ * same survey still scheduled or deferred) takes no slot either: the send answers with that one instead.
  */
 const RULES_CTES = `
 rule AS (
@@ -94,21 +108,32 @@ contact_block AS (
   WHERE r.scope = 'contact'
 ),
 freedom AS (
-  SELECT c.cand_key, (c.opted_out IS NULL AND NOT EXISTS (SELECT 1 FROM contact_block b WHERE b.cand_key = c.cand_key)) AS free
+  SELECT c.cand_key, c.account_id,
+         (c.opted_out IS NULL AND c.pending_id IS NULL AND NOT EXISTS (SELECT 1 FROM contact_block b WHERE b.cand_key = c.cand_key)) AS free
   FROM cand c
 ),
-account_rule AS (
-  SELECT r.cand_key, r.rule_id, r.action, r.max, r.window_days, r.now,
-         coalesce(sum(f.free) OVER (PARTITION BY r.account_id, r.rule_id ORDER BY r.cand_key
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prior
-  FROM rule r JOIN freedom f ON f.cand_key = r.cand_key
-  WHERE r.scope = 'account'
+account_use AS (
+  SELECT r.cand_key, r.rule_id, r.action, r.max, r.window_days, r.now, r.counts,
+         (SELECT count(*) FROM hit h WHERE h.cand_key = r.cand_key AND h.rule_id = r.rule_id) AS used
+  FROM rule r WHERE r.scope = 'account'
+),
+seq AS (
+  SELECT cand_key, account_id, free, row_number() OVER (PARTITION BY account_id ORDER BY cand_key) AS k FROM freedom
+),
+walk(account_id, k, cand_key, prior, admitted) AS (
+  SELECT s.account_id, s.k, s.cand_key, '{}', ${admits("s", "'{}'")} FROM seq s WHERE s.k = 1
+  UNION ALL
+  SELECT s.account_id, s.k, s.cand_key, ${after("w")}, ${admits("s", after("w"))}
+  FROM walk w JOIN seq s ON s.account_id = w.account_id AND s.k = w.k + 1
+),
+account_prior AS (
+  SELECT a.*, ${priorOf("w.prior", "a.rule_id")} AS p FROM account_use a JOIN walk w ON w.cand_key = a.cand_key
 ),
 account_block AS (
   SELECT a.cand_key, a.rule_id, a.action,
-         CASE WHEN a.prior >= a.max THEN ${shift("a.now", "+", "a.window_days")} ELSE ${shift("h.at", "+", "a.window_days")} END AS until
-  FROM account_rule a LEFT JOIN hit h ON h.cand_key = a.cand_key AND h.rule_id = a.rule_id AND h.n = a.max - a.prior
-  WHERE a.prior >= a.max OR h.at IS NOT NULL
+         CASE WHEN a.p >= a.max THEN ${shift("a.now", "+", "a.window_days")} ELSE ${shift("h.at", "+", "a.window_days")} END AS until
+  FROM account_prior a LEFT JOIN hit h ON h.cand_key = a.cand_key AND h.rule_id = a.rule_id AND h.n = a.max - a.p
+  WHERE a.used + a.p >= a.max
 ),
 blocking AS (SELECT * FROM contact_block UNION ALL SELECT * FROM account_block),
 summary AS (
@@ -137,7 +162,7 @@ decision AS (
 
 /** `WITH cand AS (<candidates>), … decision AS (…)` — follow it with a statement that reads `decision`. */
 export function withDecision(candidates: SQL): SQL {
-  return sql`WITH cand AS (${candidates}),${sql.raw(RULES_CTES)} `;
+  return sql`WITH RECURSIVE cand AS (${candidates}),${sql.raw(RULES_CTES)} `;
 }
 
 /** A deferral may last at most 30 days from when the invitation was first held back (then: `defer-limit`). */

@@ -10,7 +10,8 @@ import { admitAll } from "../frequency/admit";
 /**
  * An admin invites one contact to a survey's current published version directly, through the frequency rules
  * (`queued` when they allow it, else deferred/suppressed with the rule; `override` forces it, audited), with its
- * event and audit row in one batch; opted-out people are refused.
+ * event and audit row in one batch; opted-out people are refused. A contact with this survey already scheduled or
+ * deferred gets that invitation back (nothing new) unless an admin overrides.
  */
 export async function createDirectInvitation(
   db: Db,
@@ -43,11 +44,12 @@ export async function createDirectInvitation(
   // Through the guarded insert: the frequency rules decide (queued, deferred or suppressed with the rule),
   // unless an admin overrides them with a reason, which the invitation and the audit log keep.
   const id = newId("inv", now);
-  await admitAll(
+  const [result] = await admitAll(
     db,
     [{ invitationId: id, contactId: contact.id, surveyId: survey.id, cause: { type: "manual" }, emailHmac: contact.email ? await emailHmac(hmacSecret, contact.email) : null, override: input.override ?? null }],
     now,
     [auditInsert(db, { actor, action: input.override ? "invitation.override" : "invitation.create", entityType: "invitation", entityId: id, detail: { ...input } }, now)],
   );
-  return (await db.select().from(invitations).where(eq(invitations.id, id)).get())!;
+  // Without an override, a contact who already has this survey pending gets that invitation back, not a second row.
+  return (await db.select().from(invitations).where(eq(invitations.id, result?.invitationId ?? id)).get())!;
 }

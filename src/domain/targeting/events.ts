@@ -5,7 +5,8 @@ import { newId } from "../../lib/ids";
 import { unprocessable, type FieldError } from "../../lib/errors";
 import { auditInsert } from "../audit/log";
 import { emailHmac, normalizeEmail } from "../directory/suppression";
-import { admitAll, historyStatement, type Admission } from "../frequency/admit";
+import { admitAll, historyStatement, pendingOf, type Admission } from "../frequency/admit";
+import { isTargeted, NOT_TARGETED } from "../frequency/verdict";
 import { admittedIds, enqueueDeliveries } from "./enqueue";
 import type { SendDeps } from "./sends";
 
@@ -19,7 +20,8 @@ export interface JourneyEventInput {
 }
 
 export interface EventInvitation {
-  invitationId: string;
+  /** null for a named contact outside the survey's target roles (status and blockingRule `not-targeted`, nothing written). */
+  invitationId: string | null;
   contactId: string;
   surveyId: string;
   status: string;
@@ -63,12 +65,17 @@ async function resolve(deps: SendDeps, input: JourneyEventInput) {
   return { accountId: account.id, contactId, stageSurveys };
 }
 
-/** The account's active contacts in the survey's target roles, or the one named contact (taken as named). */
+/**
+ * The account's active contacts in the survey's target roles, or the one named contact (taken as named, with whether
+ * the survey targets its role: one outside the roles is answered as not-targeted, never invited).
+ */
 function targets(deps: SendDeps, survey: Survey, accountId: string, contactId?: string) {
-  const roles = survey.targetRoles ?? [];
-  const roleFits = roles.length ? sql`role IN (SELECT value FROM json_each(${JSON.stringify(roles)}))` : sql`1 = 1`;
-  const who = contactId ? sql`id = ${contactId}` : sql`account_id = ${accountId} AND status = 'active'`;
-  return runAll<{ id: string; email: string | null }>(deps.db, sql`SELECT id, email FROM contacts WHERE ${who} AND ${roleFits} ORDER BY id`);
+  const roleFits = isTargeted(sql`role`, sql`${JSON.stringify(survey.targetRoles ?? [])}`);
+  const who = contactId ? sql`id = ${contactId}` : sql`account_id = ${accountId} AND status = 'active' AND ${roleFits}`;
+  return runAll<{ id: string; email: string | null; targeted: number }>(
+    deps.db,
+    sql`SELECT id, email, ${roleFits} AS targeted FROM contacts WHERE ${who} ORDER BY id`,
+  );
 }
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
@@ -78,18 +85,38 @@ function scheduledInsert(survey: Survey, contactId: string, eventId: string, due
   const id = newId("inv", now);
   return {
     id,
+    target: { contactId, surveyId: survey.id },
     statement: sql`INSERT OR IGNORE INTO invitations (id, survey_id, survey_version_id, contact_id, account_id, kind, journey_stage, status,
         cause_type, cause_id, scheduled_for, created_at, updated_at)
       SELECT ${id}, ${survey.id}, ${survey.currentVersionId}, c.id, c.account_id, ${survey.kind}, ${survey.journeyStage}, 'scheduled',
         'event', ${eventId}, ${dueAt}, ${now.toISOString()}, ${now.toISOString()}
-      FROM contacts c WHERE c.id = ${contactId}`,
+      FROM contacts c WHERE c.id = ${contactId} AND ${pendingOf(sql`c.id`, sql`${survey.id}`)} IS NULL`,
   };
 }
 
-function storedOutcome(eventId: string) {
-  return sql`SELECT id AS invitationId, contact_id AS contactId, survey_id AS surveyId, status, blocking_rule AS blockingRule, scheduled_for AS scheduledFor
-    FROM invitations WHERE cause_type = 'event' AND cause_id = ${eventId} ORDER BY id`;
+/** Whom the event reached: its invitations, the pending ones it found instead, and named contacts it does not target. */
+async function storedOutcome(deps: SendDeps, eventId: string): Promise<EventInvitation[]> {
+  const [row] = await runAll<{ result: string | null }>(deps.db, sql`SELECT result FROM journey_events WHERE id = ${eventId}`);
+  const result = (row?.result ? JSON.parse(row.result) : {}) as EventResult;
+  const invited = await runAll<EventInvitation>(
+    deps.db,
+    sql`SELECT id AS invitationId, contact_id AS contactId, survey_id AS surveyId, status, blocking_rule AS blockingRule, scheduled_for AS scheduledFor
+      FROM invitations WHERE (cause_type = 'event' AND cause_id = ${eventId}) OR id IN (SELECT value FROM json_each(${JSON.stringify(result.pending ?? [])}))
+      ORDER BY id`,
+  );
+  const offTarget = (result.notTargeted ?? []).map(
+    (t): EventInvitation => ({ invitationId: null, contactId: t.contactId, surveyId: t.surveyId, status: NOT_TARGETED, blockingRule: NOT_TARGETED, scheduledFor: null }),
+  );
+  return [...invited, ...offTarget];
 }
+
+/** What the journey event row keeps of its outcome besides its own invitations. */
+type EventResult = {
+  surveys?: string[];
+  notTargeted?: { contactId: string; surveyId: string }[];
+  /** Pending invitations (scheduled/deferred, same survey) answered instead of a second row. */
+  pending?: string[];
+};
 
 /**
  * A journey event: idempotent by its id (a repeat creates nothing and says so). Every active survey of the stage
@@ -99,14 +126,17 @@ function storedOutcome(eventId: string) {
 export async function receiveJourneyEvent(deps: SendDeps, actor: string, input: JourneyEventInput, now: Date): Promise<EventOutcome> {
   const { db } = deps;
   const seen = await db.select({ id: journeyEvents.id }).from(journeyEvents).where(eq(journeyEvents.id, input.id)).get();
-  if (seen) return { eventId: input.id, duplicate: true, invitations: await runAll<EventInvitation>(db, storedOutcome(input.id)) };
+  if (seen) return { eventId: input.id, duplicate: true, invitations: await storedOutcome(deps, input.id) };
 
   const { accountId, contactId, stageSurveys } = await resolve(deps, input);
   const immediate: Admission[] = [];
   const scheduled: ReturnType<typeof scheduledInsert>[] = [];
+  const notTargeted: { contactId: string; surveyId: string }[] = [];
   for (const survey of stageSurveys) {
     for (const target of await targets(deps, survey, accountId, contactId)) {
-      if (survey.delayDays > 0) {
+      if (!target.targeted) {
+        notTargeted.push({ contactId: target.id, surveyId: survey.id });
+      } else if (survey.delayDays > 0) {
         scheduled.push(scheduledInsert(survey, target.id, input.id, addDays(input.occurredAt, survey.delayDays), now));
       } else {
         const hmac = target.email ? await emailHmac(deps.hmacSecret, target.email) : null;
@@ -117,9 +147,11 @@ export async function receiveJourneyEvent(deps: SendDeps, actor: string, input: 
   if (immediate.length + scheduled.length > MAX_EVENT_INVITATIONS) {
     throw unprocessable(`This event would invite ${immediate.length + scheduled.length} people; name the contact (contactEmail) or narrow the survey's targetRoles (at most ${MAX_EVENT_INVITATIONS}).`);
   }
+  const pending = await pendingOfTargets(deps, [...immediate, ...scheduled.map((s) => s.target)]);
+  const result: EventResult = { surveys: stageSurveys.map((s) => s.id), notTargeted, pending };
   const record = [
     // A plain INSERT: a concurrent twin of this event fails here and the whole batch rolls back.
-    db.insert(journeyEvents).values({ ...pick(input), accountId, contactId: contactId ?? null, receivedAt: now.toISOString(), result: { surveys: stageSurveys.map((s) => s.id) } }),
+    db.insert(journeyEvents).values({ ...pick(input), accountId, contactId: contactId ?? null, receivedAt: now.toISOString(), result }),
     auditInsert(db, { actor, action: "event.receive", entityType: "journey_event", entityId: input.id, detail: { stage: input.stage, accountId, contactId: contactId ?? null } }, now),
     ...scheduled.map((s) => s.statement),
     ...(scheduled.length ? [historyStatement(scheduled.map((s) => s.id), now)] : []),
@@ -129,11 +161,26 @@ export async function receiveJourneyEvent(deps: SendDeps, actor: string, input: 
     await enqueueDeliveries(deps.queue, admittedIds(admitted));
   } catch (error) {
     if (await db.select({ id: journeyEvents.id }).from(journeyEvents).where(eq(journeyEvents.id, input.id)).get()) {
-      return { eventId: input.id, duplicate: true, invitations: await runAll<EventInvitation>(db, storedOutcome(input.id)) };
+      return { eventId: input.id, duplicate: true, invitations: await storedOutcome(deps, input.id) };
     }
     throw error;
   }
-  return { eventId: input.id, duplicate: false, invitations: await runAll<EventInvitation>(db, storedOutcome(input.id)) };
+  return { eventId: input.id, duplicate: false, invitations: await storedOutcome(deps, input.id) };
+}
+
+/**
+ * The pending invitations (scheduled or deferred, same contact and survey) that stand in for some of these targets:
+ * read before the write and recorded with the event; the guarded inserts skip those targets by themselves.
+ */
+async function pendingOfTargets(deps: SendDeps, targets: { contactId: string; surveyId: string }[]): Promise<string[]> {
+  if (targets.length === 0) return [];
+  const pairs = JSON.stringify(targets.map((t) => [t.contactId, t.surveyId]));
+  const rows = await runAll<{ id: string }>(
+    deps.db,
+    sql`SELECT i.id FROM json_each(${pairs}) p JOIN invitations i ON i.contact_id = json_extract(p.value, '$[0]') AND i.survey_id = json_extract(p.value, '$[1]')
+      WHERE i.status IN ('scheduled', 'deferred')`,
+  );
+  return rows.map((r) => r.id);
 }
 
 const pick = (input: JourneyEventInput) => ({ id: input.id, type: input.type, stage: input.stage, occurredAt: input.occurredAt });

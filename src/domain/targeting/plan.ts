@@ -2,26 +2,28 @@ import { sql } from "drizzle-orm";
 import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { blockingRulesOf } from "../frequency/eligibility";
-import { withDecision, type BlockingRule, type Verdict } from "../frequency/verdict";
+import { NOT_TARGETED, withDecision, type BlockingRule, type Verdict } from "../frequency/verdict";
+import { sendTotals, type SendTotals } from "./sends";
 import { accountRanges, assertSelectionExists, selectionCandidates, type AccountRange, type Selection } from "./selection";
 import { sendableSurvey } from "./surveys";
 
 export interface PlanItem {
   contactId: string;
+  contactName: string | null;
   accountId: string;
-  wouldBe: Verdict;
+  accountName: string;
+  /** What the send would answer for this contact (the pending invitation's status when `pending`). */
+  wouldBe: Verdict | "scheduled" | "not-targeted";
   blockingRule: string | null;
-  /** Deferred: when it would be re-checked. */
+  /** Deferred or pending: when it would be re-checked. */
   until: string | null;
   blockingRules: BlockingRule[];
+  /** The contact already has this survey scheduled or deferred: the send answers with that invitation. */
+  pending: boolean;
 }
 
-export interface PlanTotals {
-  candidates: number;
-  queued: number;
-  deferred: number;
-  suppressed: number;
-  /** How many candidates each rule (or opt-out reason, or defer-limit) holds back. */
+export interface PlanTotals extends SendTotals {
+  /** How many candidates each rule (or opt-out reason, not-targeted, or defer-limit) holds back. */
   byRule: Record<string, number>;
 }
 
@@ -34,8 +36,11 @@ export interface Plan {
 
 interface PlanRow {
   contactId: string;
+  contactName: string | null;
   accountId: string;
-  status: Verdict;
+  accountName: string;
+  pending: number;
+  status: PlanItem["wouldBe"];
   blockingRule: string | null;
   until: string | null;
   rules: string | null;
@@ -43,20 +48,31 @@ interface PlanRow {
   summary: string;
 }
 
-type SummaryRow = { status: Verdict; rule: string | null; n: number };
+type SummaryRow = { status: PlanItem["wouldBe"]; rule: string | null; pending: number; n: number };
 
 function totalsOf(summary: SummaryRow[]): PlanTotals {
-  const totals: PlanTotals = { candidates: 0, queued: 0, deferred: 0, suppressed: 0, byRule: {} };
-  for (const { status, rule, n } of summary) {
-    totals.candidates += n;
-    totals[status] += n;
-    if (rule) totals.byRule[rule] = (totals.byRule[rule] ?? 0) + n;
+  const totals: PlanTotals = { ...sendTotals([]), byRule: {} };
+  for (const { status, rule, pending, n } of summary) {
+    const counted = sendTotals(Array.from({ length: n }, () => ({ status, pending: pending === 1 })));
+    for (const key of Object.keys(counted) as (keyof SendTotals)[]) totals[key] += counted[key];
+    if (rule && !pending) totals.byRule[rule] = (totals.byRule[rule] ?? 0) + n;
   }
   return totals;
 }
 
-const SUMMARY = sql.raw(`(SELECT json_group_array(json_object('status', status, 'rule', blocking_rule, 'n', n))
-   FROM (SELECT status, blocking_rule, count(*) AS n FROM decision GROUP BY status, blocking_rule))`);
+/**
+ * What the send would answer per candidate: not-targeted for a named contact outside the survey's roles, else the
+ * pending invitation (status, rule, date) when there is one, else the rules' decision.
+ */
+const SHOWN = sql.raw(`shown AS (
+  SELECT d.cand_key, d.contact_id, d.account_id, d.rules, d.opted_out, p.id IS NOT NULL AS pending,
+    CASE WHEN p.id IS NOT NULL THEN p.status WHEN d.blocking_rule = '${NOT_TARGETED}' THEN '${NOT_TARGETED}' ELSE d.status END AS status,
+    CASE WHEN p.id IS NOT NULL THEN p.blocking_rule ELSE d.blocking_rule END AS blocking_rule,
+    CASE WHEN p.id IS NOT NULL THEN p.scheduled_for WHEN d.status = 'deferred' THEN d.until END AS until
+  FROM decision d LEFT JOIN invitations p ON p.id = d.pending_id AND d.opted_out IS NOT '${NOT_TARGETED}')`);
+
+const SUMMARY = sql.raw(`(SELECT json_group_array(json_object('status', status, 'rule', blocking_rule, 'pending', pending, 'n', n))
+   FROM (SELECT status, blocking_rule, pending, count(*) AS n FROM shown GROUP BY status, blocking_rule, pending))`);
 
 /** Accounts per statement: keeps each read short (≈ 2,000 candidates), so D1 serves other queries in between. */
 const ACCOUNTS_PER_STATEMENT = 200;
@@ -70,19 +86,23 @@ function decodeCursor(cursor: string | undefined): [string, string] | null {
 
 /** One account range: its summary, and up to `limit` items after the cursor. */
 function rangeStatement(input: PlanInput, range: AccountRange, at: string, after: [string, string] | null, limit: number) {
-  return sql`${withDecision(selectionCandidates(input.surveyId, input.selection, at, input.override ?? false, range))}
-    SELECT NULL AS contactId, NULL AS accountId, NULL AS status, NULL AS blockingRule, NULL AS until, NULL AS rules, NULL AS optedOut, ${SUMMARY} AS summary
+  const candidates = selectionCandidates(input.surveyId, input.selection, at, input.override ?? false, range, input.includeOffTarget ?? false);
+  return sql`${withDecision(candidates)}, ${SHOWN}
+    SELECT NULL AS contactId, NULL AS contactName, NULL AS accountId, NULL AS accountName, NULL AS pending, NULL AS status, NULL AS blockingRule,
+      NULL AS until, NULL AS rules, NULL AS optedOut, ${SUMMARY} AS summary
     UNION ALL
     SELECT * FROM (
-      SELECT contact_id, account_id, status, blocking_rule, until, rules, opted_out, NULL FROM decision
-      ${after ? sql`WHERE (account_id, cand_key) > (${after[0]}, ${after[1]})` : sql``}
-      ORDER BY account_id, cand_key LIMIT ${limit})`;
+      SELECT x.contact_id, c.name, x.account_id, a.name, x.pending, x.status, x.blocking_rule, x.until, x.rules, x.opted_out, NULL
+      FROM shown x JOIN contacts c ON c.id = x.contact_id JOIN accounts a ON a.id = x.account_id
+      ${after ? sql`WHERE (x.account_id, x.cand_key) > (${after[0]}, ${after[1]})` : sql``}
+      ORDER BY x.account_id, x.cand_key LIMIT ${limit})`;
 }
 
 export interface PlanInput {
   surveyId: string;
   selection: Selection;
   override?: boolean;
+  includeOffTarget?: boolean;
   cursor?: string;
   limit: number;
 }
@@ -99,21 +119,28 @@ export async function planSend(db: Db, input: PlanInput, now: Date): Promise<Pla
   const after = decodeCursor(input.cursor);
   const summary: SummaryRow[] = [];
   const rows: PlanRow[] = [];
-  for (const range of await accountRanges(db, input.surveyId, input.selection, ACCOUNTS_PER_STATEMENT)) {
+  for (const range of await accountRanges(db, input.surveyId, input.selection, ACCOUNTS_PER_STATEMENT, input.includeOffTarget ?? false)) {
     const wanted = input.limit + 1 - rows.length;
     const reached = !after || range.to === null || range.to > after[0];
     const [head, ...items] = await runAll<PlanRow>(db, rangeStatement(input, range, at, after, reached ? wanted : 0));
     summary.push(...(JSON.parse(head!.summary) as SummaryRow[]));
     rows.push(...items);
   }
-  const items = rows.slice(0, input.limit).map((row) => ({
-    contactId: row.contactId,
-    accountId: row.accountId,
-    wouldBe: row.status,
-    blockingRule: row.blockingRule,
-    until: row.status === "deferred" ? row.until : null,
-    blockingRules: blockingRulesOf(row),
-  }));
+  const items = rows.slice(0, input.limit).map(
+    (row): PlanItem => ({
+      contactId: row.contactId,
+      contactName: row.contactName,
+      accountId: row.accountId,
+      accountName: row.accountName,
+      wouldBe: row.status,
+      blockingRule: row.blockingRule,
+      until: row.until,
+      blockingRules: row.pending
+        ? row.blockingRule ? [{ id: row.blockingRule, until: row.until }] : []
+        : row.status === NOT_TARGETED ? [{ id: NOT_TARGETED, until: null }] : blockingRulesOf(row),
+      pending: row.pending === 1,
+    }),
+  );
   const last = items[items.length - 1];
   return { surveyId: input.surveyId, totals: totalsOf(summary), items, nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null };
 }

@@ -2,7 +2,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { unprocessable } from "../../lib/errors";
-import { deferLimit, optOutReason } from "../frequency/verdict";
+import { pendingOf } from "../frequency/admit";
+import { deferLimit, isTargeted, NOT_TARGETED, optOutReason } from "../frequency/verdict";
 
 export interface ContactFilter {
   roles?: string[];
@@ -17,16 +18,17 @@ export type Selection = { contactIds: string[] } | { accountIds: string[] } | { 
 const inJson = (column: SQL, values: string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
 /** Contacts the survey's targetRoles admit (empty = every role). */
-const TARGETED = sql`(json_array_length(s.target_roles) = 0 OR c.role IN (SELECT value FROM json_each(s.target_roles)))`;
+export const TARGETED = isTargeted(sql`c.role`, sql`s.target_roles`);
 
 /**
  * The WHERE clause of a selection over `contacts c JOIN accounts a JOIN surveys s`. Named contacts are taken as named
- * (an opted-out one is then reported as suppressed); accounts and filters take active contacts in the survey's roles.
+ * (an opted-out one is then reported as suppressed, one outside the survey's roles as not-targeted); accounts and
+ * filters take active contacts in the survey's roles (every role with `includeOffTarget`).
  * Id lists travel as one JSON parameter, so any number of ids stays within D1's statement and parameter limits.
  */
-function selectionWhere(selection: Selection): SQL {
+function selectionWhere(selection: Selection, includeOffTarget = false): SQL {
   if ("contactIds" in selection) return inJson(sql`c.id`, selection.contactIds);
-  const targeted = sql`c.status = 'active' AND ${TARGETED}`;
+  const targeted = includeOffTarget ? sql`c.status = 'active'` : sql`c.status = 'active' AND ${TARGETED}`;
   if ("accountIds" in selection) return sql`${inJson(sql`c.account_id`, selection.accountIds)} AND ${targeted}`;
   const f = selection.filter;
   const parts: SQL[] = [sql`a.status = 'active'`, targeted];
@@ -55,29 +57,57 @@ const inRange = (range?: AccountRange) =>
  * The suppression list is not consulted here (it needs each address's HMAC); imports and bounces keep contact
  * status in step with it, and the real send checks it per contact.
  */
-export function selectionCandidates(surveyId: string, selection: Selection, now: string, override: boolean, range?: AccountRange): SQL {
+export function selectionCandidates(
+  surveyId: string,
+  selection: Selection,
+  now: string,
+  override: boolean,
+  range?: AccountRange,
+  includeOffTarget = false,
+): SQL {
+  // A named contact outside the survey's roles is held back like an opt-out (no account slot), reported as not-targeted.
+  const held = includeOffTarget
+    ? optOutReason(sql`c.status`, sql`NULL`)
+    : sql`CASE WHEN NOT ${TARGETED} THEN ${NOT_TARGETED} ELSE ${optOutReason(sql`c.status`, sql`NULL`)} END`;
   return sql`SELECT c.id AS cand_key, c.id AS contact_id, c.account_id, c.role, s.id AS survey_id, s.current_version_id AS version_id,
-      s.kind, s.journey_stage AS stage, ${now} AS now, ${optOutReason(sql`c.status`, sql`NULL`)} AS opted_out,
-      ${deferLimit(sql`${now}`)} AS defer_limit, ${override ? 1 : 0} AS override, 0 AS exempt
-    ${FROM(surveyId)} WHERE ${selectionWhere(selection)} ${inRange(range)}`;
+      s.kind, s.journey_stage AS stage, ${now} AS now, ${held} AS opted_out,
+      ${deferLimit(sql`${now}`)} AS defer_limit, ${override ? 1 : 0} AS override, 0 AS exempt,
+      ${pendingOf(sql`c.id`, sql`s.id`)} AS pending_id
+    ${FROM(surveyId)} WHERE ${selectionWhere(selection, includeOffTarget)} ${inRange(range)}`;
 }
 
 /** Splits a selection into account ranges of about `accountsPerRange` accounts each (one statement). */
-export async function accountRanges(db: Db, surveyId: string, selection: Selection, accountsPerRange: number): Promise<AccountRange[]> {
+export async function accountRanges(
+  db: Db,
+  surveyId: string,
+  selection: Selection,
+  accountsPerRange: number,
+  includeOffTarget = false,
+): Promise<AccountRange[]> {
   const starts = await runAll<{ id: string }>(
     db,
     sql`SELECT account_id AS id FROM (
-        SELECT c.account_id, row_number() OVER (ORDER BY c.account_id) AS n ${FROM(surveyId)} WHERE ${selectionWhere(selection)} GROUP BY c.account_id)
+        SELECT c.account_id, row_number() OVER (ORDER BY c.account_id) AS n ${FROM(surveyId)} WHERE ${selectionWhere(selection, includeOffTarget)} GROUP BY c.account_id)
       WHERE (n - 1) % ${accountsPerRange} = 0 ORDER BY account_id`,
   );
   return starts.map((start, i) => ({ from: start.id, to: starts[i + 1]?.id ?? null }));
 }
 
+export interface SelectedContact {
+  id: string;
+  email: string | null;
+  name: string | null;
+  accountName: string;
+  /** 1 when the contact's role is in the survey's target roles. */
+  targeted: number;
+}
+
 /** The next `limit` selected contacts after `after` (by id), with their addresses for the suppression-list check. */
-export function selectedContacts(db: Db, surveyId: string, selection: Selection, limit: number, after?: string) {
-  return runAll<{ id: string; email: string | null }>(
+export function selectedContacts(db: Db, surveyId: string, selection: Selection, limit: number, after?: string, includeOffTarget = false) {
+  return runAll<SelectedContact>(
     db,
-    sql`SELECT c.id, c.email ${FROM(surveyId)} WHERE ${selectionWhere(selection)} ${after ? sql`AND c.id > ${after}` : sql``} ORDER BY c.id LIMIT ${limit}`,
+    sql`SELECT c.id, c.email, c.name, a.name AS accountName, ${TARGETED} AS targeted ${FROM(surveyId)}
+      WHERE ${selectionWhere(selection, includeOffTarget)} ${after ? sql`AND c.id > ${after}` : sql``} ORDER BY c.id LIMIT ${limit}`,
   );
 }
 

@@ -4,6 +4,7 @@ import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
 import { emailHmac } from "../directory/suppression";
 import { admitAll, type AdmissionResult } from "../frequency/admit";
+import { NOT_TARGETED } from "../frequency/verdict";
 import { admittedIds, enqueueDeliveries } from "./enqueue";
 import { assertSelectionExists, selectedContacts, type Selection } from "./selection";
 import { sendableSurvey } from "./surveys";
@@ -22,16 +23,52 @@ export interface SendInput {
   surveyId: string;
   selection: Selection;
   override?: { reason: string } | null;
+  /** Invite named contacts outside the survey's target roles too (else they are listed as not-targeted, nothing written). */
+  includeOffTarget?: boolean;
   /** From the previous response's nextCursor, to continue a selection larger than one slice. */
   cursor?: string;
+}
+
+/** One selected contact's outcome: a new invitation, the pending one answered instead, or not-targeted (nothing written). */
+export interface SendItem {
+  invitationId: string | null;
+  contactId: string;
+  contactName: string | null;
+  accountName: string;
+  status: AdmissionResult["status"] | "not-targeted";
+  blockingRule: string | null;
+  scheduledFor: string | null;
+  pending: boolean;
+}
+
+export interface SendTotals {
+  candidates: number;
+  queued: number;
+  deferred: number;
+  suppressed: number;
+  /** Outside the survey's target roles (named contacts only; nothing written). */
+  notTargeted: number;
+  /** Already had this survey scheduled or deferred: that invitation stands, no second row. */
+  pending: number;
 }
 
 export interface SendOutcome {
   sendId: string;
   surveyId: string;
-  totals: { candidates: number; queued: number; deferred: number; suppressed: number };
-  invitations: AdmissionResult[];
+  totals: SendTotals;
+  invitations: SendItem[];
   nextCursor: string | null;
+}
+
+/** Totals of a send's items: each item counts once, pending and not-targeted apart from the verdicts. */
+export function sendTotals(items: Pick<SendItem, "status" | "pending">[]): SendTotals {
+  const totals: SendTotals = { candidates: items.length, queued: 0, deferred: 0, suppressed: 0, notTargeted: 0, pending: 0 };
+  for (const item of items) {
+    if (item.pending) totals.pending++;
+    else if (item.status === "not-targeted") totals.notTargeted++;
+    else if (item.status === "queued" || item.status === "deferred" || item.status === "suppressed") totals[item.status]++;
+  }
+  return totals;
 }
 
 /** Candidates → admissions: each contact's suppression-list key, the send as cause, the override if any. */
@@ -54,8 +91,10 @@ async function admissionsFor(secret: string, contacts: { id: string; email: stri
 export async function sendSurvey(deps: SendDeps, actor: string, input: SendInput, now: Date): Promise<SendOutcome> {
   await sendableSurvey(deps.db, input.surveyId);
   await assertSelectionExists(deps.db, input.selection);
-  const selected = await selectedContacts(deps.db, input.surveyId, input.selection, SEND_SLICE + 1, input.cursor);
+  const offTarget = input.includeOffTarget ?? false;
+  const selected = await selectedContacts(deps.db, input.surveyId, input.selection, SEND_SLICE + 1, input.cursor, offTarget);
   const slice = selected.slice(0, SEND_SLICE);
+  const invited = offTarget ? slice : slice.filter((c) => c.targeted === 1);
   const sendId = newId("send", now);
   const audit = auditInsert(
     deps.db,
@@ -64,17 +103,30 @@ export async function sendSurvey(deps: SendDeps, actor: string, input: SendInput
       action: input.override ? "send.override" : "send.create",
       entityType: "survey",
       entityId: input.surveyId,
-      detail: { sendId, selection: describe(input.selection), contacts: slice.length, override: input.override ?? null, cursor: input.cursor ?? null },
+      detail: {
+        sendId,
+        selection: describe(input.selection),
+        contacts: slice.length,
+        override: input.override ?? null,
+        includeOffTarget: offTarget,
+        cursor: input.cursor ?? null,
+      },
     },
     now,
   );
-  const invitations = await admitAll(deps.db, await admissionsFor(deps.hmacSecret, slice, input, sendId), now, [audit]);
-  await enqueueDeliveries(deps.queue, admittedIds(invitations));
-  const count = (status: AdmissionResult["status"]) => invitations.filter((i) => i.status === status).length;
+  const results = await admitAll(deps.db, await admissionsFor(deps.hmacSecret, invited, input, sendId), now, [audit]);
+  await enqueueDeliveries(deps.queue, admittedIds(results));
+  const byContact = new Map(results.map((r) => [r.contactId, r]));
+  const invitations = slice.map((c): SendItem => {
+    const r = byContact.get(c.id);
+    const names = { contactId: c.id, contactName: c.name, accountName: c.accountName };
+    if (!r) return { ...names, invitationId: null, status: "not-targeted", blockingRule: NOT_TARGETED, scheduledFor: null, pending: false };
+    return { ...names, invitationId: r.invitationId, status: r.status, blockingRule: r.blockingRule, scheduledFor: r.scheduledFor, pending: r.pending ?? false };
+  });
   return {
     sendId,
     surveyId: input.surveyId,
-    totals: { candidates: invitations.length, queued: count("queued"), deferred: count("deferred"), suppressed: count("suppressed") },
+    totals: sendTotals(invitations),
     invitations,
     nextCursor: selected.length > SEND_SLICE ? slice[slice.length - 1]!.id : null,
   };

@@ -21,10 +21,10 @@ const EventResult = z
     duplicate: z.boolean(),
     invitations: z.array(
       z.object({
-        invitationId: z.string(),
+        invitationId: z.string().nullable().openapi({ description: "null for a named contact the survey does not target (nothing written)." }),
         contactId: z.string(),
         surveyId: z.string(),
-        status: z.string(),
+        status: z.string().openapi({ description: "The invitation's status (a pending one found instead of a second row included), or not-targeted." }),
         blockingRule: z.string().nullable(),
         scheduledFor: z.string().nullable(),
       }),

@@ -28,6 +28,10 @@ const selectionFields = {
   accountIds: Ids.optional(),
   filter: Filter.optional(),
   override: Override.optional(),
+  includeOffTarget: z
+    .boolean()
+    .optional()
+    .openapi({ description: "Also invite contacts outside the survey's targetRoles (named ones are otherwise listed as not-targeted, nothing written)." }),
   cursor: z.string().min(1).optional().openapi({ description: "nextCursor of the previous response, to continue." }),
 };
 
@@ -45,26 +49,33 @@ export const PlanRequest = z
   .openapi("PlanRequest");
 
 const BlockingRule = z.object({ id: z.string(), until: z.string().nullable() });
-const Status = z.enum(["queued", "deferred", "suppressed"]);
+const Status = z.enum(["queued", "deferred", "suppressed", "scheduled", "not-targeted"]).openapi({
+  description: "queued/deferred/suppressed: the verdict; scheduled/deferred with pending=true: the invitation already pending; not-targeted: nothing written.",
+});
+const totalsFields = {
+  candidates: z.number(),
+  queued: z.number(),
+  deferred: z.number(),
+  suppressed: z.number(),
+  notTargeted: z.number(),
+  pending: z.number().openapi({ description: "Contacts who already had this survey scheduled or deferred: answered with that invitation." }),
+};
 
 const PlanResponse = z
   .object({
     surveyId: z.string(),
-    totals: z.object({
-      candidates: z.number(),
-      queued: z.number(),
-      deferred: z.number(),
-      suppressed: z.number(),
-      byRule: z.record(z.string(), z.number()),
-    }),
+    totals: z.object({ ...totalsFields, byRule: z.record(z.string(), z.number()) }),
     items: z.array(
       z.object({
         contactId: z.string(),
+        contactName: z.string().nullable(),
         accountId: z.string(),
+        accountName: z.string(),
         wouldBe: Status,
         blockingRule: z.string().nullable(),
         until: z.string().nullable(),
         blockingRules: z.array(BlockingRule),
+        pending: z.boolean(),
       }),
     ),
     nextCursor: z.string().nullable(),
@@ -75,9 +86,18 @@ const SendResponse = z
   .object({
     sendId: z.string(),
     surveyId: z.string(),
-    totals: z.object({ candidates: z.number(), queued: z.number(), deferred: z.number(), suppressed: z.number() }),
+    totals: z.object(totalsFields),
     invitations: z.array(
-      z.object({ invitationId: z.string(), contactId: z.string(), status: Status, blockingRule: z.string().nullable(), scheduledFor: z.string().nullable() }),
+      z.object({
+        invitationId: z.string().nullable().openapi({ description: "null for not-targeted (nothing written)." }),
+        contactId: z.string(),
+        contactName: z.string().nullable(),
+        accountName: z.string(),
+        status: Status,
+        blockingRule: z.string().nullable(),
+        scheduledFor: z.string().nullable(),
+        pending: z.boolean(),
+      }),
     ),
     nextCursor: z.string().nullable(),
   })
@@ -113,7 +133,14 @@ sendsRouter.openapi(
     assertMayOverride(c, body.override);
     const plan = await planSend(
       c.var.db,
-      { surveyId: body.surveyId, selection: selectionOf(body), override: !!body.override, cursor: body.cursor, limit: body.limit },
+      {
+        surveyId: body.surveyId,
+        selection: selectionOf(body),
+        override: !!body.override,
+        includeOffTarget: body.includeOffTarget ?? false,
+        cursor: body.cursor,
+        limit: body.limit,
+      },
       new Date(),
     );
     return c.json(plan, 200);
@@ -136,7 +163,13 @@ sendsRouter.openapi(
     const outcome = await sendSurvey(
       { db: c.var.db, queue: c.env.MAIL_QUEUE, hmacSecret: c.env.HMAC_SECRET },
       c.var.actor.id,
-      { surveyId: body.surveyId, selection: selectionOf(body), override: body.override ?? null, cursor: body.cursor },
+      {
+        surveyId: body.surveyId,
+        selection: selectionOf(body),
+        override: body.override ?? null,
+        includeOffTarget: body.includeOffTarget ?? false,
+        cursor: body.cursor,
+      },
       new Date(),
     );
     return c.json(outcome, 201);

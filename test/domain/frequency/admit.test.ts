@@ -20,14 +20,14 @@ describe("guarded invitation insert: each default rule at its boundary", () => {
   it("contact-cooldown defers on day 13 and admits on day 14", async () => {
     const account = await makeAccount();
     const contact = await makeContact(account.id);
-    const [a, b] = [await transactional(), await transactional()];
+    const [a, b, c, d] = [await transactional(), await transactional(), await transactional(), await transactional()];
     expect(await admit({ contactId: contact.id, surveyId: a.survey.id }, T0)).toMatchObject({ status: "queued", blockingRule: null });
 
     const dayBefore = await admit({ contactId: contact.id, surveyId: b.survey.id }, at(14, -1));
     expect(dayBefore).toMatchObject({ status: "deferred", blockingRule: "contact-cooldown", scheduledFor: at(14).toISOString() });
-    const day13 = await admit({ contactId: contact.id, surveyId: b.survey.id }, at(13));
+    const day13 = await admit({ contactId: contact.id, surveyId: c.survey.id }, at(13));
     expect(day13).toMatchObject({ status: "deferred", blockingRule: "contact-cooldown" });
-    expect(await admit({ contactId: contact.id, surveyId: b.survey.id }, at(14))).toMatchObject({ status: "queued" });
+    expect(await admit({ contactId: contact.id, surveyId: d.survey.id }, at(14))).toMatchObject({ status: "queued" });
   });
 
   it("transactional-monthly skips the same survey within 30 days (skip wins over defer), not another survey", async () => {

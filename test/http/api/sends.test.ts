@@ -87,6 +87,8 @@ describe("POST /api/v1/sends/plan and /sends", () => {
       queued: 4,
       deferred: 3,
       suppressed: 0,
+      notTargeted: 0,
+      pending: 0,
       byRule: { "contact-cooldown": 1, "account-weekly": 2 },
     });
     expect(plan.items.find((i: any) => i.contactId === recent.id)).toMatchObject({ wouldBe: "deferred", blockingRule: "contact-cooldown" });
@@ -101,7 +103,7 @@ describe("POST /api/v1/sends/plan and /sends", () => {
     const sent = await api("POST", "/sends", { surveyId: survey.survey.id, accountIds: [account.id] });
     expect(sent.status).toBe(201);
     const outcome = await json(sent);
-    expect(outcome.totals).toEqual({ candidates: 7, queued: 4, deferred: 3, suppressed: 0 });
+    expect(outcome.totals).toEqual({ candidates: 7, queued: 4, deferred: 3, suppressed: 0, notTargeted: 0, pending: 0 });
     const planned = Object.fromEntries(plan.items.map((i: any) => [i.contactId, i.wouldBe]));
     const actual = Object.fromEntries(outcome.invitations.map((i: any) => [i.contactId, i.status]));
     expect(actual).toEqual(planned);
