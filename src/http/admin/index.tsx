@@ -1,13 +1,12 @@
 import { Hono } from "hono";
 import { listOutbox } from "../../domain/delivery/outbox";
 import { ApiError } from "../../lib/errors";
-import { loginPage } from "../../views/admin/login";
 import { outboxPage } from "../../views/admin/outbox";
 import { adminMessagePage } from "../../views/admin/shell";
 import { securityHeaders } from "../middleware/security-headers";
 import { overviewRouter } from "./overview";
 import { sending } from "./sending";
-import { adminAuth, isSameOrigin, logIn, logOut, type AdminEnv } from "./session";
+import { adminAuth, logOut, signInRoutes, type AdminEnv } from "./session";
 
 const OUTBOX_PAGE = 50;
 
@@ -29,17 +28,8 @@ admin.onError((error, c) => {
   return c.html(adminMessagePage({ nonce: c.var.nonce ?? "", viewer, title: "Something went wrong", body: "Nothing was changed. Try again in a moment." }), 503);
 });
 
-admin.get("/login", (c) => c.html(loginPage({ nonce: c.var.nonce })));
-
-admin.post("/login", async (c) => {
-  if (!isSameOrigin(c)) return c.html(loginPage({ nonce: c.var.nonce, error: "This form must be sent from the Quorum sign-in page." }), 403);
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  const token = typeof body.token === "string" ? body.token.trim() : "";
-  if (!token || !(await logIn(c, token))) {
-    return c.html(loginPage({ nonce: c.var.nonce, error: "That token is unknown, revoked, or lacks the admin scope." }), 401);
-  }
-  return c.redirect("/admin", 303);
-});
+// Sign-in (email link, admin token) before authentication; Cloudflare Access is checked inside adminAuth.
+admin.route("/", signInRoutes);
 
 admin.use("*", adminAuth);
 

@@ -1,5 +1,7 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { sessionFor, type Session } from "../../domain/access/sessions";
 import { apiTokens, type TokenScope } from "../../db/schema";
 import { sha256Hex, timingSafeEqual } from "../../lib/crypto";
 import type { Actor, AppEnv } from "../context";
@@ -35,15 +37,43 @@ export async function actorForBearer(
   return { id: token.id, scopes: token.scopes };
 }
 
-/** Authenticates `Authorization: Bearer <token>`; 401 when missing, unknown or revoked. */
+/** The admin session cookie: path / so the same-origin session also authorizes /api/v1 (the API docs can try requests). */
+export const SESSION_COOKIE = "quorum_session";
+/** Writes to /api/v1 made with the session cookie carry the session's CSRF token in this header. */
+export const CSRF_HEADER = "X-CSRF-Token";
+
+export const isWrite = (method: string) => method !== "GET" && method !== "HEAD" && method !== "OPTIONS";
+
+/** The actor of a session: a person (with their id, email, name and role for the cases) or the token it was opened with. */
+export function actorForSession(session: Session): Actor {
+  if (!session.user) return { id: session.actor, scopes: session.scopes };
+  const { id: userId, email, name, role } = session.user;
+  return { id: session.actor, scopes: session.scopes, userId, email, name, role };
+}
+
+/**
+ * Authenticates `Authorization: Bearer <token>`, else the admin session cookie (writes then need its CSRF token in
+ * X-CSRF-Token); 401 when missing, unknown, revoked or ended.
+ */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) throw unauthorized("Send an API token as 'Authorization: Bearer <token>'.");
-  const actor = await actorForBearer(c.env, c.var.db, match[1]);
-  if (!actor) throw unauthorized("This token is unknown or has been revoked. Ask an admin for a new one.");
-  c.set("actor", actor);
-  await next();
+  if (match?.[1]) {
+    const actor = await actorForBearer(c.env, c.var.db, match[1]);
+    if (!actor) throw unauthorized("This token is unknown or has been revoked. Ask an admin for a new one.");
+    c.set("actor", actor);
+    return next();
+  }
+  const secret = getCookie(c, SESSION_COOKIE);
+  if (!secret) throw unauthorized("Send an API token as 'Authorization: Bearer <token>', or sign in at /admin/login.");
+  const session = await sessionFor(c.var.db, secret, new Date());
+  if (!session) throw unauthorized("Your session has ended; sign in again at /admin/login.");
+  if (isWrite(c.req.method) && !timingSafeEqual(c.req.header(CSRF_HEADER) ?? "", session.csrfToken)) {
+    throw new ApiError(403, "Forbidden", `Changes made with a session cookie need the session's CSRF token in the ${CSRF_HEADER} header (GET /api/v1/users/me returns it).`);
+  }
+  c.set("actor", actorForSession(session));
+  c.set("csrfToken", session.csrfToken);
+  return next();
 });
 
 /**

@@ -22,11 +22,12 @@ export async function apiCall<T = any>(quorum: Quorum, method: string, path: str
 export const PHONE = { width: 320, height: 800 };
 export const DESKTOP = { width: 1280, height: 900 };
 
-/** A fresh browser context signed in to the admin UI with the admin token. */
+/** A fresh browser context signed in to the admin UI with the admin token (the form below the email sign-in, in a <details>). */
 export async function signedInPage(browser: Browser, quorum: Quorum, options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: options.viewport ?? DESKTOP });
   const page = await context.newPage();
   await page.goto(`${quorum.base}/admin/login`);
+  await page.getByText("Sign in with the admin token").click();
   await page.getByLabel("Admin API token").fill(quorum.token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/admin(\/)?$/);

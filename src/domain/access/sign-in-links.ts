@@ -1,0 +1,110 @@
+import { html } from "hono/html";
+import { and, eq, gt, inArray, isNull, lt } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { signInLinks, users, type User } from "../../db/schema";
+import { sha256Hex } from "../../lib/crypto";
+import { randomSecret } from "../../lib/ids";
+import type { MailMessage, MailProvider } from "../delivery/provider";
+import { getSettings } from "../settings/settings";
+
+/** A sign-in link works once, for this long. */
+export const SIGN_IN_LINK_MINUTES = 15;
+
+export const signInUrl = (publicUrl: string, secret: string) => `${publicUrl.replace(/\/+$/, "")}/admin/sign-in?link=${encodeURIComponent(secret)}`;
+
+/** Issues a link for an active user; only the SHA-256 of its secret is stored. Expired links are swept on the way. */
+export async function createSignInLink(db: Db, userId: string, now = new Date()): Promise<{ secret: string; expiresAt: string }> {
+  const secret = randomSecret();
+  const expiresAt = new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60_000).toISOString();
+  await db.batch([
+    db.delete(signInLinks).where(lt(signInLinks.expiresAt, now.toISOString())),
+    db.insert(signInLinks).values({ idHash: await sha256Hex(secret), userId, createdAt: now.toISOString(), expiresAt }),
+  ]);
+  return { secret, expiresAt };
+}
+
+export type LinkState = { ok: true; user: User } | { ok: false; reason: "unknown" | "used" | "expired" | "deactivated" };
+
+/** What a link is worth, without using it (the confirmation page; a mail scanner's GET must not burn the link). */
+export async function inspectSignInLink(db: Db, secret: string, now = new Date()): Promise<LinkState> {
+  const row = await db
+    .select({ link: signInLinks, user: users })
+    .from(signInLinks)
+    .leftJoin(users, eq(users.id, signInLinks.userId))
+    .where(eq(signInLinks.idHash, await sha256Hex(secret)))
+    .get();
+  if (!row) return { ok: false, reason: "unknown" };
+  if (row.link.usedAt) return { ok: false, reason: "used" };
+  if (row.link.expiresAt <= now.toISOString()) return { ok: false, reason: "expired" };
+  if (!row.user || row.user.status !== "active") return { ok: false, reason: "deactivated" };
+  return { ok: true, user: row.user };
+}
+
+/**
+ * Uses a link: one conditional UPDATE claims it (unused, unexpired, its user active), so two clicks racing cannot
+ * both sign in. Returns the user, or why not (then nothing was written).
+ */
+export async function useSignInLink(db: Db, secret: string, now = new Date()): Promise<LinkState> {
+  const idHash = await sha256Hex(secret);
+  const claimed = await db
+    .update(signInLinks)
+    .set({ usedAt: now.toISOString() })
+    .where(
+      and(
+        eq(signInLinks.idHash, idHash),
+        isNull(signInLinks.usedAt),
+        gt(signInLinks.expiresAt, now.toISOString()),
+        inArray(signInLinks.userId, db.select({ id: users.id }).from(users).where(eq(users.status, "active"))),
+      ),
+    )
+    .returning({ userId: signInLinks.userId })
+    .get();
+  if (!claimed) return inspectSignInLink(db, secret, now);
+  const user = await db.select().from(users).where(eq(users.id, claimed.userId)).get();
+  return user ? { ok: true, user } : { ok: false, reason: "deactivated" };
+}
+
+/** The sign-in email (also the invitation of a new user), plain and short, through the configured provider. */
+export function signInMail(user: Pick<User, "email" | "name">, url: string, options: { organizationName: string; invited: boolean }): MailMessage {
+  const subject = options.invited ? `You have been invited to Quorum (${options.organizationName})` : "Your Quorum sign-in link";
+  const lead = options.invited ? `You have been invited to Quorum for ${options.organizationName}.` : "Here is the sign-in link you asked for.";
+  const text = [
+    `Hello ${user.name},`,
+    "",
+    lead,
+    `Open this link to sign in. It works once, for ${SIGN_IN_LINK_MINUTES} minutes:`,
+    url,
+    "",
+    "If you did not ask for it, ignore this email: nobody can sign in without the link.",
+  ].join("\n");
+  const body = html`<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;color:#1f2328;line-height:1.5">
+<p>Hello ${user.name},</p><p>${lead}</p>
+<p><a href="${url}" style="color:#0a58ca;font-weight:600">Sign in to Quorum</a><br>It works once, for ${SIGN_IN_LINK_MINUTES} minutes.</p>
+<p style="font-size:13px;color:#57606a">If you did not ask for it, ignore this email: nobody can sign in without the link.</p></body></html>`;
+  return {
+    invitationId: null,
+    kind: "sign_in",
+    idempotencyKey: `sign-in:${url.slice(-16)}`,
+    to: user.email,
+    fromName: options.organizationName,
+    subject,
+    text,
+    html: String(body),
+    headers: {},
+  };
+}
+
+/** Issues a link and mails it (from the organization's name); returns the link for callers allowed to see it (local set-up). */
+export async function sendSignInLink(
+  db: Db,
+  provider: MailProvider,
+  user: Pick<User, "id" | "email" | "name">,
+  options: { publicUrl: string; invited?: boolean },
+  now = new Date(),
+): Promise<{ url: string; expiresAt: string; sent: boolean }> {
+  const [{ secret, expiresAt }, settings] = await Promise.all([createSignInLink(db, user.id, now), getSettings(db)]);
+  const url = signInUrl(options.publicUrl, secret);
+  const result = await provider.send(signInMail(user, url, { organizationName: settings.organizationName, invited: options.invited ?? false }));
+  if (!result.ok) console.warn("sign-in mail not sent", result.error);
+  return { url, expiresAt, sent: result.ok };
+}
