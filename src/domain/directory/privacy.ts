@@ -1,22 +1,46 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accounts, answerRevisions, answers, cases, contacts, invitations, outbox, responses, type Contact } from "../../db/schema";
+import {
+  accounts,
+  answerRevisions,
+  answers,
+  auditLog,
+  cases,
+  contactAddresses,
+  contacts,
+  deliveries,
+  invitations,
+  outbox,
+  responses,
+  type Contact,
+} from "../../db/schema";
 import { auditInsert } from "../audit/log";
 import { getContact } from "./contacts";
-import { emailHmac, suppressionReason, suppressionUpsertByHmac } from "./suppression";
+import { emailHmac, formerAddresses, suppressionReason, suppressionUpsertByHmac } from "./suppression";
 
 /** Invitations not yet handed to the mail provider: erasure stops them. */
 const UNSENT = ["scheduled", "deferred", "queued"] as const;
 
+/** What replaces a personal value that has to stay in place (audit-log details, mail copies). */
+export const ERASED = "(erased)";
+
+/** Audit-detail keys whose values are personal whatever they hold (a name change is `name: { from, to }`). */
+const PERSONAL_KEYS = new Set(["name", "email", "firstName", "lastName", "toEmail", "verbatim", "comment", "text", "textValue", "oldValue", "note"]);
+
 /**
- * GDPR erasure: removes the name, the address (kept only as an HMAC on the suppression list, so a CRM re-import
- * cannot bring the person back), free-text answers, verbatims and mail copies. Numbers (scores, role, account,
- * paradata) stay, anonymous, so past scores do not change. One batch; erasing twice changes nothing.
+ * GDPR erasure: removes the name, every address the contact ever had (kept only as HMACs on the suppression list,
+ * so a CRM re-import cannot bring the person back under any of them), free-text answers and their revisions,
+ * verbatims, mail copies, delivery errors that quote the address, and the personal values inside audit-log details
+ * (replaced by "(erased)"). Numbers (scores, role, account, paradata) stay, anonymous, so past scores do not change.
+ * One batch; erasing twice changes nothing.
  */
 export async function eraseContact(db: Db, actor: string, secret: string, id: string, now = new Date()): Promise<Contact> {
   const contact = await getContact(db, id);
   if (contact.status === "erased") return contact;
   const stamp = now.toISOString();
+  const addresses = [...new Set([contact.email, ...(await formerAddresses(db, id))].filter((a): a is string => !!a))];
+  const hmacs = await Promise.all(addresses.map((address) => emailHmac(secret, address)));
+  const auditRewrites = await scrubbedAuditDetails(db, contact, addresses);
   const ofContact = db.select({ id: responses.id }).from(responses).where(eq(responses.contactId, id));
   const invitationsOfContact = db.select({ id: invitations.id }).from(invitations).where(eq(invitations.contactId, id));
   const freeTextQuestion = and(inArray(answers.responseId, ofContact), eq(answers.type, "text"));
@@ -36,16 +60,59 @@ export async function eraseContact(db: Db, actor: string, secret: string, id: st
     db.update(cases).set({ verbatim: null }).where(eq(cases.contactId, id)),
     db
       .update(outbox)
-      .set({ toEmail: "(erased)", subject: "(erased)", textBody: "", htmlBody: "", headers: {}, surveyUrl: null, unsubscribeUrl: null })
+      .set({ toEmail: ERASED, subject: ERASED, textBody: "", htmlBody: "", headers: {}, surveyUrl: null, unsubscribeUrl: null })
       .where(inArray(outbox.invitationId, invitationsOfContact)),
+    db.update(deliveries).set({ lastError: null }).where(inArray(deliveries.invitationId, invitationsOfContact)),
     db
       .update(invitations)
       .set({ status: "suppressed", blockingRule: "erased", updatedAt: stamp })
       .where(and(eq(invitations.contactId, id), inArray(invitations.status, [...UNSENT]))),
-    ...(contact.email ? [suppressionUpsertByHmac(db, await emailHmac(secret, contact.email), "erased", now)] : []),
-    auditInsert(db, { actor, action: "contact.erase", entityType: "contact", entityId: id, detail: { accountId: contact.accountId } }, now),
+    ...hmacs.map((hmac) => suppressionUpsertByHmac(db, hmac, "erased", now)),
+    db.delete(contactAddresses).where(eq(contactAddresses.contactId, id)),
+    ...auditRewrites.map(({ id: entryId, detail }) => db.update(auditLog).set({ detail }).where(eq(auditLog.id, entryId))),
+    auditInsert(db, { actor, action: "contact.erase", entityType: "contact", entityId: id, detail: { accountId: contact.accountId, addressesSuppressed: addresses.length } }, now),
   ]);
   return erased!;
+}
+
+/**
+ * The audit entries that hold something personal about the contact — its own entries, those of its invitations,
+ * responses and cases, and any that quote one of its addresses — with those values replaced by "(erased)".
+ */
+async function scrubbedAuditDetails(db: Db, contact: Contact, addresses: string[]) {
+  const related = [
+    db.select({ id: responses.id }).from(responses).where(eq(responses.contactId, contact.id)),
+    db.select({ id: invitations.id }).from(invitations).where(eq(invitations.contactId, contact.id)),
+    db.select({ id: cases.id }).from(cases).where(eq(cases.contactId, contact.id)),
+  ];
+  const entries = await db
+    .select({ id: auditLog.id, detail: auditLog.detail })
+    .from(auditLog)
+    .where(
+      and(
+        sql`${auditLog.detail} IS NOT NULL`,
+        or(
+          eq(auditLog.entityId, contact.id),
+          ...related.map((ids) => inArray(auditLog.entityId, ids)),
+          ...addresses.map((address) => sql`instr(lower(${auditLog.detail}), ${address}) > 0`),
+        ),
+      ),
+    )
+    .all();
+  const personal = [...addresses, ...(contact.name && contact.name.length >= 3 ? [contact.name] : [])].map((value) => value.toLowerCase());
+  return entries.flatMap((entry) => {
+    const detail = scrub(entry.detail, personal) as Record<string, unknown>;
+    return JSON.stringify(detail) === JSON.stringify(entry.detail) ? [] : [{ id: entry.id, detail }];
+  });
+}
+
+function scrub(value: unknown, personal: string[], key?: string): unknown {
+  if (value === null || value === undefined) return value;
+  if (key !== undefined && PERSONAL_KEYS.has(key)) return ERASED;
+  if (typeof value === "string") return personal.some((p) => value.toLowerCase().includes(p)) ? ERASED : value;
+  if (Array.isArray(value)) return value.map((item) => scrub(item, personal));
+  if (typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, personal, k)]));
+  return value;
 }
 
 /** Everything held about a contact (GDPR access request), in one round trip plus the suppression lookup. */
@@ -53,7 +120,7 @@ export async function exportContact(db: Db, secret: string, id: string, now = ne
   const contact = await getContact(db, id);
   const responseIds = db.select({ id: responses.id }).from(responses).where(eq(responses.contactId, id));
   const invitationIds = db.select({ id: invitations.id }).from(invitations).where(eq(invitations.contactId, id));
-  const [account, invitationRows, responseRows, answerRows, revisionRows, caseRows, mailRows] = await db.batch([
+  const [account, invitationRows, responseRows, answerRows, revisionRows, caseRows, mailRows, addressRows] = await db.batch([
     db.select({ id: accounts.id, externalId: accounts.externalId, name: accounts.name }).from(accounts).where(eq(accounts.id, contact.accountId)),
     db.select().from(invitations).where(eq(invitations.contactId, id)).orderBy(asc(invitations.createdAt)),
     db.select().from(responses).where(eq(responses.contactId, id)).orderBy(asc(responses.createdAt)),
@@ -61,10 +128,12 @@ export async function exportContact(db: Db, secret: string, id: string, now = ne
     db.select().from(answerRevisions).where(inArray(answerRevisions.responseId, responseIds)).orderBy(asc(answerRevisions.id)),
     db.select().from(cases).where(eq(cases.contactId, id)).orderBy(asc(cases.openedAt)),
     db.select().from(outbox).where(inArray(outbox.invitationId, invitationIds)).orderBy(asc(outbox.createdAt)),
+    db.select({ email: contactAddresses.email, replacedAt: contactAddresses.replacedAt }).from(contactAddresses).where(eq(contactAddresses.contactId, id)).orderBy(asc(contactAddresses.replacedAt)),
   ]);
   return {
     exportedAt: now.toISOString(),
     contact,
+    formerAddresses: addressRows,
     account: account[0] ?? null,
     suppression: contact.email ? await suppressionReason(db, secret, contact.email) : contact.status === "erased" ? "erased" : null,
     invitations: invitationRows,

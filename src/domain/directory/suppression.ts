@@ -1,6 +1,6 @@
 import { inArray, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { suppressions } from "../../db/schema";
+import { contactAddresses, contacts, suppressions, type Contact } from "../../db/schema";
 import { hmacSha256Hex } from "../../lib/crypto";
 import { inListChunks } from "../../db/limits";
 
@@ -59,4 +59,26 @@ export function suppressionUpsertByHmac(db: Db, hmac: string, reason: Suppressio
     .insert(suppressions)
     .values({ emailHmac: hmac, reason, createdAt: now.toISOString() })
     .onConflictDoUpdate({ target: suppressions.emailHmac, set: { reason } });
+}
+
+/** Every address a contact had before its current one (kept by a trigger whenever contacts.email changes). */
+export async function formerAddresses(db: Db, contactId: string): Promise<string[]> {
+  const rows = await db.select({ email: contactAddresses.email }).from(contactAddresses).where(eq(contactAddresses.contactId, contactId)).all();
+  return rows.map((r) => r.email);
+}
+
+/** For addresses that were once another contact's: whose, and that contact's status now. */
+export async function formerAddressOwners(db: Db, emails: string[]): Promise<Map<string, { contactId: string; status: Contact["status"] }>> {
+  const found = new Map<string, { contactId: string; status: Contact["status"] }>();
+  for (const chunk of inListChunks(emails)) {
+    const rows = await db
+      .select({ email: contactAddresses.email, contactId: contacts.id, status: contacts.status })
+      .from(contactAddresses)
+      .innerJoin(contacts, eq(contacts.id, contactAddresses.contactId))
+      .where(inArray(contactAddresses.email, chunk))
+      .all();
+    // An address held by several people over time: the one who opted out wins (never brought back).
+    for (const row of rows) if (!found.has(row.email) || row.status !== "active") found.set(row.email, { contactId: row.contactId, status: row.status });
+  }
+  return found;
 }

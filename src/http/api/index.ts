@@ -73,3 +73,6 @@ api.route("/scores", scoresRouter);
 api.route("/revenue-coverage", revenueCoverageRouter);
 api.route("/markets", marketsRouter);
 api.route("/scoring", scoringRunsRouter);
+import { responseImportsRouter } from "./response-imports";
+// Before any /responses router: /responses/{id} must not shadow POST /responses/import.
+api.route("/responses", responseImportsRouter);

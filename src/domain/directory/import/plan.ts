@@ -1,5 +1,7 @@
 import type { Db } from "../../../db/client";
-import { ApiError } from "../../../lib/errors";
+import { importResponseHistory } from "../../responses/history-import";
+import { importAccounts } from "./accounts";
+import { importContacts } from "./contacts";
 import type { ImportContext, ImportOptions, ImportReport } from "./options";
 
 export type ImportKind = "accounts" | "contacts" | "responses";
@@ -20,9 +22,12 @@ export interface ImportRequest extends ImportOptions {
  * Answers the per-row report: created / updated / unchanged / errors, the mapping used, the ignored columns.
  * Throws ApiError (4xx) only when no row could be read at all (wrong media type, missing key column, bad option).
  */
-export async function planImport(_db: Db, _request: ImportRequest, _context: ImportContext): Promise<ImportReport> {
-  // Signature published first so the admin import page can be built against it; the implementation lands next.
-  throw new ApiError(501, "Not implemented", "planImport is being implemented (issue 12).");
+export function planImport(db: Db, request: ImportRequest, context: ImportContext): Promise<ImportReport> {
+  const { kind, body, mediaType, surveyId, ...options } = request;
+  const bytes = typeof body === "string" ? (new TextEncoder().encode(body).buffer as ArrayBuffer) : body;
+  if (kind === "accounts") return importAccounts(db, context, mediaType, bytes, options);
+  if (kind === "contacts") return importContacts(db, context, mediaType, bytes, options);
+  return importResponseHistory(db, context, mediaType, bytes, { ...options, surveyId });
 }
 
 export type { ImportContext, ImportOptions, ImportReport } from "./options";

@@ -1,5 +1,7 @@
-import Papa from "papaparse";
 import { ApiError, badRequest } from "../../../lib/errors";
+import { readCsv } from "./csv";
+import type { ImportError } from "./options";
+import { parseFlag, squash } from "./values";
 
 /**
  * Reading an import body (CSV as CRMs export it, or JSON) into rows keyed by our field names.
@@ -10,27 +12,12 @@ import { ApiError, badRequest } from "../../../lib/errors";
  */
 export const MAX_IMPORT_ROWS = 2000;
 
+export type { ImportError } from "./options";
+
 export interface ImportRow {
   row: number;
   /** Our field name → the cell (CSV: trimmed string, empty cells left out) or the JSON value. */
   values: Record<string, unknown>;
-}
-
-export interface ImportError {
-  row: number;
-  field: string;
-  message: string;
-}
-
-export interface ImportReport {
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: ImportError[];
-  /** Columns (or JSON keys) that map to no field and were ignored. */
-  ignoredColumns: string[];
-  /** Contacts only: rows flagged as opted out in the CRM; their addresses went onto the suppression list. */
-  optedOut?: number;
 }
 
 export interface ParsedImport {
@@ -39,27 +26,41 @@ export interface ParsedImport {
   rows: ImportRow[];
   errors: ImportError[];
   ignoredColumns: string[];
+  /** Column as written → field. */
+  mapping: Record<string, string>;
+  /** Data rows read (good or bad), for the row limit and the report. */
+  rowCount: number;
 }
 
-/** Field name → the header names CRMs use for it, compared case- and punctuation-insensitively. */
+/** Field name → the header names CRMs use for it, compared case-, accent- and punctuation-insensitively; earlier names win. */
 export type HeaderAliases = Record<string, string[]>;
 
-const squash = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, "");
+/** Fields that several columns may feed (any opt-out column of any CRM suppresses the address). */
+const MULTI_COLUMN_FIELDS = new Set(["optOut"]);
 
-export function parseImport(contentType: string | undefined, body: ArrayBuffer, aliases: HeaderAliases): ParsedImport {
+const CSV_TYPES = ["text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "text/comma-separated-values", "text/tab-separated-values", "text/x-csv"];
+
+export interface ParseOptions {
+  mapping?: Record<string, string | null>;
+  maxRows?: number;
+}
+
+export function parseImport(contentType: string | undefined, body: ArrayBuffer, aliases: HeaderAliases, options: ParseOptions = {}): ParsedImport {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  const format = type === "application/json" ? "json" : ["text/csv", "application/csv", "text/plain"].includes(type) ? "csv" : null;
+  const format = type === "application/json" ? "json" : CSV_TYPES.includes(type) ? "csv" : null;
   if (!format) {
-    throw new ApiError(415, "Unsupported media type", "Send the import as text/csv (a CRM export with a header row) or application/json (an array of objects, or { items: [...] }).");
+    throw new ApiError(415, "Unsupported media type", "Send the import as text/csv (a CRM export with a header row; text/plain, application/csv and application/vnd.ms-excel are read as CSV too) or application/json (an array of objects, or { items: [...] }).");
   }
+  checkMapping(options.mapping, aliases);
   const text = decodeUtf8(body);
   if (!text.trim()) throw badRequest(`The ${format === "csv" ? "CSV file" : "JSON body"} is empty; send at least one row.`);
-  const parsed = format === "csv" ? parseCsv(text, aliases) : parseJson(text, aliases);
+  const parsed = format === "csv" ? parseCsv(text, aliases, options.mapping) : parseJson(text, aliases, options.mapping);
   if (parsed.rows.length === 0 && parsed.errors.length === 0) {
     throw badRequest(format === "csv" ? "The CSV has a header row but no data rows." : "The JSON array has no items.");
   }
-  if (parsed.rows.length + parsed.errors.length > MAX_IMPORT_ROWS) {
-    throw new ApiError(413, "Payload too large", `An import takes at most ${MAX_IMPORT_ROWS} rows; split the file into smaller ones.`);
+  const maxRows = options.maxRows ?? MAX_IMPORT_ROWS;
+  if (parsed.rowCount > maxRows) {
+    throw new ApiError(413, "Payload too large", `An import takes at most ${maxRows} rows; split the file into smaller ones.`);
   }
   return parsed;
 }
@@ -77,38 +78,77 @@ function decodeUtf8(body: ArrayBuffer): string {
   }
 }
 
-function columnMapping(headers: string[], aliases: HeaderAliases): { fields: (string | null)[]; ignored: string[] } {
-  const lookup = new Map<string, string>();
-  for (const [field, names] of Object.entries(aliases)) for (const name of [field, ...names]) lookup.set(squash(name), field);
-  const taken = new Set<string>();
-  const ignored: string[] = [];
-  const fields = headers.map((header) => {
-    const field = lookup.get(squash(header));
-    if (!field || taken.has(field)) {
-      if (header.trim()) ignored.push(header.trim());
-      return null;
-    }
-    taken.add(field);
-    return field;
-  });
-  return { fields, ignored };
+function checkMapping(mapping: Record<string, string | null> | undefined, aliases: HeaderAliases) {
+  if (!mapping) return;
+  const fields = Object.keys(aliases);
+  const errors = Object.entries(mapping)
+    .filter(([, field]) => field && !fields.includes(field))
+    .map(([column, field]) => ({ path: `mapping.${column}`, message: `'${field}' is not a field of this import; fields: ${fields.join(", ")}` }));
+  if (errors.length) throw badRequest(errors.map((e) => e.message).join("; "), errors);
 }
 
-function parseCsv(text: string, aliases: HeaderAliases): ParsedImport {
-  const result = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false });
-  const [header, ...records] = result.data;
-  if (!header || header.every((cell) => !cell.trim())) throw badRequest("The CSV has no header row; the first row must name the columns.");
-  const { fields, ignored } = columnMapping(header, aliases);
+/** Which field each column feeds: the explicit mapping first, then the best-ranked alias; one column per field. */
+function columnMapping(headers: string[], aliases: HeaderAliases, explicit: Record<string, string | null> = {}) {
+  const missing = Object.keys(explicit).filter((column) => !headers.some((h) => h.trim() === column.trim()));
+  if (missing.length) {
+    throw badRequest(
+      `The mapping names column(s) the file does not have: ${missing.join(", ")}. Columns in the file: ${headers.map((h) => h.trim()).filter(Boolean).join(", ")}.`,
+      missing.map((column) => ({ path: `mapping.${column}`, message: "no such column in the file" })),
+    );
+  }
+  const explicitOf = new Map(Object.entries(explicit).map(([column, field]) => [column.trim(), field || null]));
+  const lookup = new Map<string, { field: string; rank: number }>();
+  for (const [field, names] of Object.entries(aliases)) {
+    [field, ...names].forEach((name, rank) => {
+      if (!lookup.has(squash(name))) lookup.set(squash(name), { field, rank });
+    });
+  }
+  const candidates = headers.map((header, index) => {
+    const name = header.trim();
+    if (explicitOf.has(name)) return explicitOf.get(name) ? { field: explicitOf.get(name)!, rank: -1, index } : null;
+    const found = lookup.get(squash(name));
+    return found ? { ...found, index } : null;
+  });
+  const chosen = new Map<string, number>();
+  for (const candidate of candidates) {
+    if (!candidate || MULTI_COLUMN_FIELDS.has(candidate.field)) continue;
+    const best = chosen.get(candidate.field);
+    if (best === undefined || candidate.rank < candidates[best]!.rank) chosen.set(candidate.field, candidate.index);
+  }
+  const fields = candidates.map((candidate, index) =>
+    candidate && (MULTI_COLUMN_FIELDS.has(candidate.field) || chosen.get(candidate.field) === index) ? candidate.field : null,
+  );
+  const ignored = headers.filter((header, index) => fields[index] === null && header.trim()).map((h) => h.trim());
+  const mapping = Object.fromEntries(headers.flatMap((header, index) => (fields[index] ? [[header.trim(), fields[index]!]] : [])));
+  return { fields, ignored, mapping };
+}
+
+/** A field fed by several columns (opt-outs): set when any of them says so, else the first value validation will read. */
+function combine(values: Record<string, unknown>, field: string, value: unknown) {
+  if (!MULTI_COLUMN_FIELDS.has(field) || values[field] === undefined) {
+    values[field] = value;
+    return;
+  }
+  if (parseFlag(value) === true || (parseFlag(values[field]) === false && typeof parseFlag(value) !== "boolean")) values[field] = value;
+}
+
+function parseCsv(text: string, aliases: HeaderAliases, explicit?: Record<string, string | null>): ParsedImport {
+  const { header, records } = readCsv(text);
+  if (header.length === 0 || header.every((cell) => !cell.trim())) throw badRequest("The CSV has no header row; the first row must name the columns.");
+  const { fields, ignored, mapping } = columnMapping(header, aliases, explicit);
   const errors: ImportError[] = [];
-  const quoteErrors = new Set(result.errors.filter((e) => e.type === "Quotes" && e.row !== undefined).map((e) => e.row!));
   const rows: ImportRow[] = [];
-  records.forEach((cells, index) => {
+  let rowCount = 0;
+  records.forEach((record, index) => {
     const row = index + 2;
-    if (cells.every((cell) => !cell.trim())) return;
-    if (quoteErrors.has(index + 1)) {
-      errors.push({ row, field: "(row)", message: "a quoted field is not closed; check the quotes in this row" });
+    if (record.problem) {
+      rowCount++;
+      errors.push({ row, field: "(row)", message: record.problem });
       return;
     }
+    const cells = record.cells;
+    if (cells.every((cell) => !cell.trim())) return;
+    rowCount++;
     if (cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim())) {
       errors.push({ row, field: "(row)", message: `this row has ${cells.length} cells but the header names ${header.length} columns` });
       return;
@@ -116,16 +156,16 @@ function parseCsv(text: string, aliases: HeaderAliases): ParsedImport {
     const values: Record<string, unknown> = {};
     fields.forEach((field, i) => {
       const cell = cells[i]?.trim();
-      if (field && cell) values[field] = cell;
+      if (field && cell) combine(values, field, cell);
     });
     rows.push({ row, values });
   });
-  return { columns: mapped(fields), rows, errors, ignoredColumns: ignored };
+  return { columns: mapped(fields), rows, errors, ignoredColumns: ignored, mapping, rowCount };
 }
 
-const mapped = (fields: (string | null)[]) => fields.filter((f): f is string => f !== null);
+const mapped = (fields: (string | null)[]) => [...new Set(fields.filter((f): f is string => f !== null))];
 
-function parseJson(text: string, aliases: HeaderAliases): ParsedImport {
+function parseJson(text: string, aliases: HeaderAliases, explicit?: Record<string, string | null>): ParsedImport {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -135,7 +175,7 @@ function parseJson(text: string, aliases: HeaderAliases): ParsedImport {
   const items = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.items) ? data.items : null;
   if (!items) throw badRequest("Send a JSON array of objects, or an object { \"items\": [...] }.", [{ path: "(body)", message: "expected an array or { items: [...] }" }]);
   const keys = [...new Set(items.filter(isObject).flatMap((item) => Object.keys(item)))];
-  const { fields, ignored } = columnMapping(keys, aliases);
+  const { fields, ignored, mapping } = columnMapping(keys, aliases, explicit);
   const fieldOf = new Map(keys.map((key, i) => [key, fields[i]]));
   const rows: ImportRow[] = [];
   const errors: ImportError[] = [];
@@ -147,11 +187,11 @@ function parseJson(text: string, aliases: HeaderAliases): ParsedImport {
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(item)) {
       const field = fieldOf.get(key);
-      if (field && value !== null && value !== undefined && value !== "") values[field] = value;
+      if (field && value !== null && value !== undefined && value !== "") combine(values, field, typeof value === "string" ? value.trim() : value);
     }
     rows.push({ row: index + 1, values });
   });
-  return { columns: mapped(fields), rows, errors, ignoredColumns: ignored };
+  return { columns: mapped(fields), rows, errors, ignoredColumns: ignored, mapping, rowCount: items.length };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -161,26 +201,8 @@ export function requireColumns(parsed: ParsedImport, aliases: HeaderAliases, req
   const missing = required.filter((field) => !parsed.columns.includes(field));
   if (missing.length) {
     throw badRequest(
-      `Missing column(s): ${missing.map((field) => `${field} (named e.g. ${[field, ...(aliases[field] ?? [])].join(", ")})`).join("; ")}.`,
+      `Missing column(s): ${missing.map((field) => `${field} (named e.g. ${[field, ...(aliases[field] ?? [])].join(", ")})`).join("; ")}. Name the column with a mapping if your file calls it something else.`,
       missing.map((field) => ({ path: field, message: "column missing" })),
     );
   }
-}
-
-const TRUE_WORDS = new Set(["true", "yes", "y", "1", "x"]);
-const FALSE_WORDS = new Set(["false", "no", "n", "0"]);
-
-/** CRM checkbox exports ("true", "Yes", "1", "x") → boolean; anything else stays as is for validation to reject. */
-export function parseFlag(value: unknown): unknown {
-  if (typeof value === "number") return value === 1 ? true : value === 0 ? false : value;
-  if (typeof value !== "string") return value;
-  const word = value.trim().toLowerCase();
-  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : value;
-}
-
-/** "1,250,000", "$1250000", "1 250 000.00" → 1250000; anything else stays as is for validation to reject. */
-export function parseAmount(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  const cleaned = value.replace(/[\s$€£¥,'_]/g, "").replace(/\.0+$/, "");
-  return /^-?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : value;
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_COLUMNS, importAccounts } from "../../../../src/domain/directory/import/accounts";
-import { CONTACT_COLUMNS, importContacts } from "../../../../src/domain/directory/import/contacts";
+import { ACCOUNT_COLUMNS, importParsedAccounts } from "../../../../src/domain/directory/import/accounts";
+import { CONTACT_COLUMNS, importParsedContacts } from "../../../../src/domain/directory/import/contacts";
 import { parseImport } from "../../../../src/domain/directory/import/source";
 import { chunkRows } from "../../../../src/db/limits";
 import { paramRecordingDb } from "../../../support/bound-params";
@@ -15,12 +15,12 @@ describe("directory imports at D1's limits", () => {
     const accountsCsv = ["External ID,Name,Annual Revenue,Country,Segment,Owner Email,Owner Name,Customer Since"];
     for (let i = 0; i < 300; i++) accountsCsv.push(`${tag}-${i},Co ${i},${i * 10},DE,SMB,o@q.test,Olivia,2024-01-0${(i % 9) + 1}`);
     const { db, bound } = paramRecordingDb();
-    const accounts = await importAccounts(db, "test", parseImport("text/csv", body(accountsCsv.join("\n")), ACCOUNT_COLUMNS));
+    const accounts = await importParsedAccounts(db, { actor: "test", secret: env.HMAC_SECRET }, parseImport("text/csv", body(accountsCsv.join("\n")), ACCOUNT_COLUMNS), {});
     expect(accounts).toMatchObject({ created: 300, errors: [] });
 
     const contactsCsv = ["Email,Name,Role,Account ID,Language"];
     for (let i = 0; i < 300; i++) contactsCsv.push(`c${i}-${tag}@x.test,Person ${i},end_user,${tag}-${i},de`);
-    const contacts = await importContacts(db, "test", env.HMAC_SECRET, parseImport("text/csv", body(contactsCsv.join("\n")), CONTACT_COLUMNS));
+    const contacts = await importParsedContacts(db, { actor: "test", secret: env.HMAC_SECRET }, parseImport("text/csv", body(contactsCsv.join("\n")), CONTACT_COLUMNS), {});
     expect(contacts).toMatchObject({ created: 300, errors: [] });
 
     expect(bound.length).toBeGreaterThan(20);
