@@ -1,14 +1,11 @@
 import { Hono } from "hono";
-import { listOutbox } from "../../domain/delivery/outbox";
 import { ApiError } from "../../lib/errors";
-import { outboxPage } from "../../views/admin/outbox";
 import { adminMessagePage } from "../../views/admin/shell";
 import { securityHeaders } from "../middleware/security-headers";
 import { overviewRouter } from "./overview";
+import { administration } from "./administration";
 import { sending } from "./sending";
 import { adminAuth, logOut, signInRoutes, type AdminEnv } from "./session";
-
-const OUTBOX_PAGE = 50;
 
 /**
  * /admin: the admin UI. HTML pages, never problem+json. Each area has its own router file beside this one, mounted
@@ -44,12 +41,6 @@ admin.route("/", overviewRouter);
 
 admin.route("/sending", sending);
 
-admin.get("/outbox", async (c) => {
-  const before = c.req.query("before") || undefined;
-  const rows = await listOutbox(c.var.db, { before, limit: OUTBOX_PAGE + 1 });
-  const mails = rows.slice(0, OUTBOX_PAGE);
-  const nextBefore = rows.length > OUTBOX_PAGE ? (mails[mails.length - 1]?.id ?? null) : null;
-  return c.html(outboxPage({ nonce: c.var.nonce, viewer: c.var.viewer, mails, nextBefore }));
-});
+admin.route("/", administration);
 
 admin.notFound((c) => c.html(adminMessagePage({ nonce: c.var.nonce ?? "", viewer: c.var.viewer ?? null, title: "Page not found", body: "There is no admin page at this address. Use the navigation above." }), 404));

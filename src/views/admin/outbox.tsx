@@ -3,6 +3,23 @@ import { Pager, TableWrap, withQuery } from "./components";
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
+/**
+ * The answer links inside an email's HTML besides the plain survey link — e.g. the NPS scale's 0–10 buttons, each
+ * opening the survey with that score — as (label, url). Only links into the same survey link are taken.
+ */
+export function scoreLinks(mail: Pick<OutboxMail, "htmlBody" | "surveyUrl">): { label: string; url: string }[] {
+  if (!mail.surveyUrl) return [];
+  const base = mail.surveyUrl.split("?")[0]!;
+  const links: { label: string; url: string }[] = [];
+  for (const match of mail.htmlBody.matchAll(/<a\b[^>]*\bhref="([^"]+)"[^>]*>([\s\S]*?)<\/a>/gi)) {
+    const url = match[1]!.replace(/&amp;/g, "&");
+    if (!url.startsWith(base) || url === mail.surveyUrl) continue;
+    const label = match[2]!.replace(/<[^>]*>/g, "").replace(/&[a-z#0-9]+;/gi, " ").trim();
+    links.push({ label: label || url.slice(base.length), url });
+  }
+  return links;
+}
+
 /** Administration → Outbox: mail written in local mode, with the links to click. */
 export function outboxPage(props: { nonce: string; viewer: AdminViewer; mails: OutboxMail[]; nextBefore: string | null }): string {
   return adminPage({
@@ -46,6 +63,20 @@ export function outboxPage(props: { nonce: string; viewer: AdminViewer; mails: O
                     </td>
                     <td>
                       {mail.surveyUrl && <a href={mail.surveyUrl}>Survey</a>}
+                      {scoreLinks(mail).length > 0 && (
+                        <>
+                          {" · "}
+                          <span>Answer links: </span>
+                          {scoreLinks(mail).map((link, i) => (
+                            <>
+                              {i > 0 && " "}
+                              <a href={link.url} aria-label={`Answer ${link.label} as ${mail.toEmail}`}>
+                                {link.label}
+                              </a>
+                            </>
+                          ))}
+                        </>
+                      )}
                       {mail.unsubscribeUrl && (
                         <>
                           {" · "}

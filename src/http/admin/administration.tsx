@@ -1,0 +1,183 @@
+import { Hono } from "hono";
+import { asc, desc, lt } from "drizzle-orm";
+import { apiTokens, holidays, settings } from "../../db/schema";
+import { createToken, revokeToken, type TokenView } from "../../domain/access/tokens";
+import { listAuditEntries } from "../../domain/audit/query";
+import { listOutbox } from "../../domain/delivery/outbox";
+import { addHoliday, deleteHoliday, updateSettings, type Settings } from "../../domain/settings/settings";
+import { ApiError, notFound } from "../../lib/errors";
+import { HolidayCreate, SettingsPatch } from "../api/settings";
+import { TokenCreate } from "../api/tokens";
+import { formErrorsFrom, type FormErrors } from "../../views/admin/components";
+import { administrationPage } from "../../views/admin/administration";
+import { auditPage, type AuditFilterValues } from "../../views/admin/audit";
+import { holidaysPage } from "../../views/admin/holidays";
+import { outboxPage } from "../../views/admin/outbox";
+import { settingsFormValues, settingsPage, type SettingsFormValues } from "../../views/admin/settings";
+import { tokensPage, type TokenFormValues } from "../../views/admin/tokens";
+import { adminsChange, flashFrom, formBody, numberOrText, text, texts, validate } from "./forms";
+import type { AdminEnv } from "./session";
+import type { Context } from "hono";
+import type { Db } from "../../db/client";
+
+/** Administration: API tokens, organization settings, holidays, the audit log, the outbox (people and webhooks live beside). */
+export const administration = new Hono<AdminEnv>();
+// Mounted at /admin itself: the guard is scoped to this router's own paths, not every admin page.
+for (const path of ["/tokens", "/tokens/*", "/settings", "/holidays", "/holidays/*"]) administration.use(path, adminsChange);
+
+const TOKENS_PAGE = 50;
+const AUDIT_PAGE = 50;
+const OUTBOX_PAGE = 50;
+
+administration.get("/administration", (c) => c.html(administrationPage({ nonce: c.var.nonce, viewer: c.var.viewer })));
+
+// ─── API tokens ───
+
+const tokenRows = (db: Db, before: string | null) =>
+  db
+    .select({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, createdAt: apiTokens.createdAt, revokedAt: apiTokens.revokedAt, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .where(before ? lt(apiTokens.id, before) : undefined)
+    .orderBy(desc(apiTokens.id))
+    .limit(TOKENS_PAGE + 1)
+    .all();
+
+async function renderTokens(c: Context<AdminEnv>, extra: { values?: TokenFormValues; errors?: FormErrors; created?: { name: string; token: string } | null }, status: 200 | 201 | 409 | 422 = 200) {
+  const before = c.req.query("before") || null;
+  const rows: TokenView[] = await tokenRows(c.var.db, before);
+  const tokens = rows.slice(0, TOKENS_PAGE);
+  const nextBefore = rows.length > TOKENS_PAGE ? (tokens[tokens.length - 1]?.id ?? null) : null;
+  if (extra.created) c.header("Cache-Control", "no-store");
+  return c.html(
+    tokensPage({
+      nonce: c.var.nonce,
+      viewer: c.var.viewer,
+      tokens,
+      nextBefore,
+      before,
+      values: extra.values ?? { name: "", scopes: [] },
+      errors: extra.errors ?? {},
+      created: extra.created ?? null,
+      flash: flashFrom(c, { revoked: "Token revoked: it stopped working at once." }),
+    }),
+    status,
+  );
+}
+
+administration.get("/tokens", (c) => renderTokens(c, {}));
+
+administration.post("/tokens", async (c) => {
+  const body = await formBody(c);
+  const values = { name: text(body, "name"), scopes: texts(body, "scopes") };
+  const parsed = validate(TokenCreate, values);
+  if (!parsed.ok) return renderTokens(c, { values, errors: parsed.errors }, 422);
+  const created = await createToken(c.var.db, c.var.actor.id, parsed.value);
+  return renderTokens(c, { created: { name: created.name, token: created.token } }, 201);
+});
+
+administration.post("/tokens/:id/revoke", async (c) => {
+  await revokeToken(c.var.db, c.var.actor.id, c.req.param("id"));
+  return c.redirect("/admin/tokens?done=revoked", 303);
+});
+
+// ─── settings ───
+
+async function currentSettings(db: Db): Promise<Settings> {
+  const row = await db.select().from(settings).limit(1).get();
+  if (!row) throw notFound("The settings row");
+  const { id: _id, ...rest } = row;
+  return rest;
+}
+
+administration.get("/settings", async (c) => {
+  const current = await currentSettings(c.var.db);
+  return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values: settingsFormValues(current), errors: {}, updatedAt: current.updatedAt, flash: flashFrom(c, { saved: "Settings saved." }) }));
+});
+
+const SETTINGS_FIELDS = ["organizationName", "timeZone", "fiscalYearStartMonth", "defaultLocale", "caseNpsMax", "caseOsatMax", "caseCesMax"] as const;
+const NUMERIC_SETTINGS = new Set<string>(["fiscalYearStartMonth", "caseNpsMax", "caseOsatMax", "caseCesMax"]);
+
+administration.post("/settings", async (c) => {
+  const body = await formBody(c);
+  const values = Object.fromEntries(SETTINGS_FIELDS.map((name) => [name, text(body, name)])) as SettingsFormValues;
+  const input = Object.fromEntries(SETTINGS_FIELDS.map((name) => [name, NUMERIC_SETTINGS.has(name) ? (numberOrText(values[name]) ?? "") : values[name]]));
+  const parsed = validate(SettingsPatch, input);
+  if (!parsed.ok) {
+    const current = await currentSettings(c.var.db);
+    return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values, errors: parsed.errors, updatedAt: current.updatedAt, flash: null }), 422);
+  }
+  await updateSettings(c.var.db, c.var.actor.id, parsed.value);
+  return c.redirect("/admin/settings?done=saved", 303);
+});
+
+// ─── holidays ───
+
+const HOLIDAY_FLASH = { added: "Holiday added.", removed: "Holiday removed." };
+
+async function renderHolidays(c: Context<AdminEnv>, values = { date: "", label: "" }, errors: FormErrors = {}, status: 200 | 409 | 422 = 200) {
+  const list = await c.var.db.select().from(holidays).orderBy(asc(holidays.date)).all();
+  return c.html(holidaysPage({ nonce: c.var.nonce, viewer: c.var.viewer, holidays: list, values, errors, flash: flashFrom(c, HOLIDAY_FLASH) }), status);
+}
+
+administration.get("/holidays", (c) => renderHolidays(c));
+
+administration.post("/holidays", async (c) => {
+  const body = await formBody(c);
+  const values = { date: text(body, "date"), label: text(body, "label") };
+  const parsed = validate(HolidayCreate, values);
+  if (!parsed.ok) return renderHolidays(c, values, parsed.errors, 422);
+  try {
+    await addHoliday(c.var.db, c.var.actor.id, parsed.value);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409 && error.errors) return renderHolidays(c, values, formErrorsFrom(error.errors), 409);
+    throw error;
+  }
+  return c.redirect("/admin/holidays?done=added", 303);
+});
+
+administration.post("/holidays/:date/delete", async (c) => {
+  await deleteHoliday(c.var.db, c.var.actor.id, c.req.param("date"));
+  return c.redirect("/admin/holidays?done=removed", 303);
+});
+
+// ─── audit log ───
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+administration.get("/audit", async (c) => {
+  const q = (name: string) => c.req.query(name)?.trim() ?? "";
+  const f: AuditFilterValues = { actor: q("actor"), entityType: q("entityType"), entityId: q("entityId"), action: q("action"), from: q("from"), to: q("to") };
+  const errors: FormErrors = {};
+  for (const key of ["from", "to"] as const) if (f[key] && (!DATE.test(f[key]) || Number.isNaN(Date.parse(f[key])))) errors[key] = "Use a date such as 2026-11-27.";
+  if (!errors.from && !errors.to && f.from && f.to && f.to < f.from) errors.to = "The end comes before the start.";
+  const beforeText = q("before");
+  const beforeId = beforeText ? Number(beforeText) : undefined;
+  if (beforeId !== undefined && !Number.isSafeInteger(beforeId)) errors.before = "This page link is broken; start again from the first page.";
+  const refused = Object.keys(errors).length > 0;
+  const rows = refused
+    ? []
+    : await listAuditEntries(c.var.db, {
+        actor: f.actor || undefined,
+        entityType: f.entityType || undefined,
+        entityId: f.entityId || undefined,
+        action: f.action || undefined,
+        from: f.from || undefined,
+        to: f.to ? dayAfter(f.to) : undefined,
+        beforeId,
+        limit: AUDIT_PAGE,
+      });
+  const entries = rows.slice(0, AUDIT_PAGE);
+  const nextBefore = rows.length > AUDIT_PAGE ? String(entries[entries.length - 1]!.id) : null;
+  return c.html(auditPage({ nonce: c.var.nonce, viewer: c.var.viewer, filter: f, errors, entries, nextBefore, before: beforeText || null }), refused ? 422 : 200);
+});
+
+// ─── outbox (local mode) ───
+
+administration.get("/outbox", async (c) => {
+  const before = c.req.query("before") || undefined;
+  const rows = await listOutbox(c.var.db, { before, limit: OUTBOX_PAGE + 1 });
+  const mails = rows.slice(0, OUTBOX_PAGE);
+  const nextBefore = rows.length > OUTBOX_PAGE ? (mails[mails.length - 1]?.id ?? null) : null;
+  return c.html(outboxPage({ nonce: c.var.nonce, viewer: c.var.viewer, mails, nextBefore }));
+});

@@ -1,0 +1,94 @@
+import type { auditLog } from "../../db/schema";
+import { ErrorSummary, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
+import { formatInstant } from "./format";
+import { adminPage, type AdminViewer } from "./shell";
+
+type AuditLogEntry = typeof auditLog.$inferSelect;
+
+/** Administration → Audit log: every change, who made it and when; newest first. */
+
+export interface AuditFilterValues {
+  actor: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  from: string;
+  to: string;
+}
+
+export function auditPage(props: { nonce: string; viewer: AdminViewer; filter: AuditFilterValues; errors: FormErrors; entries: AuditLogEntry[]; nextBefore: string | null; before: string | null }): string {
+  const f = props.filter;
+  const e = props.errors;
+  return adminPage({
+    title: "Audit log",
+    nonce: props.nonce,
+    viewer: props.viewer,
+    active: "administration",
+    lead: "Every change made through the API or these pages: who (a person, a token, the system), what, when.",
+    children: (
+      <>
+        <p>
+          <a href="/admin/administration">Administration</a>
+        </p>
+        <ErrorSummary errors={e} title="The filter needs:" />
+        <form method="get" action="/admin/audit" class="card filters">
+          <TextField name="actor" label="Actor" value={f.actor} error={e.actor} hint="A token id, a person's email, system." />
+          <TextField name="entityType" label="Entity type" value={f.entityType} error={e.entityType} hint="e.g. account, survey, frequency_rule" />
+          <TextField name="entityId" label="Entity id" value={f.entityId} error={e.entityId} />
+          <TextField name="action" label="Action" value={f.action} error={e.action} hint="e.g. account.update" />
+          <TextField name="from" type="date" label="From" value={f.from} error={e.from} />
+          <TextField name="to" type="date" label="To (inclusive)" value={f.to} error={e.to} />
+          <div class="actions">
+            <button type="submit">Show</button>
+          </div>
+        </form>
+        {props.entries.length === 0 ? (
+          <p>No entries match these filters.</p>
+        ) : (
+          <TableWrap label="Audit entries">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Entity</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.entries.map((entry) => (
+                  <tr>
+                    <td>{formatInstant(entry.at)}</td>
+                    <td>{entry.actor}</td>
+                    <td>{entry.action}</td>
+                    <td>
+                      {entry.entityType}
+                      {entry.entityId && (
+                        <>
+                          <br />
+                          <span class="muted">{entry.entityId}</span>
+                        </>
+                      )}
+                    </td>
+                    <td>
+                      {entry.detail ? (
+                        <details>
+                          <summary>Show</summary>
+                          <pre>{JSON.stringify(entry.detail, null, 2)}</pre>
+                        </details>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+        <Pager first={props.before ? withQuery("/admin/audit", { ...f }) : null} next={props.nextBefore ? withQuery("/admin/audit", { ...f, before: props.nextBefore }) : null} />
+      </>
+    ),
+  });
+}

@@ -1,0 +1,67 @@
+import type { Settings } from "../../domain/settings/settings";
+import { CsrfInput, ErrorSummary, SelectField, TextField, type FormErrors } from "./components";
+import { formatInstant } from "./format";
+import { adminPage, type AdminViewer } from "./shell";
+
+/** Administration → Organization settings. */
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** The settings form as typed (strings), so a refused form shows exactly what was entered. */
+export type SettingsFormValues = Record<"organizationName" | "timeZone" | "fiscalYearStartMonth" | "defaultLocale" | "caseNpsMax" | "caseOsatMax" | "caseCesMax", string>;
+
+export function settingsFormValues(settings: Settings): SettingsFormValues {
+  return {
+    organizationName: settings.organizationName,
+    timeZone: settings.timeZone,
+    fiscalYearStartMonth: String(settings.fiscalYearStartMonth),
+    defaultLocale: settings.defaultLocale,
+    caseNpsMax: String(settings.caseNpsMax),
+    caseOsatMax: String(settings.caseOsatMax),
+    caseCesMax: String(settings.caseCesMax),
+  };
+}
+
+export function settingsPage(props: { nonce: string; viewer: AdminViewer; values: SettingsFormValues; errors: FormErrors; updatedAt: string; flash: string | null }): string {
+  const v = props.values;
+  const e = props.errors;
+  const readOnly = props.viewer.role !== "admin";
+  return adminPage({
+    title: "Organization settings",
+    nonce: props.nonce,
+    viewer: props.viewer,
+    active: "administration",
+    flash: props.flash,
+    enhance: true,
+    lead: `Periods, business days and send windows are counted in the organization's time zone. Last changed ${formatInstant(props.updatedAt)}.`,
+    children: (
+      <>
+        <p>
+          <a href="/admin/administration">Administration</a> · <a href="/admin/holidays">Holidays</a>
+        </p>
+        <ErrorSummary errors={e} />
+        <form method="post" action="/admin/settings" class="card stack" novalidate>
+          <CsrfInput token={props.viewer.csrfToken} />
+          <TextField name="organizationName" label="Organization name" value={v.organizationName} error={e.organizationName} required />
+          <TextField name="timeZone" label="Time zone" value={v.timeZone} error={e.timeZone} hint="An IANA time zone such as Europe/Berlin or America/New_York." required />
+          <SelectField
+            name="fiscalYearStartMonth"
+            label="Fiscal year starts in"
+            value={v.fiscalYearStartMonth}
+            error={e.fiscalYearStartMonth}
+            options={MONTHS.map((month, i) => ({ value: String(i + 1), label: month }))}
+            hint="A fiscal year is named for the calendar year it ends in."
+          />
+          <TextField name="defaultLocale" label="Default language" value={v.defaultLocale} error={e.defaultLocale} hint="A language tag such as en, de or fr." required />
+          <fieldset>
+            <legend>A case opens when an answer is at most</legend>
+            <TextField name="caseNpsMax" type="number" label="NPS (0–10)" value={v.caseNpsMax} error={e.caseNpsMax} min={0} max={10} />
+            <TextField name="caseOsatMax" type="number" label="Satisfaction (1–5)" value={v.caseOsatMax} error={e.caseOsatMax} min={1} max={5} />
+            <TextField name="caseCesMax" type="number" label="Effort (1–7)" value={v.caseCesMax} error={e.caseCesMax} min={1} max={7} />
+          </fieldset>
+          {!readOnly && <button type="submit">Save settings</button>}
+        </form>
+      </>
+    ),
+  });
+}

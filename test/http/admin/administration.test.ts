@@ -1,0 +1,146 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { deliverInvitation } from "../../../src/domain/delivery/deliver";
+import { OutboxProvider } from "../../../src/domain/delivery/providers/outbox";
+import { scoreLinks } from "../../../src/views/admin/outbox";
+import { api } from "../../support/api";
+import { adminSession, fieldError, getPage, inputValue, postForm, type AdminSession } from "../../support/admin";
+import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../../support/fixtures";
+
+let session: AdminSession;
+beforeAll(async () => {
+  session = await adminSession();
+});
+
+const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
+const unique = () => Math.random().toString(36).slice(2, 8);
+
+describe("/admin administration", () => {
+  it("lands on every administration area", async () => {
+    const page = await getPage(session, "/admin/administration");
+    expect(page.status).toBe(200);
+    for (const href of ["/admin/people", "/admin/tokens", "/admin/settings", "/admin/holidays", "/admin/webhooks", "/admin/audit", "/admin/outbox"]) expect(page.html).toContain(`href="${href}"`);
+    expect(page.trips).toBeLessThanOrEqual(3);
+  });
+
+  it("creates a token whose secret is shown once and works, then revokes it", async () => {
+    const name = `Sync ${unique()}`;
+    const created = await postForm(session, "/admin/tokens", { name, scopes: ["read"] });
+    expect(created.status).toBe(201);
+    const secret = /id="token-secret" readonly="" value="(qrm_[^"]+)"/.exec(created.html)?.[1];
+    expect(secret).toBeTruthy();
+    expect((await api("GET", "/accounts", undefined, { token: secret! })).status).toBe(200);
+
+    const list = await getPage(session, "/admin/tokens");
+    expect(list.html).toContain(name);
+    expect(list.html).not.toContain(secret!);
+    expect(list.trips).toBeLessThanOrEqual(3);
+
+    const id = (await env.DB.prepare("SELECT id FROM api_tokens WHERE name = ?").bind(name).first<{ id: string }>())!.id;
+    const revoked = await postForm(session, `/admin/tokens/${id}/revoke`, {});
+    expect(revoked.status).toBe(303);
+    expect((await api("GET", "/accounts", undefined, { token: secret! })).status).toBe(401);
+  });
+
+  it("refuses a token without a name or scope: messages beside the fields, nothing written", async () => {
+    const before = await count("SELECT count(*) AS n FROM api_tokens");
+    const res = await postForm(session, "/admin/tokens", { name: " " });
+    expect(res.status).toBe(422);
+    expect(fieldError(res.html, "name")).toBeTruthy();
+    expect(res.html).toContain('id="f-scopes-error"');
+    expect(await count("SELECT count(*) AS n FROM api_tokens")).toBe(before);
+  });
+
+  it("saves settings, and refuses a bad time zone and threshold keeping what was typed", async () => {
+    const page = await getPage(session, "/admin/settings");
+    expect(page.status).toBe(200);
+    expect(page.trips).toBeLessThanOrEqual(3);
+    const form = {
+      organizationName: "Quorum Test Org",
+      timeZone: "Mars/Olympus",
+      fiscalYearStartMonth: "1",
+      defaultLocale: "en",
+      caseNpsMax: "11",
+      caseOsatMax: "2",
+      caseCesMax: "3",
+    };
+    const before = await env.DB.prepare("SELECT * FROM settings").first();
+    const refused = await postForm(session, "/admin/settings", form);
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.html, "timeZone")).toBeTruthy();
+    expect(fieldError(refused.html, "caseNpsMax")).toBeTruthy();
+    expect(inputValue(refused.html, "timeZone")).toBe("Mars/Olympus");
+    expect(await env.DB.prepare("SELECT * FROM settings").first()).toEqual(before);
+
+    const saved = await postForm(session, "/admin/settings", { ...form, timeZone: "Europe/Berlin", caseNpsMax: "5" });
+    expect(saved.status).toBe(303);
+    expect(await env.DB.prepare("SELECT organization_name, time_zone, case_nps_max FROM settings").first()).toEqual({ organization_name: "Quorum Test Org", time_zone: "Europe/Berlin", case_nps_max: 5 });
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'settings.update'")).toBeGreaterThan(0);
+  });
+
+  it("adds and removes a holiday; a bad date and a duplicate are refused beside the field", async () => {
+    const bad = await postForm(session, "/admin/holidays", { date: "2026-02-30", label: "Nope" });
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.html, "date")).toBeTruthy();
+    expect(inputValue(bad.html, "label")).toBe("Nope");
+
+    const added = await postForm(session, "/admin/holidays", { date: "2031-12-25", label: "Christmas Day" });
+    expect(added.status).toBe(303);
+    const page = await getPage(session, "/admin/holidays");
+    expect(page.html).toContain("Christmas Day");
+    expect(page.trips).toBeLessThanOrEqual(3);
+    const duplicate = await postForm(session, "/admin/holidays", { date: "2031-12-25", label: "Again" });
+    expect(duplicate.status).toBe(409);
+    expect(fieldError(duplicate.html, "date")).toBe("already a holiday");
+
+    const removed = await postForm(session, "/admin/holidays/2031-12-25/delete", {});
+    expect(removed.status).toBe(303);
+    expect(await count("SELECT count(*) AS n FROM holidays WHERE date = '2031-12-25'")).toBe(0);
+  });
+
+  it("filters the audit log by actor, entity, action and date, with a cursor", async () => {
+    const label = `Audit ${unique()}`;
+    await postForm(session, "/admin/holidays", { date: "2032-01-01", label });
+    const page = await getPage(session, "/admin/audit?action=holiday.create&entityType=holiday&entityId=2032-01-01");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(label);
+    expect(page.trips).toBeLessThanOrEqual(3);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await getPage(session, `/admin/audit?action=holiday.create&from=${today}&to=${today}`)).html).toContain(label);
+    expect((await getPage(session, "/admin/audit?action=holiday.create&to=2020-01-01")).html).toContain("No entries match");
+    expect((await getPage(session, "/admin/audit?actor=nobody-at-all")).html).toContain("No entries match");
+
+    for (let i = 0; i < 55; i++) await env.DB.prepare("INSERT INTO audit_log (at, actor, action, entity_type) VALUES (?, 'pager', 'test.page', 'test')").bind(new Date().toISOString()).run();
+    const first = await getPage(session, "/admin/audit?actor=pager");
+    const next = /href="(\/admin\/audit\?[^"]*before=\d+)"/.exec(first.html)?.[1]?.replace(/&amp;/g, "&");
+    expect(next).toBeTruthy();
+    const second = await getPage(session, next!);
+    expect((second.html.match(/test\.page/g) ?? []).length).toBe(5);
+
+    const bad = await getPage(session, "/admin/audit?from=yesterday");
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.html, "from")).toBeTruthy();
+  });
+
+  it("lists the outbox with the survey link and the email's answer links", async () => {
+    const contact = await makeContact((await makeAccount()).id);
+    const invitation = await makeInvitation(contact, await makeSurvey(), { status: "queued", sentAt: null });
+    const db = testDb();
+    await deliverInvitation(env, db, new OutboxProvider(db), invitation.id, "invitation", new Date());
+    const mail = (await env.DB.prepare("SELECT survey_url, html_body FROM outbox WHERE invitation_id = ?").bind(invitation.id).first<{ survey_url: string; html_body: string }>())!;
+    const page = await getPage(session, "/admin/outbox");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`<a href="${mail.survey_url}">Survey</a>`);
+    for (const link of scoreLinks({ htmlBody: mail.html_body, surveyUrl: mail.survey_url })) expect(page.html).toContain(`href="${link.url.replace(/&/g, "&amp;")}"`);
+    expect(page.trips).toBeLessThanOrEqual(3);
+  });
+
+  it("reads answer links out of an email's HTML", () => {
+    const surveyUrl = "http://q.test/s/abc";
+    const html = `<p><a href="${surveyUrl}">Open</a></p><a class="s" href="${surveyUrl}?score=0">0</a><a href="${surveyUrl}?score=10&amp;x=1"><span>10</span></a><a href="http://q.test/u/abc">Unsubscribe</a>`;
+    expect(scoreLinks({ htmlBody: html, surveyUrl })).toEqual([
+      { label: "0", url: `${surveyUrl}?score=0` },
+      { label: "10", url: `${surveyUrl}?score=10&x=1` },
+    ]);
+  });
+});
