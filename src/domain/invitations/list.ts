@@ -1,5 +1,5 @@
 // The invitations list (SPEC §12 Sending, §9 API): filtered, newest first, with the names a person reads beside the ids.
-import { and, desc, eq, like, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, like, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { accounts, contacts, invitations, surveys, type InvitationStatus } from "../../db/schema";
 import { programCause } from "../targeting/program";
@@ -71,13 +71,14 @@ export function invitationsQuery(db: Db, filter: InvitationFilter, page: { befor
     .select({
       id: invitations.id,
       surveyId: invitations.surveyId,
-      surveyName: surveys.name,
+      // Aliased: a D1 batch returns rows as objects, so equal column names ("name") would collapse.
+      surveyName: sql<string | null>`${surveys.name}`.as("survey_name"),
       surveyVersionId: invitations.surveyVersionId,
       contactId: invitations.contactId,
-      contactName: contacts.name,
-      contactEmail: contacts.email,
+      contactName: sql<string | null>`${contacts.name}`.as("contact_name"),
+      contactEmail: sql<string | null>`${contacts.email}`.as("contact_email"),
       accountId: invitations.accountId,
-      accountName: accounts.name,
+      accountName: sql<string | null>`${accounts.name}`.as("account_name"),
       kind: invitations.kind,
       journeyStage: invitations.journeyStage,
       status: invitations.status,

@@ -51,10 +51,10 @@ export interface ResponseListItem {
 
 export const RESPONSE_PAGE_MAX = 200;
 
-const answerOf = (type: string) =>
-  sql<number | null>`(SELECT a.num_value FROM answers a WHERE a.response_id = ${responses.id} AND a.type = ${type} AND a.num_value IS NOT NULL LIMIT 1)`;
+const answerOf = (type: "nps" | "osat" | "ces") =>
+  sql<number | null>`(SELECT a.num_value FROM answers a WHERE a.response_id = ${responses.id} AND a.type = ${type} AND a.num_value IS NOT NULL LIMIT 1)`.as(`${type}_value`);
 const verbatimOf = sql<string | null>`(SELECT group_concat(t.text_value, char(10) || char(10)) FROM (SELECT a.text_value FROM answers a
-  WHERE a.response_id = ${responses.id} AND a.type = 'text' AND trim(COALESCE(a.text_value, '')) != '' ORDER BY a.question_id) t)`;
+  WHERE a.response_id = ${responses.id} AND a.type = 'text' AND trim(COALESCE(a.text_value, '')) != '' ORDER BY a.question_id) t)`.as("verbatim");
 
 function conditions(filter: ResponseFilter, after: ResponseCursor | undefined): SQL | undefined {
   const band = filter.band ? SCORE_BANDS[filter.band] : null;
@@ -75,15 +75,16 @@ function conditions(filter: ResponseFilter, after: ResponseCursor | undefined): 
   );
 }
 
+// Aliased: a D1 batch returns rows as objects, so equal column names ("name") would collapse.
 const listColumns = {
   id: responses.id,
-  submittedAt: sql<string>`${responses.submittedAt}`,
+  submittedAt: sql<string>`${responses.submittedAt}`.as("submitted_at"),
   surveyId: responses.surveyId,
-  surveyName: surveys.name,
+  surveyName: sql<string | null>`${surveys.name}`.as("survey_name"),
   contactId: responses.contactId,
-  contactName: contacts.name,
+  contactName: sql<string | null>`${contacts.name}`.as("contact_name"),
   accountId: responses.accountId,
-  accountName: accounts.name,
+  accountName: sql<string | null>`${accounts.name}`.as("account_name"),
   role: responses.role,
   journeyStage: responses.journeyStage,
   country: responses.country,

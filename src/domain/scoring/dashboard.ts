@@ -1,8 +1,8 @@
 // Reads for the admin pages (SPEC §12): the current run's stored results shaped for a page, each page's reads put in
 // ONE db.batch (one D1 round trip) after the run row, so a page costs the run, its batch and the sign-in check.
-import { and, asc, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accountRevenue, accounts, cases, contacts, roles, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreGroup, type ScoreRun } from "../../db/schema";
+import { accountRevenue, accounts, answers, cases, contacts, responses, roles, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreGroup, type ScoreRun } from "../../db/schema";
 import { invitationsQuery, pageOf, type InvitationListItem } from "../invitations/list";
 import { responsesQuery, type ResponseListItem } from "../responses/list";
 import { LOW_SAMPLE_N, MIXED_SIGNALS_GAP, meanAndTopBox, npsChange, npsSummary, ratio, revenueWeightedNps, type MeanAndTopBox, type NpsChange, type NpsSummary, type RevenueWeightedNps } from "./formulas";
@@ -197,8 +197,8 @@ export async function overview(db: Db, run: ScoreRun, periodKey: string | undefi
       .limit(AT_RISK_SHOWN),
     db
       .select({
-        open: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} != 'closed' THEN 1 ELSE 0 END), 0)`,
-        breached: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} = 'open' AND ${cases.dueAt} < ${now.toISOString()} THEN 1 ELSE 0 END), 0)`,
+        open: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} != 'closed' THEN 1 ELSE 0 END), 0)`.as("open_cases"),
+        breached: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} = 'open' AND ${cases.dueAt} < ${now.toISOString()} THEN 1 ELSE 0 END), 0)`.as("breached_cases"),
       })
       .from(cases)
       .where(sql`${cases.status} != 'closed'`),
@@ -362,7 +362,7 @@ export async function accountList(db: Db, run: ScoreRun, periodKey: string | und
         revenue: scoreAccounts.revenue,
         inScope: scoreAccounts.inScope,
         category: scoreAccounts.category,
-        score: accountScore,
+        score: sql<number | null>`${accountScore}`.as("score"),
         npsN: scoreAccounts.npsN,
         committeeRolesHeard: scoreAccounts.committeeRolesHeard,
         contactsHeardT12: scoreAccounts.contactsHeardT12,
@@ -493,18 +493,15 @@ export async function accountPage(db: Db, run: ScoreRun | null, accountId: strin
       .where(and(eq(contacts.accountId, accountId), sql`${contacts.status} != 'erased'`))
       .orderBy(asc(contacts.name))
       .limit(200),
-    db.all<{ contactId: string; role: string; name: string | null; lastAt: string }>(sql`
-      SELECT r.contact_id AS contactId, r.role AS role, c.name AS name, MAX(r.submitted_at) AS lastAt
-      FROM responses r LEFT JOIN contacts c ON c.id = r.contact_id
-      WHERE r.account_id = ${accountId} AND r.status = 'complete' AND r.submitted_at >= ${since} AND r.submitted_at < ${until}
-      GROUP BY r.contact_id, r.role ORDER BY lastAt DESC LIMIT 200`),
-    db.all<{ role: string; mean: number; n: number }>(sql`
-      SELECT role, AVG(value) AS mean, COUNT(*) AS n FROM (
-        SELECT r.contact_id, r.role, a.num_value AS value,
-               ROW_NUMBER() OVER (PARTITION BY r.contact_id ORDER BY r.submitted_at DESC, r.id DESC) AS rn
-        FROM responses r JOIN answers a ON a.response_id = r.id AND a.type = 'nps' AND a.num_value IS NOT NULL
-        WHERE r.account_id = ${accountId} AND r.status = 'complete' AND r.submitted_at >= ${quarter?.start ?? since} AND r.submitted_at < ${quarter?.end ?? until}
-      ) WHERE rn = 1 GROUP BY role ORDER BY mean DESC`),
+    db
+      .select({ contactId: responses.contactId, role: responses.role, name: contacts.name, lastAt: sql<string>`MAX(${responses.submittedAt})`.as("last_at") })
+      .from(responses)
+      .leftJoin(contacts, eq(contacts.id, responses.contactId))
+      .where(and(eq(responses.accountId, accountId), eq(responses.status, "complete"), gte(responses.submittedAt, since), lt(responses.submittedAt, until)))
+      .groupBy(responses.contactId, responses.role)
+      .orderBy(desc(sql`MAX(${responses.submittedAt})`))
+      .limit(200),
+    roleMeansQuery(db, accountId, quarter?.start ?? since, quarter?.end ?? until),
     invitationsQuery(db, { accountId }, { limit: ACCOUNT_PAGE_ROWS }),
     responsesQuery(db, { accountId }, { limit: ACCOUNT_PAGE_ROWS }),
     db
@@ -560,6 +557,26 @@ export async function accountPage(db: Db, run: ScoreRun | null, accountId: strin
     moreResponses: responseRows.length > ACCOUNT_PAGE_ROWS,
     cases: caseRows,
   };
+}
+
+/** Each role's mean of its contacts' latest NPS answer in [from, to) (the response snapshot's role). */
+function roleMeansQuery(db: Db, accountId: string, from: string, to: string) {
+  const latest = db
+    .select({
+      role: responses.role,
+      value: sql<number>`${answers.numValue}`.as("value"),
+      rn: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${responses.contactId} ORDER BY ${responses.submittedAt} DESC, ${responses.id} DESC)`.as("rn"),
+    })
+    .from(responses)
+    .innerJoin(answers, and(eq(answers.responseId, responses.id), eq(answers.type, "nps"), isNotNull(answers.numValue)))
+    .where(and(eq(responses.accountId, accountId), eq(responses.status, "complete"), gte(responses.submittedAt, from), lt(responses.submittedAt, to)))
+    .as("latest");
+  return db
+    .select({ role: latest.role, mean: sql<number>`AVG(${latest.value})`.as("mean"), n: sql<number>`COUNT(*)`.as("n") })
+    .from(latest)
+    .where(eq(latest.rn, 1))
+    .groupBy(latest.role)
+    .orderBy(desc(sql`AVG(${latest.value})`));
 }
 
 // ─── markets ────────────────────────────────────────────────────────────────

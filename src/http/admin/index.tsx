@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { ApiError } from "../../lib/errors";
 import { adminMessagePage } from "../../views/admin/shell";
 import { securityHeaders } from "../middleware/security-headers";
+import { accountsRouter } from "./accounts";
 import { overviewRouter } from "./overview";
 import { administration } from "./administration";
 import { sending } from "./sending";
@@ -38,6 +39,7 @@ admin.post("/logout", async (c) => {
 // ─── areas (one router file each; keep this list in the order of the navigation) ───
 
 admin.route("/", overviewRouter);
+admin.route("/accounts", accountsRouter);
 
 admin.route("/sending", sending);
 

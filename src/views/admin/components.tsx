@@ -252,12 +252,13 @@ export function TableWrap(props: { label: string; children: Child }) {
   );
 }
 
-/** Cursor pagination links: `next` is the URL of the following page, if any. */
-export function Pager(props: { next?: string | null; first?: string | null }) {
-  if (!props.next && !props.first) return null;
+/** Pagination links: `next` is the URL of the following page, if any; `previous` where pages are numbered. */
+export function Pager(props: { next?: string | null; first?: string | null; previous?: string | null }) {
+  if (!props.next && !props.first && !props.previous) return null;
   return (
     <nav class="pager" aria-label="Pages">
       {props.first ? <a href={props.first}>First page</a> : <span />}
+      {props.previous && <a href={props.previous}>Previous page</a>}
       {props.next && <a href={props.next}>Next page</a>}
     </nav>
   );

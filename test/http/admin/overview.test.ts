@@ -2,22 +2,9 @@
 // trend, cases and at-risk accounts, in at most 3 D1 round trips; bad input is a clear page, never a 500.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, api, workerFetch } from "../../support/api";
 import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
 import { makeResponse } from "../../support/responses";
-
-export const adminGet = (path: string) => workerFetch(path, { redirect: "manual", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-export const roundTrips = (res: Response) => Number(res.headers.get("X-D1-Round-Trips"));
-
-/** Runs scoring to completion (a large run continues over several calls). */
-export async function completeScoringRun(): Promise<void> {
-  for (let i = 0; i < 30; i++) {
-    const res = await api("POST", "/scoring/runs");
-    if (res.status === 200) return;
-    expect(res.status).toBe(202);
-  }
-  throw new Error("the scoring run did not complete in 30 calls");
-}
+import { adminGet, byteSize, completeScoringRun, roundTrips } from "./score-pages";
 
 describe("/admin overview", () => {
   it("says how to get figures before the first scoring run", async () => {
@@ -51,7 +38,7 @@ describe("/admin overview", () => {
     expect(res.status).toBe(200);
     expect(roundTrips(res)).toBeLessThanOrEqual(3);
     const html = await res.text();
-    expect(new TextEncoder().encode(html).length).toBeLessThan(150 * 1024);
+    expect(byteSize(html)).toBeLessThan(150 * 1024);
     // Coverage: 900,000 of 1,000,000 heard; safe 60 %, at risk 30 %, unsurveyed 10 %.
     expect(html).toContain("<strong>90.0 %</strong> of 1,000,000 revenue");
     expect(html).toContain("Meets the 80 % target");

@@ -1,0 +1,98 @@
+// Accounts list (filters, sort, pages) and the account page (committee roles named heard / not heard with their
+// holders, role means, silence, invitations with the blocking rule, responses with verbatims, cases), ≤ 3 round trips.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
+import { makeResponse } from "../../support/responses";
+import { adminGet, byteSize, completeScoringRun, roundTrips } from "./score-pages";
+
+describe("/admin/accounts", () => {
+  it("lists, filters and sorts the quarter's accounts, and shows one account in full", async () => {
+    const survey = await makeSurvey();
+    const now = new Date().toISOString();
+    const acme = await makeAccount({ name: "Acme Corp", annualRevenue: 500_000, country: "FR", segment: "Mid-market", ownerEmail: "ann@vendor.test", ownerName: "Ann Owner" });
+    const solo = await makeAccount({ name: "Solo Systems", annualRevenue: 200_000, country: "DE", segment: "Enterprise" });
+    const quiet = await makeAccount({ name: "Quiet Inc", annualRevenue: 900_000, country: "US", segment: "Enterprise" });
+    // Acme: decision maker says 10, champion says 2 → mixed signals (gap 8); score (10 + 2)/2 = 6 → at risk.
+    const dm = await makeContact(acme.id, { name: "Dana Decider", role: "decision_maker" });
+    const champ = await makeContact(acme.id, { name: "Chris Champion", role: "champion" });
+    await makeContact(acme.id, { name: "Fay Finance", role: "finance" });
+    await makeResponse(dm, survey, { submittedAt: now, answers: [{ type: "nps", value: 10 }, { type: "text", text: "Great partner, keep it up." }] });
+    await makeResponse(champ, survey, { submittedAt: now, answers: [{ type: "nps", value: 2 }, { type: "text", text: "Support is too slow." }] });
+    // Solo: one contact only → single-threaded.
+    await makeResponse(await makeContact(solo.id, { name: "Sam Solo", role: "champion" }), survey, { submittedAt: now, answers: [{ type: "nps", value: 9 }] });
+    // Quiet: invited, expired, never answered → silent; another invitation deferred by a rule.
+    const quietContact = await makeContact(quiet.id, { name: "Quinn Quiet", role: "decision_maker" });
+    await makeInvitation(quietContact, survey, { status: "expired", admittedAt: now, sentAt: now });
+    await makeInvitation(quietContact, survey, { status: "deferred", admittedAt: null, sentAt: null, blockingRule: "rule_quarterly_cap" });
+    await env.DB.prepare("INSERT INTO cases (id, type, account_id, status, severity, priority, due_at, opened_at, verbatim) VALUES ('case_acc1', 'response', ?, 'open', 3, 1, ?, ?, 'Support is too slow.')")
+      .bind(acme.id, now, now)
+      .run();
+    await completeScoringRun();
+
+    const list = await adminGet("/admin/accounts");
+    expect(list.status).toBe(200);
+    expect(roundTrips(list)).toBeLessThanOrEqual(3);
+    const html = await list.text();
+    // Largest revenue first: Quiet (900k), Acme (500k), Solo (200k).
+    expect(html.indexOf("Quiet Inc")).toBeLessThan(html.indexOf("Acme Corp"));
+    expect(html.indexOf("Acme Corp")).toBeLessThan(html.indexOf("Solo Systems"));
+    expect(html).toContain("Mixed signals");
+    expect(html).toContain("Single-threaded");
+
+    const byName = await (await adminGet("/admin/accounts?sort=name")).text();
+    expect(byName.indexOf("Acme Corp")).toBeLessThan(byName.indexOf("Quiet Inc"));
+    const atRisk = await (await adminGet("/admin/accounts?category=detractor")).text();
+    expect(atRisk).toContain("Acme Corp");
+    expect(atRisk).not.toContain(">Solo Systems<");
+    const single = await (await adminGet("/admin/accounts?single=yes")).text();
+    expect(single).toContain(">Solo Systems<");
+    expect(single).not.toContain(">Acme Corp<");
+    const silent = await (await adminGet("/admin/accounts?silent=1")).text();
+    expect(silent).toContain(">Quiet Inc<");
+    expect(silent).not.toContain(">Acme Corp<");
+    const filtered = await (await adminGet("/admin/accounts?country=FR&segment=Mid-market&owner=ann%40vendor.test&category=")).text();
+    expect(filtered).toContain(">Acme Corp<");
+    expect(filtered).not.toContain(">Quiet Inc<");
+
+    const res = await adminGet(`/admin/accounts/${acme.id}`);
+    expect(res.status).toBe(200);
+    expect(roundTrips(res)).toBeLessThanOrEqual(3);
+    const page = await res.text();
+    expect(byteSize(page)).toBeLessThan(150 * 1024);
+    expect(page).toContain("<h1>Acme Corp</h1>");
+    expect(page).toContain("2 of 5 committee roles heard");
+    // Each committee role named, heard or not, with who holds it.
+    expect(page).toMatch(/<th scope="row">Decision maker<\/th><td><span class="badge badge-good">Heard<\/span><\/td><td>Dana Decider \(/);
+    expect(page).toMatch(/<th scope="row">Finance<\/th><td><span class="badge badge-bad">Not heard<\/span><\/td><td>—<\/td><td>Fay Finance<\/td>/);
+    expect(page).toMatch(/<th scope="row">Executive sponsor<\/th><td><span class="badge badge-bad">Not heard<\/span><\/td><td>—<\/td><td><span class="muted">Nobody holds this role/);
+    // Role means: decision maker 10.0, champion 2.0; mixed signals with a gap of 8.0.
+    expect(page).toMatch(/Decision maker<\/th><td class="num">10.0<\/td>/);
+    expect(page).toMatch(/Champion<\/th><td class="num">2.0<\/td>/);
+    expect(page).toContain("differ by 8.0 points");
+    expect(page).toContain("Support is too slow.");
+    expect(page).toContain("Great partner, keep it up.");
+    expect(page).toContain("At risk (detractor)");
+    expect(page).toContain("500,000");
+    expect(page).toContain('href="/admin/cases/case_acc1"');
+
+    const quietPage = await (await adminGet(`/admin/accounts/${quiet.id}`)).text();
+    expect(quietPage).toContain("rule_quarterly_cap");
+    expect(quietPage).toContain(">deferred<");
+    expect(quietPage).toContain("Silent (1 in a row)");
+  });
+
+  it("answers an unknown account or a malformed filter with a page, never a 500", async () => {
+    const unknown = await adminGet("/admin/accounts/acc_does_not_exist");
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toContain("text/html");
+    expect(await unknown.text()).toContain("There is no account with this id");
+    const bad = await adminGet("/admin/accounts?sort=planet&silent=-3");
+    expect(bad.status).toBe(400);
+    const text = await bad.text();
+    expect(text).toContain("sort:");
+    expect(text).toContain("silent: 0 or more");
+    expect((await adminGet("/admin/accounts?period=2026-Q7")).status).toBe(400);
+    expect((await adminGet("/admin/accounts?period=1999-Q1")).status).toBe(404);
+  });
+});
