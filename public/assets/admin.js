@@ -10,4 +10,14 @@
     var message = button && button.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
   });
+  // An element marked data-shown-for="a b" (e.g. a question's options) shows only while the select named by
+  // data-shown-by has one of those values; without JavaScript the page shows it after the next re-render.
+  function syncShownFor() {
+    document.querySelectorAll("[data-shown-for]").forEach(function (el) {
+      var select = document.getElementById(el.getAttribute("data-shown-by"));
+      if (select) el.hidden = el.getAttribute("data-shown-for").split(" ").indexOf(select.value) < 0;
+    });
+  }
+  document.addEventListener("change", syncShownFor);
+  syncShownFor();
 })();

@@ -6,6 +6,7 @@ import { accountsRouter } from "./accounts";
 import { overviewRouter } from "./overview";
 import { administration } from "./administration";
 import { sending } from "./sending";
+import { surveysAdmin } from "./surveys";
 import { adminAuth, logOut, signInRoutes, type AdminEnv } from "./session";
 
 /**
@@ -41,6 +42,7 @@ admin.post("/logout", async (c) => {
 admin.route("/", overviewRouter);
 admin.route("/accounts", accountsRouter);
 
+admin.route("/surveys", surveysAdmin);
 admin.route("/sending", sending);
 
 admin.route("/", administration);

@@ -219,6 +219,28 @@ export function CheckboxGroup(props: FieldProps & { options: Option[]; values: s
   );
 }
 
+/** A group of fields under one legend (a question, a locale's texts) with the problem that concerns the group as a whole. */
+export function FieldGroup(props: { name: string; legend: Child; error?: string | null; hint?: string; class?: string; children: Child }) {
+  const id = fieldId(props.name);
+  const described = [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <fieldset id={id} class={props.class} aria-describedby={described}>
+      <legend>{props.legend}</legend>
+      {props.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+      {props.children}
+    </fieldset>
+  );
+}
+
 export function CheckboxField(props: FieldProps & { checked: boolean; value?: string }) {
   const id = fieldId(props.name);
   return (
