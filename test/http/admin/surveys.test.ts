@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminSession, fieldError, getPage, inputValue, postForm, type AdminSession } from "../../support/admin";
+import { inviteUser, signInAs } from "../../support/people";
 
 let session: AdminSession;
 beforeAll(async () => {
@@ -252,6 +253,28 @@ describe("/admin/surveys", () => {
     expect(doc).toContain("Alex Example");
     // The preview cannot submit anywhere: sandboxed without allow-forms or allow-scripts.
     expect(res.html.match(/<iframe sandbox=""/g)).toHaveLength(2);
+  });
+
+  it("lets an analyst look at a survey but not change it (403 page, nothing written)", async () => {
+    const name = uniqueName("Look only");
+    const created = await postForm(session, "/admin/surveys/new", editorForm(name));
+    const id = /sur_[\w-]+/.exec(created.location ?? "")![0];
+    const analyst = await signInAs(await inviteUser("analyst"));
+    const page = await getPage(analyst, `/admin/surveys/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<fieldset class="plain" disabled="">');
+    expect(page.html).not.toContain('value="save"');
+    expect(page.html).not.toContain("hx-post");
+    expect(srcdocOf(page.html)).toContain("How was onboarding?");
+    expect((await getPage(analyst, "/admin/surveys")).html).not.toContain('href="/admin/surveys/new"');
+
+    const before = await auditRows();
+    for (const path of [`/admin/surveys/${id}`, "/admin/surveys/new", `/admin/surveys/${id}/archive`]) {
+      const res = await postForm(analyst, path, editorForm(uniqueName("Analyst")));
+      expect(res.status).toBe(403);
+      expect(res.html).toContain("<!doctype html>");
+    }
+    expect(await auditRows()).toBe(before);
   });
 
   it("asks for the CSRF token on every form", async () => {
