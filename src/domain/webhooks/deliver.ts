@@ -57,13 +57,13 @@ export function signedRequest(endpoint: Pick<WebhookEndpoint, "url" | "format" |
   });
 }
 
-async function attempt(fetcher: Fetcher, request: Request): Promise<{ status: number | null; ok: boolean; error: string | null; excerpt: string | null }> {
+async function attempt(fetcher: Fetcher, request: Request, timeoutMs: number): Promise<{ status: number | null; ok: boolean; error: string | null; excerpt: string | null }> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), DELIVERY_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await Promise.race([
       fetcher(new Request(request, { signal: controller.signal })),
-      new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(new Error(`timed out after ${DELIVERY_TIMEOUT_MS / 1000} s`)))),
+      new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(new Error(`timed out after ${timeoutMs / 1000} s`)))),
     ]);
     const excerpt = (await response.text().catch(() => "")).slice(0, EXCERPT_CHARS);
     return { status: response.status, ok: response.ok, error: response.ok ? null : `HTTP ${response.status}`, excerpt: excerpt || null };
@@ -79,6 +79,8 @@ export interface DeliverDeps {
   fetcher: Fetcher;
   provider: MailProvider;
   publicUrl: string;
+  /** 10 s (SPEC §8); shorter only in tests. */
+  timeoutMs?: number;
 }
 
 export async function deliverWebhook(deps: DeliverDeps, deliveryId: string, now: Date): Promise<DeliveryOutcome> {
@@ -103,7 +105,7 @@ export async function deliverWebhook(deps: DeliverDeps, deliveryId: string, now:
   };
 
   const started = Date.now();
-  const outcome = await attempt(deps.fetcher, signedRequest(endpoint, delivery, now));
+  const outcome = await attempt(deps.fetcher, signedRequest(endpoint, delivery, now), deps.timeoutMs ?? DELIVERY_TIMEOUT_MS);
   const latency = Date.now() - started;
   const expired = now.getTime() - Date.parse(delivery.window_start) >= RETRY_WINDOW_MS;
   const status = outcome.ok ? "delivered" : expired ? "dead" : "retrying";

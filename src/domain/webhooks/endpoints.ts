@@ -128,6 +128,16 @@ export function listDeliveries(db: Db, endpointId: string, options: { before?: s
     .all();
 }
 
+export interface Attempt {
+  id: number;
+  at: string;
+  statusCode: number | null;
+  ok: boolean;
+  latencyMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
 export async function getDelivery(db: Db, endpointId: string, deliveryId: string) {
   const [deliveries = [], attempts = []] = await runBatch(db, [
     sql`SELECT * FROM webhook_deliveries WHERE id = ${deliveryId} AND endpoint_id = ${endpointId}`,
@@ -149,7 +159,7 @@ export async function getDelivery(db: Db, endpointId: string, deliveryId: string
     deadAt: (d.dead_at as string | null) ?? null,
     createdAt: d.created_at as string,
     payload: JSON.parse(d.payload as string) as unknown,
-    attemptLog: attempts.map((a) => ({ ...a, ok: Boolean(a.ok) })),
+    attemptLog: attempts.map((a): Attempt => ({ ...(a as unknown as Attempt), ok: Boolean(a.ok) })),
   };
 }
 

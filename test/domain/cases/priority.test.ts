@@ -14,7 +14,7 @@ describe("priority = severity × revenue percentile; SLA by the top 20 % (one un
     // Revenues 100…500: percentiles (share of active accounts with revenue ≤ own) 0.2, 0.4, 0.6, 0.8, 1.0.
     // A churned account does not count.
     await makeAccount({ annualRevenue: 10_000, status: "churned" });
-    const accounts = [];
+    const accounts: Awaited<ReturnType<typeof makeAccount>>[] = [];
     for (const revenue of [100, 200, 300, 400, 500]) accounts.push(await makeAccount({ annualRevenue: revenue }));
     const survey = await makeSurvey();
     const open = async (accountIndex: number, nps: number, at = NOW) => {
