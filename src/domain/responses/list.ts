@@ -2,7 +2,7 @@
 // CES answers and verbatims (text answers), the names of contact, account and survey beside the ids.
 import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accounts, answerRevisions, answers, contacts, responses, surveys } from "../../db/schema";
+import { accounts, answerRevisions, answers, contacts, journeyStages, responses, roles, settings, surveys } from "../../db/schema";
 
 export const SCORE_BANDS = { promoter: [9, 10], passive: [7, 8], detractor: [0, 6] } as const;
 export type ScoreBand = keyof typeof SCORE_BANDS;
@@ -143,4 +143,22 @@ export async function responseDetail(db: Db, id: string) {
   ]);
   const row = rows[0];
   return row ? { ...row, submittedAt: row.submittedAt as string | null, answers: answerRows, revisions: revisionRows } : null;
+}
+
+/** What the responses feed's filters offer, and the organization's calendar for its quarters. One round trip. */
+export async function feedOptions(db: Db, accountId: string | undefined) {
+  const [settingsRows, surveyRows, roleRows, stageRows, accountRows] = await db.batch([
+    db.select({ timeZone: settings.timeZone, fiscalYearStartMonth: settings.fiscalYearStartMonth }).from(settings).limit(1),
+    db.select({ id: surveys.id, name: surveys.name }).from(surveys).orderBy(asc(surveys.name)).limit(300),
+    db.select({ key: roles.key, label: roles.label }).from(roles).orderBy(asc(roles.label)),
+    db.select({ key: journeyStages.key, label: journeyStages.label }).from(journeyStages).orderBy(asc(journeyStages.position)),
+    db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, accountId ?? "")).limit(1),
+  ]);
+  return {
+    calendar: settingsRows[0] ?? { timeZone: "UTC", fiscalYearStartMonth: 1 },
+    surveys: surveyRows,
+    roles: roleRows,
+    stages: stageRows,
+    account: accountRows[0] ?? null,
+  };
 }

@@ -4,6 +4,7 @@ import { adminMessagePage } from "../../views/admin/shell";
 import { securityHeaders } from "../middleware/security-headers";
 import { accountsRouter } from "./accounts";
 import { overviewRouter } from "./overview";
+import { responsesRouter } from "./responses";
 import { administration } from "./administration";
 import { sending } from "./sending";
 import { surveysAdmin } from "./surveys";
@@ -41,6 +42,7 @@ admin.post("/logout", async (c) => {
 
 admin.route("/", overviewRouter);
 admin.route("/accounts", accountsRouter);
+admin.route("/responses", responsesRouter);
 
 admin.route("/surveys", surveysAdmin);
 admin.route("/sending", sending);
