@@ -7,6 +7,7 @@ import { overviewRouter } from "./overview";
 import { responsesRouter } from "./responses";
 import { administration } from "./administration";
 import { sending } from "./sending";
+import { people } from "./people";
 import { surveysAdmin } from "./surveys";
 import { adminAuth, logOut, signInRoutes, type AdminEnv } from "./session";
 
@@ -46,6 +47,7 @@ admin.route("/responses", responsesRouter);
 
 admin.route("/surveys", surveysAdmin);
 admin.route("/sending", sending);
+admin.route("/people", people);
 
 admin.route("/", administration);
 

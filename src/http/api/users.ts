@@ -23,7 +23,7 @@ export const UserView = z
   })
   .openapi("User");
 
-const UserInvite = z
+export const UserInvite = z
   .strictObject({
     email: z.email("enter an email address like name@example.com").max(320),
     name: z.string().trim().min(1, "enter the person's name").max(200),

@@ -161,7 +161,7 @@ describe("sessions re-checked on every request", () => {
     const user = await inviteUser("admin");
     const { cookie, csrf } = await signInAs(user);
     expect((await api("PATCH", `/users/${user.id}`, { role: "analyst" })).status).toBe(200);
-    const res = await workerFetch("/admin/people/invite", formPost({ csrf, email: uniqueEmail(), name: "X", role: "analyst" }, { cookie }));
+    const res = await workerFetch("/admin/people", formPost({ csrf, email: uniqueEmail(), name: "X", role: "analyst" }, { cookie }));
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("Read-only access");
   });
