@@ -9,7 +9,7 @@ import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "..
 import { makeResponse } from "../../support/responses";
 
 const NOW = new Date("2026-11-20T12:00:00.000Z");
-const ALL_AT_ONCE = { trigger: "api" as const, maxQueries: 100_000, maxMillis: 600_000 };
+const ALL_AT_ONCE = { trigger: "api" as const, maxQueries: 100_000, maxMillis: 600_000, pauseMillis: 0 };
 const ids: Record<string, string> = {};
 
 async function run(options: { full?: boolean } = {}) {
