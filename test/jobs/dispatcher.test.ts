@@ -42,7 +42,7 @@ describe("dispatcher", () => {
     expect((await invitation(early.id)).reminder_sent_at).toBeNull();
     expect((await invitation(done.id)).reminder_sent_at).toBeNull();
 
-    const later = new Date(NOW.getTime() + 3 * DAY);
+    const later = new Date(NOW.getTime() + 5 * DAY); // Monday: NOW + 3 days is a Saturday, outside the send window
     await dispatch(env, later);
     expect((await invitation(due.id)).reminder_sent_at).toBe(NOW.toISOString());
     expect((await invitation(early.id)).reminder_sent_at).toBe(later.toISOString());

@@ -82,9 +82,11 @@ function dueCandidate(invitationId: string, emailHmac: string | null, now: strin
   return sql`SELECT i.id AS cand_key, i.contact_id, i.account_id, c.role, i.survey_id, i.survey_version_id AS version_id,
       i.kind, i.journey_stage AS stage, ${now} AS now,
       -- A survey archived while the invitation waited is never sent: held back like an opt-out, with its reason.
-      CASE WHEN s.status <> 'active' THEN 'survey-inactive' ELSE ${optOutReason(sql`c.status`, suppressionOf(emailHmac))} END AS opted_out,
+      -- A program invitation of an account that churned while it waited leaves with the account (SPEC §5).
+      CASE WHEN s.status <> 'active' THEN 'survey-inactive' WHEN i.cause_type = 'program' AND a.status = 'churned' THEN 'account-churned'
+           ELSE ${optOutReason(sql`c.status`, suppressionOf(emailHmac))} END AS opted_out,
       ${deferLimit(sql`coalesce(i.deferred_since, ${now})`)} AS defer_limit, 0 AS override, 0 AS exempt, NULL AS pending_id
-    FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN surveys s ON s.id = i.survey_id
+    FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN surveys s ON s.id = i.survey_id JOIN accounts a ON a.id = i.account_id
     WHERE i.id = ${invitationId} AND i.status IN ('scheduled', 'deferred') AND i.scheduled_for <= ${now}`;
 }
 

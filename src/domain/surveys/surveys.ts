@@ -117,7 +117,7 @@ export async function updateSurvey(db: Db, actor: string, id: string, patch: Sur
 
 /**
  * Freezes the draft as version n + 1 and makes the survey active. Publishing an unchanged draft creates no new
- * version. The first publish of a relational survey starts its wave program at the start of the current quarter.
+ * version. The first publish of a relational survey starts its wave program on that day (SPEC §5 epoch).
  */
 export async function publishSurvey(db: Db, actor: string, id: string, now = new Date()): Promise<{ survey: Survey; version: SurveyVersion }> {
   const survey = await getSurvey(db, id);
@@ -126,7 +126,8 @@ export async function publishSurvey(db: Db, actor: string, id: string, now = new
   const current = survey.currentVersionId
     ? await db.select().from(surveyVersions).where(eq(surveyVersions.id, survey.currentVersionId)).get()
     : undefined;
-  const programEpoch = survey.programEpoch ?? (survey.kind === "relational" ? startOfQuarterUtc(now) : null);
+  // Wave 0 starts on the day of the first publish (the program takes its local date), never a backlog of past days.
+  const programEpoch = survey.programEpoch ?? (survey.kind === "relational" ? now.toISOString() : null);
   if (current && sameContent(current, survey)) {
     if (survey.status === "active") return { survey, version: current };
     const [[activated]] = await db.batch([
@@ -166,11 +167,6 @@ export async function archiveSurvey(db: Db, actor: string, id: string, now = new
     auditInsert(db, { actor, action: "survey.archive", entityType: "survey", entityId: id, detail: { from: survey.status } }, now),
   ]);
   return archived!;
-}
-
-/** Start of the calendar quarter (UTC) containing `now`: wave 0 of a relational program. */
-export function startOfQuarterUtc(now: Date): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), Math.floor(now.getUTCMonth() / 3) * 3, 1)).toISOString();
 }
 
 function sameContent(version: SurveyVersion, survey: Survey): boolean {

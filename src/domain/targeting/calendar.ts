@@ -23,3 +23,32 @@ export function businessDays(from: string, to: string, holidays: ReadonlySet<str
   }
   return days;
 }
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The local wall-clock time (HH:MM, 24 h) of an instant in an IANA time zone. */
+export function localTime(instant: Date, timeZone: string): string {
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    timeFormats.set(timeZone, format);
+  }
+  return format.format(instant);
+}
+
+export interface SendWindow {
+  timeZone: string;
+  holidays: ReadonlySet<string>;
+  /** Local HH:MM, inclusive. */
+  start: string;
+  /** Local HH:MM, exclusive. */
+  end: string;
+}
+
+/** Whether scheduled sends may go out now: a working day (not a weekend or holiday) and between start and end, local time. */
+export function inSendWindow(now: Date, window: SendWindow): boolean {
+  const day = localDate(now, window.timeZone);
+  if (isWeekend(day) || window.holidays.has(day)) return false;
+  const time = localTime(now, window.timeZone);
+  return time >= window.start && time < window.end;
+}

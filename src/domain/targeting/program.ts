@@ -2,7 +2,8 @@
 // restarting) selects contacts whose prn lies in [s, s + f) mod 1 with s = frac(W·f); a contact's day inside the wave
 // is fixed by its position in that window, so its sends stay about 1/f waves apart.
 import type { Survey } from "../../db/schema";
-import { localMidnight, quarterAt, quarterPeriod, type Calendar } from "../scoring/periods";
+import { localMidnight, type Calendar } from "../scoring/periods";
+import { businessDays, localDate } from "./calendar";
 
 export interface WaveSpan {
   index: number;
@@ -10,10 +11,14 @@ export interface WaveSpan {
   end: Date;
 }
 
-/** Start of wave 0: the survey's programEpoch, else the start of the quarter it was created in. */
+/**
+ * Start of wave 0: local midnight (organization time zone) of the day the survey was first published (its
+ * programEpoch; else the day it was created). Never earlier: send days that had passed before publishing would all
+ * come due on the first tick (SPEC §5 epoch).
+ */
 export function programEpoch(survey: Pick<Survey, "programEpoch" | "createdAt">, calendar: Calendar): Date {
-  if (survey.programEpoch) return new Date(survey.programEpoch);
-  return new Date(quarterPeriod(quarterAt(new Date(survey.createdAt), calendar), calendar).start);
+  const [year, month, day] = localParts(new Date(survey.programEpoch ?? survey.createdAt), calendar.timeZone);
+  return localMidnight(year, month, day, calendar.timeZone);
 }
 
 const DAY = 86_400_000;
@@ -79,3 +84,33 @@ export function dueRanges(w: PrnWindow, day: number, workingDays: number): [numb
 }
 
 export const programCause = (surveyId: string, wave: number) => `${surveyId}:${wave}`;
+
+/**
+ * When the contact's next regular wave send is due (local midnight of its send day), from now on: its send day in the
+ * current wave if that has not passed, else the first later wave whose window holds its prn. Null if none within 1/f + 1 waves.
+ */
+export function nextRegularSend(
+  survey: Pick<Survey, "programEpoch" | "createdAt" | "wavesPerYear" | "fractionPerWave">,
+  ctx: { calendar: Calendar; holidays: ReadonlySet<string> },
+  prn: number,
+  now: Date,
+): Date | null {
+  const tz = ctx.calendar.timeZone;
+  const epoch = programEpoch(survey, ctx.calendar);
+  const current = waveAt(epoch, survey.wavesPerYear, now, tz);
+  const first = current?.index ?? 0;
+  const today = localDate(now, tz);
+  for (let index = first; index <= first + Math.ceil(1 / survey.fractionPerWave) + 1; index++) {
+    const window = waveWindow(index, survey.fractionPerWave);
+    if (!inWindow(prn, window)) continue;
+    const start = waveStart(epoch, survey.wavesPerYear, index, tz);
+    const end = waveStart(epoch, survey.wavesPerYear, index + 1, tz);
+    const days = businessDays(localDate(start, tz), localDate(end, tz), ctx.holidays);
+    const day = days[sendDay(prn, window, days.length)];
+    if (day && day >= today) {
+      const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+      return localMidnight(y, m, d, tz);
+    }
+  }
+  return null;
+}

@@ -1,17 +1,23 @@
 // The revenue rule (SPEC §5): accounts holding the top 80 % of revenue get at least one invited committee-role
 // contact each quarter — a committee role not heard from in the trailing 12 months first — through the frequency
-// rules, never forced past them. Where the caps (or the directory) make it impossible, the shortfall is reported.
+// rules, never forced past them. The top-up has its own cause (the quarter's top-up), picks only a contact §4 admits
+// at that moment, and never one whose regular wave send it would block; where no committee contact is admissible,
+// the shortfall lists each candidate's reason.
 import { sql } from "drizzle-orm";
 import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
 import type { Survey } from "../../db/schema";
+import { pendingOf } from "../frequency/admit";
+import { deferLimit, isTargeted, NOT_TARGETED, optOutReason, withDecision } from "../frequency/verdict";
 import type { Period } from "../scoring/periods";
-import { dueRanges, programCause, type PrnWindow } from "./program";
-import { admitProgram, prnIn, type Budget, type SliceReport } from "./waves";
+import { nextRegularSend } from "./program";
 import type { SendDeps } from "./sends";
+import { admitProgram, type Budget, type ProgramContext, type SliceReport } from "./waves";
 
 /** Share of total revenue the rule covers, largest accounts first. */
 export const TOP_REVENUE_SHARE = 0.8;
+/** A top-up would take the place of (or block) this contact's regular wave send: it is due within a rule's window. */
+export const REGULAR_SEND_DUE = "regular-send-due";
 
 /** Active accounts, largest first, while the revenue before them is under 80 % of the total (the account crossing the line is in). */
 const TOP_ACCOUNTS = sql.raw(`top AS (
@@ -27,40 +33,17 @@ const covered = (quarter: Pick<Period, "start" | "end">) => sql`EXISTS (
   SELECT 1 FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN roles r ON r.key = c.role AND r.committee = 1
   WHERE i.account_id = t.id AND i.admitted_at >= ${quarter.start} AND i.admitted_at < ${quarter.end} AND i.status <> 'failed')`;
 
-/**
- * For each top account not yet covered this quarter, the one committee contact to try next: a role not heard from
- * in the trailing 12 months first, then one whose prn is in this wave's window anyway (so the rotation is not
- * disturbed), then by prn; contacts already tried in this wave are skipped.
- */
-export async function topUpCommitteeCoverage(
-  deps: SendDeps,
-  survey: Survey,
-  wave: { index: number; window: PrnWindow },
-  quarter: Pick<Period, "start" | "end">,
-  now: Date,
-  budget: Budget,
-): Promise<SliceReport> {
-  const report: SliceReport = { surveyId: survey.id, wave: wave.index, workingDay: null, invitations: [] };
-  if (budget.remaining <= 0) return report;
-  const cause = programCause(survey.id, wave.index);
-  const inThisWave = prnIn(dueRanges(wave.window, 0, 1));
-  const yearAgo = new Date(now.getTime() - 365 * 86_400_000).toISOString();
-  const picks = await runAll<{ id: string; email: string | null }>(
-    deps.db,
-    sql`WITH ${TOP_ACCOUNTS},
-      pick AS (
-        SELECT c.id, c.email, row_number() OVER (PARTITION BY t.id ORDER BY
-                 EXISTS (SELECT 1 FROM responses s WHERE s.account_id = t.id AND s.role = c.role AND s.status = 'complete' AND s.submitted_at >= ${yearAgo}),
-                 ${inThisWave} DESC, c.prn) AS k
-        FROM top t JOIN contacts c ON c.account_id = t.id AND c.status = 'active' JOIN roles r ON r.key = c.role AND r.committee = 1
-        WHERE NOT ${covered(quarter)}
-          AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.survey_id = ${survey.id} AND i.contact_id = c.id
-                          AND i.cause_type = 'program' AND i.cause_id = ${cause}))
-      SELECT id, email FROM pick WHERE k = 1 ORDER BY id LIMIT ${budget.remaining}`,
-  );
-  report.invitations = await admitProgram(deps, survey.id, cause, picks, now);
-  budget.remaining -= picks.length;
-  return report;
+/** The quarter's top-up cause: at most one top-up invitation per contact, survey and quarter (unique index of 0030). */
+export const topUpCause = (surveyId: string, quarter: Pick<Period, "start">) => `${surveyId}:topup:${quarter.start.slice(0, 10)}`;
+
+export interface CommitteeCandidate {
+  contactId: string;
+  contactName: string | null;
+  role: string;
+  /** null: §4 admits this contact now; else why not (opted-out, bounced, erased, not-targeted, a rule id, defer-limit, regular-send-due, tried). */
+  reason: string | null;
+  /** When that reason lapses, where it does. */
+  until: string | null;
 }
 
 export interface CoverageRow {
@@ -68,31 +51,172 @@ export interface CoverageRow {
   name: string;
   annualRevenue: number;
   covered: boolean;
-  /** Null when covered; otherwise why not (no committee contact, or the rules that held each attempt back). */
-  shortfall: null | { reason: "no-committee-contact" | "blocked" | "not-yet-tried"; blockingRules: string[] };
+  /** Null when covered; otherwise why not, with each committee contact's own reason. */
+  shortfall: null | {
+    reason: "no-committee-contact" | "blocked" | "not-yet-tried";
+    /** The distinct reasons of the candidates (rule ids, opt-outs, not-targeted, regular-send-due…). */
+    blockingRules: string[];
+    candidates: CommitteeCandidate[];
+  };
 }
 
-/** Per top-revenue account: covered this quarter, or the shortfall and its reason. */
-export async function committeeCoverage(db: Db, quarter: Pick<Period, "start" | "end">): Promise<CoverageRow[]> {
-  const rows = await runAll<{ accountId: string; name: string; annualRevenue: number; covered: number; committeeContacts: number; rules: string }>(
+interface CandidateRow {
+  accountId: string;
+  name: string;
+  annualRevenue: number;
+  covered: number;
+  contactId: string | null;
+  contactName: string | null;
+  role: string | null;
+  prn: number | null;
+  targeted: number | null;
+  heard: number | null;
+  tried: number | null;
+  guardDays: number | null;
+}
+
+/** Top accounts with their committee contacts (any status, so opt-outs are named), heard-from and already-tried flags. */
+function candidateRows(db: Db, survey: Survey | null, quarter: Pick<Period, "start" | "end">, now: Date) {
+  const yearAgo = new Date(now.getTime() - 365 * 86_400_000).toISOString();
+  const surveyId = survey?.id ?? null;
+  return runAll<CandidateRow>(
     db,
     sql`WITH ${TOP_ACCOUNTS}
       SELECT t.id AS accountId, t.name, t.annual_revenue AS annualRevenue, ${covered(quarter)} AS covered,
-        (SELECT count(*) FROM contacts c JOIN roles r ON r.key = c.role AND r.committee = 1 WHERE c.account_id = t.id AND c.status = 'active') AS committeeContacts,
-        (SELECT json_group_array(DISTINCT i.blocking_rule) FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN roles r ON r.key = c.role AND r.committee = 1
-          WHERE i.account_id = t.id AND i.cause_type = 'program' AND i.created_at >= ${quarter.start} AND i.created_at < ${quarter.end}
-            AND i.status IN ('suppressed', 'deferred')) AS rules
-      FROM top t ORDER BY t.annual_revenue DESC, t.id`,
+        c.id AS contactId, c.name AS contactName, c.role, c.prn,
+        ${isTargeted(sql`c.role`, sql`coalesce(s.target_roles, '[]')`)} AS targeted,
+        EXISTS (SELECT 1 FROM responses x WHERE x.account_id = t.id AND x.role = c.role AND x.status = 'complete' AND x.submitted_at >= ${yearAgo}) AS heard,
+        EXISTS (SELECT 1 FROM invitations i WHERE i.survey_id = ${surveyId} AND i.contact_id = c.id AND i.cause_type = 'program'
+                AND i.cause_id = ${survey ? topUpCause(survey.id, quarter) : null}) AS tried,
+        (SELECT max(r.window_days) FROM frequency_rules r WHERE r.enabled = 1 AND r.scope = 'contact' AND r.counts = 'sent'
+           AND (r.match_kind IS NULL OR r.match_kind = s.kind) AND (r.match_survey_id IS NULL OR r.match_survey_id = s.id)
+           AND (r.match_journey_stage IS NULL OR r.match_journey_stage = s.journey_stage) AND (r.match_role IS NULL OR r.match_role = c.role)) AS guardDays
+      FROM top t
+      LEFT JOIN (contacts c JOIN roles ro ON ro.key = c.role AND ro.committee = 1) ON c.account_id = t.id
+      LEFT JOIN surveys s ON s.id = ${surveyId}
+      ORDER BY t.annual_revenue DESC, t.id, heard, c.prn, c.id`,
   );
-  return rows.map((row) => {
-    const rules = (JSON.parse(row.rules) as (string | null)[]).filter((r): r is string => !!r).sort();
-    const reason = row.committeeContacts === 0 ? "no-committee-contact" : rules.length ? "blocked" : "not-yet-tried";
-    return {
-      accountId: row.accountId,
-      name: row.name,
-      annualRevenue: row.annualRevenue,
-      covered: row.covered === 1,
-      shortfall: row.covered === 1 ? null : { reason, blockingRules: rules },
-    };
+}
+
+/** What §4 says now about each candidate, read-only (the guarded insert's SQL), with reasons decided beforehand held like opt-outs. */
+async function decide(db: Db, survey: Survey, held: { contactId: string; key: string; reason: string | null }[], now: Date) {
+  if (held.length === 0) return new Map<string, { status: string; reason: string | null; until: string | null }>();
+  const at = now.toISOString();
+  const rows = await runAll<{ contactId: string; status: string; reason: string | null; until: string | null }>(
+    db,
+    sql`${withDecision(sql`SELECT json_extract(j.value, '$.key') AS cand_key, c.id AS contact_id, c.account_id, c.role, s.id AS survey_id,
+        s.current_version_id AS version_id, s.kind, s.journey_stage AS stage, ${at} AS now,
+        coalesce(json_extract(j.value, '$.reason'), ${optOutReason(sql`c.status`, sql`NULL`)}) AS opted_out,
+        ${deferLimit(sql`${at}`)} AS defer_limit, 0 AS override, 0 AS exempt, ${pendingOf(sql`c.id`, sql`s.id`)} AS pending_id
+      FROM json_each(${JSON.stringify(held)}) j JOIN contacts c ON c.id = json_extract(j.value, '$.contactId') JOIN surveys s ON s.id = ${survey.id}`)}
+      SELECT contact_id AS contactId, status, blocking_rule AS reason, until FROM decision`,
+  );
+  return new Map(rows.map((r) => [r.contactId, r]));
+}
+
+interface AccountCandidates {
+  accountId: string;
+  name: string;
+  annualRevenue: number;
+  covered: boolean;
+  /** In the order the top-up tries them: roles not heard from in 12 months first, then by prn. */
+  candidates: CommitteeCandidate[];
+}
+
+/**
+ * Every top account, covered or not, and for the uncovered ones each committee contact's standing now: admissible
+ * (reason null) or why not. Two statements: the candidates, then one read-only decision over all of them.
+ */
+export async function committeeCandidates(
+  db: Db,
+  survey: Survey | null,
+  ctx: ProgramContext,
+  quarter: Pick<Period, "start" | "end">,
+  now: Date,
+): Promise<AccountCandidates[]> {
+  const rows = await candidateRows(db, survey, quarter, now);
+  const accounts = new Map<string, AccountCandidates>();
+  const held: { contactId: string; key: string; reason: string | null; until: string | null }[] = [];
+  for (const row of rows) {
+    const account = accounts.get(row.accountId) ?? { accountId: row.accountId, name: row.name, annualRevenue: row.annualRevenue, covered: row.covered === 1, candidates: [] };
+    accounts.set(row.accountId, account);
+    if (!row.contactId || account.covered) continue;
+    let reason: string | null = null;
+    let until: string | null = null;
+    if (!survey) reason = "no-relational-survey";
+    else if (row.targeted !== 1) reason = NOT_TARGETED;
+    else if (row.tried === 1) reason = "tried";
+    else {
+      const next = nextRegularSend(survey, ctx, row.prn ?? 0, now);
+      if (next && row.guardDays && next.getTime() < now.getTime() + row.guardDays * 86_400_000) {
+        reason = REGULAR_SEND_DUE;
+        until = next.toISOString();
+      }
+    }
+    // Keys sort in the order tried: the account's caps are shared in that order, as the top-up would admit them.
+    held.push({ contactId: row.contactId, key: `${row.accountId} ${row.heard ?? 0} ${(row.prn ?? 0).toFixed(12)} ${row.contactId}`, reason, until });
+    account.candidates.push({ contactId: row.contactId, contactName: row.contactName, role: row.role ?? "", reason, until });
+  }
+  if (survey) {
+    const verdicts = await decide(db, survey, held.map(({ contactId, key, reason }) => ({ contactId, key, reason })), now);
+    const untilOf = new Map(held.map((h) => [h.contactId, h.until]));
+    for (const account of accounts.values()) {
+      for (const candidate of account.candidates) {
+        const verdict = verdicts.get(candidate.contactId);
+        if (!verdict) continue;
+        candidate.reason = verdict.status === "queued" ? null : verdict.reason;
+        candidate.until = untilOf.get(candidate.contactId) ?? (verdict.status === "queued" ? null : verdict.until);
+      }
+    }
+  }
+  return [...accounts.values()];
+}
+
+/**
+ * The quarter's top-up: for each top account not yet covered, the first committee contact (not heard from first,
+ * then by prn) that §4 admits now and whose regular wave send it would not block, invited under the quarter's own
+ * top-up cause through the guarded insert.
+ */
+export async function topUpCommitteeCoverage(
+  deps: SendDeps,
+  survey: Survey,
+  ctx: ProgramContext,
+  quarter: Pick<Period, "start" | "end">,
+  now: Date,
+  budget: Budget,
+): Promise<SliceReport> {
+  const report: SliceReport = { surveyId: survey.id, wave: -1, workingDay: null, invitations: [] };
+  if (budget.remaining <= 0) return report;
+  const accounts = await committeeCandidates(deps.db, survey, ctx, quarter, now);
+  const picks = accounts
+    .filter((a) => !a.covered)
+    .map((a) => a.candidates.find((c) => c.reason === null))
+    .filter((c): c is CommitteeCandidate => !!c)
+    .slice(0, budget.remaining);
+  if (picks.length === 0) return report;
+  const emails = await runAll<{ id: string; email: string | null }>(
+    deps.db,
+    sql`SELECT id, email FROM contacts WHERE id IN (SELECT value FROM json_each(${JSON.stringify(picks.map((p) => p.contactId))}))`,
+  );
+  report.invitations = await admitProgram(deps, survey.id, topUpCause(survey.id, quarter), emails, now);
+  budget.remaining -= picks.length;
+  return report;
+}
+
+/** Per top-revenue account: covered this quarter, or the shortfall with each committee contact's reason. */
+export async function committeeCoverage(
+  db: Db,
+  survey: Survey | null,
+  ctx: ProgramContext,
+  quarter: Pick<Period, "start" | "end">,
+  now: Date,
+): Promise<CoverageRow[]> {
+  const accounts = await committeeCandidates(db, survey, ctx, quarter, now);
+  return accounts.map((account) => {
+    const { candidates, ...rest } = account;
+    if (account.covered) return { ...rest, shortfall: null };
+    const reasons = [...new Set(candidates.map((c) => c.reason).filter((r): r is string => !!r))].sort();
+    const reason = candidates.length === 0 ? "no-committee-contact" : candidates.some((c) => c.reason === null) ? "not-yet-tried" : "blocked";
+    return { ...rest, shortfall: { reason, blockingRules: reasons, candidates } };
   });
 }

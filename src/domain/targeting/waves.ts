@@ -4,7 +4,10 @@ import { surveys, type Survey } from "../../db/schema";
 import type { Calendar } from "../scoring/periods";
 import { emailHmac } from "../directory/suppression";
 import { admitAll, type AdmissionResult } from "../frequency/admit";
-import { businessDays, localDate } from "./calendar";
+import type { Db } from "../../db/client";
+import { isTimeZone } from "../../lib/fields";
+import { getSettings, listHolidays } from "../settings/settings";
+import { businessDays, localDate, type SendWindow } from "./calendar";
 import { admittedIds, enqueueDeliveries } from "./enqueue";
 import { dueRanges, programCause, programEpoch, waveAt, waveWindow } from "./program";
 import type { SendDeps } from "./sends";
@@ -17,6 +20,19 @@ export interface Budget {
 export interface ProgramContext {
   calendar: Calendar;
   holidays: ReadonlySet<string>;
+  /** When scheduled work may go out (working days, local hours); absent: any time (tests of the rotation alone). */
+  window?: SendWindow;
+}
+
+/** The organization's calendar, holidays around `now` and send window, read once per tick. */
+export async function loadProgramContext(db: Db, now: Date): Promise<ProgramContext> {
+  const settings = await getSettings(db);
+  // A zone Intl does not know would stop every tick; business days then fall back to UTC.
+  const timeZone = isTimeZone(settings.timeZone) ? settings.timeZone : "UTC";
+  const calendar: Calendar = { timeZone, fiscalYearStartMonth: settings.fiscalYearStartMonth };
+  const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+  const holidays = new Set((await listHolidays(db, { from: day(-400), to: day(800) })).map((h) => h.date));
+  return { calendar, holidays, window: { timeZone, holidays, start: settings.sendWindowStart, end: settings.sendWindowEnd } };
 }
 
 export interface SliceReport {
@@ -26,8 +42,8 @@ export interface SliceReport {
   invitations: AdmissionResult[];
 }
 
-export function activeRelationalSurveys(deps: SendDeps) {
-  return deps.db
+export function activeRelationalSurveys(db: Db) {
+  return db
     .select()
     .from(surveys)
     .where(and(eq(surveys.kind, "relational"), eq(surveys.status, "active"), isNotNull(surveys.currentVersionId)))

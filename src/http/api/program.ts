@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { committeeCoverage } from "../../domain/targeting/revenue";
+import { activeRelationalSurveys, loadProgramContext } from "../../domain/targeting/waves";
 import { periodFromKey, quarterAt, quarterKey, quarterPeriod } from "../../domain/scoring/periods";
 import { getSettings } from "../../domain/settings/settings";
 import { guard } from "../middleware/auth";
@@ -16,7 +17,23 @@ const Coverage = z
         annualRevenue: z.number(),
         covered: z.boolean(),
         shortfall: z
-          .object({ reason: z.enum(["no-committee-contact", "blocked", "not-yet-tried"]), blockingRules: z.array(z.string()) })
+          .object({
+            reason: z.enum(["no-committee-contact", "blocked", "not-yet-tried"]).openapi({
+              description: "no-committee-contact: none at all (any status); blocked: none admissible now; not-yet-tried: one is admissible, the top-up has not run yet.",
+            }),
+            blockingRules: z.array(z.string()).openapi({ description: "The distinct reasons of the candidates." }),
+            candidates: z.array(
+              z.object({
+                contactId: z.string(),
+                contactName: z.string().nullable(),
+                role: z.string(),
+                reason: z.string().nullable().openapi({
+                  description: "null: admissible now; else opted-out, bounced, erased, not-targeted, a rule id, defer-limit, regular-send-due (a top-up would block the regular wave send) or tried.",
+                }),
+                until: z.string().nullable(),
+              }),
+            ),
+          })
           .nullable(),
       }),
     ),
@@ -44,7 +61,10 @@ programRouter.openapi(
     if (!period || period.kind !== "quarter") {
       throw badRequest(`'${key}' is not a quarter; use YYYY-Qn, e.g. 2026-Q3.`, [{ path: "quarter", message: "use YYYY-Qn" }]);
     }
-    const accounts = await committeeCoverage(c.var.db, quarterPeriod(period.quarter, calendar));
+    const now = new Date();
+    const [survey] = await activeRelationalSurveys(c.var.db);
+    const ctx = await loadProgramContext(c.var.db, now);
+    const accounts = await committeeCoverage(c.var.db, survey ?? null, ctx, quarterPeriod(period.quarter, calendar), now);
     return c.json({ quarter: key, accounts, shortfalls: accounts.filter((a) => !a.covered).length }, 200);
   },
 );

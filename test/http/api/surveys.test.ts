@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { startOfQuarterUtc } from "../../../src/domain/surveys/surveys";
 import { api, json } from "../../support/api";
 import { NPS_OSAT_QUESTIONS } from "../../support/fixtures";
 import { tokenWithScopes } from "../../support/tokens";
@@ -24,7 +23,9 @@ describe("/api/v1/surveys", () => {
 
     const first = await json(await api("POST", `/surveys/${survey.id}/publish`));
     expect(first.version).toMatchObject({ version: 1, surveyId: survey.id, questions: NPS_OSAT_QUESTIONS });
-    expect(first.survey).toMatchObject({ status: "active", currentVersionId: first.version.id, programEpoch: startOfQuarterUtc(new Date()) });
+    expect(first.survey).toMatchObject({ status: "active", currentVersionId: first.version.id });
+    // Wave 0 starts on the publish day (SPEC §5 epoch), not at the start of the quarter.
+    expect(Date.now() - Date.parse(first.survey.programEpoch)).toBeLessThan(60_000);
 
     const again = await json(await api("POST", `/surveys/${survey.id}/publish`));
     expect(again.version.id).toBe(first.version.id);
