@@ -3,6 +3,7 @@ import { ApiError } from "../../lib/errors";
 import { adminMessagePage } from "../../views/admin/shell";
 import { securityHeaders } from "../middleware/security-headers";
 import { accountsRouter } from "./accounts";
+import { marketsRouter } from "./markets";
 import { overviewRouter } from "./overview";
 import { responsesRouter } from "./responses";
 import { administration } from "./administration";
@@ -44,6 +45,7 @@ admin.post("/logout", async (c) => {
 admin.route("/", overviewRouter);
 admin.route("/accounts", accountsRouter);
 admin.route("/responses", responsesRouter);
+admin.route("/markets", marketsRouter);
 
 admin.route("/surveys", surveysAdmin);
 admin.route("/sending", sending);

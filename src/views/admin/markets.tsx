@@ -1,0 +1,133 @@
+import { Badge, TableWrap } from "./components";
+import { formatChange, formatInteger, formatNps } from "./format";
+import { Freshness, QuarterPicker } from "./overview";
+import { adminPage, type AdminViewer } from "./shell";
+
+interface Side {
+  nps: number | null;
+  n: number;
+}
+
+export interface MarketsView {
+  period: string;
+  quarters: string[];
+  by: "country" | "segment";
+  finishedAt: string | null;
+  current: string;
+  yearEarlier: string;
+  note: string;
+  ranked: { rank: number; market: string; change: number; interval: { low: number; high: number }; current: Side; yearEarlier: Side }[];
+  insufficientData: { market: string; current: Side; yearEarlier: Side }[];
+  /** Why nothing is ranked for this quarter (its trailing 12 months or the year before are not scored). */
+  unavailable: string | null;
+}
+
+const side = (s: Side) => `${formatNps(s.nps)} (n = ${formatInteger(s.n)})`;
+
+export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: MarketsView }): string {
+  const d = props.data;
+  const marketLabel = d.by === "country" ? "Country" : "Segment";
+  return adminPage({
+    title: "Markets",
+    nonce: props.nonce,
+    viewer: props.viewer,
+    active: "markets",
+    lead: "Markets ranked by how surely their NPS improved over 12 months: the lower bound of the change's 95 % interval. Relative change, not raw score, compares across cultures.",
+    children: (
+      <>
+        <nav aria-label="Market kind" class="actions">
+          <a href={`/admin/markets?by=country&period=${d.period}`} aria-current={d.by === "country" ? "page" : undefined}>
+            By country
+          </a>
+          <a href={`/admin/markets?by=segment&period=${d.period}`} aria-current={d.by === "segment" ? "page" : undefined}>
+            By segment
+          </a>
+        </nav>
+        <QuarterPicker action="/admin/markets" quarters={d.quarters} selected={d.period} hidden={{ by: d.by }} />
+        <Freshness finishedAt={d.finishedAt} />
+        {d.unavailable ? (
+          <p>{d.unavailable}</p>
+        ) : (
+          <>
+            <section aria-labelledby="ranked" class="card">
+              <h2 id="ranked">
+                Ranking: {d.current} against {d.yearEarlier}
+              </h2>
+              {d.ranked.length === 0 ? (
+                <p>No market has 30 or more answers in both periods yet.</p>
+              ) : (
+                <TableWrap label="Ranked markets">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col" class="num">Rank</th>
+                        <th scope="col">{marketLabel}</th>
+                        <th scope="col" class="num">12-month change</th>
+                        <th scope="col">95 % interval</th>
+                        <th scope="col">Direction</th>
+                        <th scope="col" class="num">NPS now</th>
+                        <th scope="col" class="num">NPS a year earlier</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.ranked.map((m) => (
+                        <tr>
+                          <td class="num">{m.rank}</td>
+                          <th scope="row">{m.market || "(none)"}</th>
+                          <td class="num">{formatChange(m.change, "pts")}</td>
+                          <td>
+                            {formatChange(m.interval.low, "pts")} to {formatChange(m.interval.high, "pts")}
+                          </td>
+                          <td>
+                            {m.interval.low > 0 ? (
+                              <Badge tone="good">Improved</Badge>
+                            ) : m.interval.high < 0 ? (
+                              <Badge tone="bad">Declined</Badge>
+                            ) : (
+                              <Badge>No clear change</Badge>
+                            )}
+                          </td>
+                          <td class="num">{side(m.current)}</td>
+                          <td class="num">{side(m.yearEarlier)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableWrap>
+              )}
+              <p class="muted">{d.note}</p>
+            </section>
+            <section aria-labelledby="insufficient" class="card">
+              <h2 id="insufficient">Insufficient data</h2>
+              <p>Fewer than 30 NPS answers in either 12-month period: not ranked.</p>
+              {d.insufficientData.length === 0 ? (
+                <p>None.</p>
+              ) : (
+                <TableWrap label="Markets with insufficient data">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">{marketLabel}</th>
+                        <th scope="col" class="num">NPS now</th>
+                        <th scope="col" class="num">NPS a year earlier</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.insufficientData.map((m) => (
+                        <tr>
+                          <th scope="row">{m.market || "(none)"}</th>
+                          <td class="num">{side(m.current)}</td>
+                          <td class="num">{side(m.yearEarlier)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableWrap>
+              )}
+            </section>
+          </>
+        )}
+      </>
+    ),
+  });
+}

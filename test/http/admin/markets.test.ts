@@ -1,0 +1,48 @@
+// Markets ranked by the lower bound of the 12-month NPS change, insufficient data apart, by country or segment.
+import { describe, expect, it } from "vitest";
+import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
+import { makeResponse } from "../../support/responses";
+import { adminGet, byteSize, completeScoringRun, roundTrips } from "./score-pages";
+
+const times = (count: number, value: number) => Array<number>(count).fill(value);
+
+describe("/admin/markets", () => {
+  it("ranks markets by the lower bound of their 12-month change and lists thin ones apart", async () => {
+    const before = await adminGet("/admin/markets");
+    expect(await before.text()).toContain("No scoring run has completed yet");
+
+    const account = await makeAccount();
+    const survey = await makeSurvey();
+    const now = new Date().toISOString();
+    const yearAgo = new Date(Date.now() - 365 * 86400_000).toISOString();
+    const answer = async (country: string, segment: string, at: string, values: number[]) => {
+      for (const value of values) await makeResponse(await makeContact(account.id), survey, { submittedAt: at, answers: [{ type: "nps", value }], snapshot: { country, segment } });
+    };
+    // Same data as the scores API test: DE −11.68 … 72.29, US −34.12 … 34.12, FR 2 answers → insufficient data.
+    await answer("DE", "Enterprise", now, [...times(20, 10), ...times(10, 0)]);
+    await answer("DE", "Enterprise", yearAgo, [...times(10, 10), ...times(10, 8), ...times(10, 0)]);
+    await answer("US", "Enterprise", now, times(30, 7));
+    await answer("US", "Enterprise", yearAgo, [...times(15, 9), ...times(15, 5)]);
+    await answer("FR", "Startup", now, [10, 10]);
+    await completeScoringRun();
+
+    const res = await adminGet("/admin/markets");
+    expect(res.status).toBe(200);
+    expect(roundTrips(res)).toBeLessThanOrEqual(3);
+    const html = await res.text();
+    expect(byteSize(html)).toBeLessThan(150 * 1024);
+    expect(html).toMatch(/<td class="num">1<\/td><th scope="row">DE<\/th><td class="num">\+33.3 pts<\/td><td>−11.7 pts to \+72.3 pts<\/td>/);
+    expect(html).toMatch(/<td class="num">2<\/td><th scope="row">US<\/th><td class="num">±0.0 pts<\/td><td>−34.1 pts to \+34.1 pts<\/td><td><span class="badge badge-neutral">No clear change/);
+    expect(html).toMatch(/Insufficient data[\s\S]*<th scope="row">FR<\/th><td class="num">\+100 \(n = 2\)<\/td><td class="num">— \(n = 0\)/);
+    expect(html).toContain("not independent");
+
+    const bySegment = await (await adminGet("/admin/markets?by=segment")).text();
+    expect(bySegment).toMatch(/<th scope="row">Enterprise<\/th>/);
+    expect(bySegment).toMatch(/Insufficient data[\s\S]*<th scope="row">Startup<\/th>/);
+  });
+
+  it("answers a malformed choice with a 400 page", async () => {
+    expect((await adminGet("/admin/markets?by=planet")).status).toBe(400);
+    expect((await adminGet("/admin/markets?period=Q3")).status).toBe(400);
+  });
+});
