@@ -248,6 +248,8 @@ async function notSuppressed(db: Db, secret: string, rows: { row: number; values
   ]);
   return withHmac.filter((r) => {
     const reason = reasons.get(r.hmac);
+    // Opted out in the CRM and already suppressed: the row says what we already know (reported as optedOut).
+    if (reason && r.values.optOut) return true;
     if (reason) {
       errors.push({ row: r.row, field: "email", message: `${suppressedMessage(reason)} (not imported)` });
       return false;

@@ -25,7 +25,8 @@ const escape = (char: string) => (char === "." ? "\\." : char);
 /** Strictly in one format: decimal separator of the format, its other separator only as thousands grouping. */
 function readInFormat(text: string, format: NumberFormat): number | null {
   const [decimal, group] = format === "point" ? [".", ","] : [",", "."];
-  const grouped = new RegExp(`^(-?)(\\d{1,3}(?:${escape(group)}\\d{3})+|\\d+)(?:${escape(decimal)}(\\d+))?$`);
+  // A grouped number never starts with 0 (0.500 is a half, not five hundred).
+  const grouped = new RegExp(`^(-?)([1-9]\\d{0,2}(?:${escape(group)}\\d{3})+|\\d+)(?:${escape(decimal)}(\\d+))?$`);
   const match = grouped.exec(text);
   if (!match) return null;
   return Number(`${match[1]}${match[2]!.split(group).join("")}${match[3] ? `.${match[3]}` : ""}`);
