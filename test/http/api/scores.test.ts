@@ -1,4 +1,5 @@
 // The scores API over stored results: reads never recompute, bad input is a 4xx problem+json.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, json } from "../../support/api";
 import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
@@ -100,5 +101,59 @@ describe("/api/v1 scores", () => {
     const integration = await tokenWithScopes(["integration"]);
     expect((await api("GET", "/scores", undefined, { token: integration.token })).status).toBe(403);
     expect((await api("GET", "/scores", undefined, { token: null })).status).toBe(401);
+  });
+
+  it("reads as an analyst expects: names beside ids, an explicit unknown market, no rate where none is defined, units, category from/to", async () => {
+    const account = await makeAccount({ annualRevenue: 700, country: null, name: "Nameless GmbH" });
+    const survey = await makeSurvey({ name: "Onboarding pulse" });
+    const now = new Date();
+    const contact = await makeContact(account.id, { role: "champion" });
+    await makeResponse(contact, survey, { submittedAt: new Date(now.getTime() - 91 * 86400_000).toISOString(), answers: [{ type: "nps", value: 10 }], snapshot: { country: null } });
+    await makeResponse(contact, survey, { submittedAt: now.toISOString(), answers: [{ type: "nps", value: 2 }], snapshot: { country: null } });
+    const started = await api("POST", "/scoring/runs", { full: true });
+    expect(started.status).toBe(200);
+    expect(await json(started)).toMatchObject({ kind: "full", state: "complete", progress: 1 });
+
+    const bySurvey = await json(await api("GET", "/scores/by/survey"));
+    expect(bySurvey.items.find((g: { group: string }) => g.group === survey.survey.id)).toMatchObject({ label: "Onboarding pulse" });
+    expect(bySurvey.note).toMatch(/not independent/);
+    const byCountry = await json(await api("GET", "/scores/by/country"));
+    const unknown = byCountry.items.find((g: { group: string }) => g.group === "unknown");
+    expect(unknown).toMatchObject({ label: null, responseRate: null });
+    expect(byCountry.items.some((g: { group: string }) => g.group === "")).toBe(false);
+    const byRole = await json(await api("GET", "/scores/by/role"));
+    expect(byRole.items.find((g: { group: string }) => g.group === "champion").label).toBe("Champion");
+
+    let cursor: string | null = null;
+    let mine: any;
+    do {
+      const pageOf: any = await json(await api("GET", `/scores/by/account?limit=100${cursor ? `&cursor=${cursor}` : ""}`));
+      mine ??= pageOf.items.find((a: { accountId: string }) => a.accountId === account.id);
+      cursor = pageOf.nextCursor;
+    } while (!mine && cursor);
+    // Promoter last quarter (10), detractor now (2): the change names both categories and the score moves −8 points.
+    expect(mine).toMatchObject({ name: "Nameless GmbH", accountStatus: "active", category: "detractor" });
+    expect(mine.change.previousQuarter).toMatchObject({ category: { from: "promoter", to: "detractor" }, score: -8 });
+    expect(mine.change.previousQuarter.nps.delta).toBe(-200);
+
+    const runs = await json(await api("GET", "/scoring/runs?limit=1"));
+    expect(runs.items[0]).toMatchObject({ state: "complete", kind: "full", trigger: "api" });
+    expect(runs.items[0].durationMillis).toBeGreaterThanOrEqual(0);
+    expect(runs.nextCursor).not.toBeNull();
+    expect(await json(await api("GET", `/scoring/runs/${runs.items[0].id}`))).toMatchObject({ id: runs.items[0].id });
+    expect((await api("GET", "/scoring/runs/run_nope")).status).toBe(404);
+    // Nothing changed since: an incremental run recomputes nothing.
+    const again = await json(await api("POST", "/scoring/runs"));
+    expect(again).toMatchObject({ kind: "incremental", periodsComputed: 0, state: "complete" });
+    expect((await api("POST", "/scoring/runs", { full: "yes" })).status).toBe(400);
+    const staleTrigger = await env.DB.prepare("SELECT count(*) AS n FROM score_dirty").first<{ n: number }>();
+    expect(staleTrigger!.n).toBe(0);
+  });
+
+  it("sends no-store and nosniff on API responses, errors included", async () => {
+    for (const res of [await api("GET", "/scores"), await api("GET", "/scores/accounts/acc_nope"), await api("GET", "/scores", undefined, { token: null })]) {
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
   });
 });
