@@ -1,5 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "../middleware/auth";
+import { noStore } from "../middleware/no-store";
 import { ApiError } from "../../lib/errors";
 import { marketsRouter, revenueCoverageRouter, scoresRouter, scoringRunsRouter } from "./scores";
 import { createRouter } from "./router";
@@ -25,6 +26,9 @@ import { invitationsRouter } from "./invitations";
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 export const api = createRouter();
+
+// Every API response may carry personal data (SPEC §9): never cached, never sniffed.
+api.use("*", noStore);
 
 api.use(
   "*",
