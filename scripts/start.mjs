@@ -57,6 +57,27 @@ async function waitForServer(child) {
   throw new Error(`wrangler dev did not answer on ${BASE} within 2 minutes`);
 }
 
+const DEMO_ADMIN = { email: "demo.admin@example.com", name: "Demo Admin", role: "admin" };
+
+/** The demo admin (created once through the API) and a fresh sign-in link for them (local mode only). */
+async function demoAdminSignInLink(base, token) {
+  const call = async (method, path, body) => {
+    const res = await fetch(`${base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+  const found = await call("GET", `/users?email=${encodeURIComponent(DEMO_ADMIN.email)}`);
+  let user = found.body.items?.[0];
+  if (!user) {
+    const created = await call("POST", "/users", DEMO_ADMIN);
+    if (created.status !== 201) throw new Error(created.body.detail ?? `status ${created.status}`);
+    user = created.body;
+  }
+  if (user.status !== "active") await call("POST", `/users/${user.id}/reactivate`);
+  const link = await call("POST", `/users/${user.id}/sign-in-link`);
+  if (link.status !== 201) throw new Error(link.body.detail ?? `status ${link.status}`);
+  return link.body.url;
+}
+
 ensureDevVars();
 applyMigrations();
 const child = spawn("npx", ["wrangler", "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--test-scheduled"], {
@@ -70,11 +91,18 @@ try {
   await waitForServer(child);
   const token = readDevVar("ADMIN_TOKEN");
   await seedDemoData(BASE, token).catch((error) => console.warn(`Demo data could not be loaded: ${error.message}`));
+  const signInLink = await demoAdminSignInLink(BASE, token).catch((error) => {
+    console.warn(`No sign-in link for the demo admin: ${error.message}`);
+    return null;
+  });
   console.log(`
 ────────────────────────────────────────────────────────────────────────────
  Quorum is running on ${BASE}
 
- Admin token (paste it at /admin/login, or send as "Authorization: Bearer …"):
+${signInLink ? ` Sign in as the demo admin (${DEMO_ADMIN.email}; the link works once, for 15 minutes):
+   ${signInLink}
+
+` : ""} Admin token (at /admin/login under "admin token", or send as "Authorization: Bearer …"):
    ${token}
 
  Admin UI ............ ${BASE}/admin

@@ -16,12 +16,18 @@ export const userActor = (userId: string) => `user:${userId}`;
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-/** Active users first, then by name; `after` is the last id of the previous page (ids are time-ordered). */
-export function listUsers(db: Db, options: { after?: string; limit: number; status?: User["status"] }): Promise<User[]> {
+/** Oldest first; `after` is the last id of the previous page (ids are time-ordered). */
+export function listUsers(db: Db, options: { after?: string; limit: number; status?: User["status"]; email?: string }): Promise<User[]> {
   return db
     .select()
     .from(users)
-    .where(and(options.after ? gt(users.id, options.after) : undefined, options.status ? eq(users.status, options.status) : undefined))
+    .where(
+      and(
+        options.after ? gt(users.id, options.after) : undefined,
+        options.status ? eq(users.status, options.status) : undefined,
+        options.email ? eq(users.email, normalizeEmail(options.email)) : undefined,
+      ),
+    )
     .orderBy(asc(users.id))
     .limit(options.limit + 1)
     .all();

@@ -47,7 +47,10 @@ const Me = z
 
 const SignInLink = z.object({ url: z.string(), expiresAt: z.string() }).openapi("SignInLink");
 
-const UserListQuery = PageQuery.extend({ status: z.enum(["active", "deactivated"]).optional() });
+const UserListQuery = PageQuery.extend({
+  status: z.enum(["active", "deactivated"]).optional(),
+  email: z.string().max(320).optional().openapi({ description: "Exact address (case-insensitive): find a person by email." }),
+});
 
 const view = (user: User) => UserView.parse(user);
 
@@ -81,7 +84,7 @@ usersRouter.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const rows = await listUsers(c.var.db, { after: decodeCursor(query.cursor), limit: query.limit, status: query.status });
+    const rows = await listUsers(c.var.db, { after: decodeCursor(query.cursor), limit: query.limit, status: query.status, email: query.email });
     const result = page(rows, query.limit, (u) => u.id);
     return c.json({ items: result.items.map(view), nextCursor: result.nextCursor }, 200);
   },

@@ -29,6 +29,7 @@ describe("/api/v1/users", () => {
     const second = await json(await api("GET", `/users?limit=2&cursor=${first.nextCursor}`));
     expect(second.items[0].id > first.items[1].id).toBe(true);
     expect((await api("GET", "/users/usr_nope")).status).toBe(404);
+    expect((await json(await api("GET", `/users?email=${encodeURIComponent(email.toUpperCase())}`))).items).toEqual([user]);
   });
 
   it("refuses bad input with field paths and writes nothing; a taken address is a 409", async () => {
