@@ -9,7 +9,7 @@ import { makeAccount, makeContact, testDb } from "../../support/fixtures";
 let n = 0;
 const tag = () => `${Date.now().toString(36).slice(-5)}${(n++).toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 const post = (path: string, body: string, query: Record<string, unknown> = {}, type = "text/csv") => {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])).toString();
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)])).toString();
   return api("POST", `${path}${qs ? `?${qs}` : ""}`, body, { headers: { "content-type": type } });
 };
 const account = (externalId: string) => env.DB.prepare("SELECT * FROM accounts WHERE external_id = ?").bind(externalId).first<Record<string, unknown>>();
