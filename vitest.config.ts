@@ -1,6 +1,10 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
+// Keep the test output to the results: wrangler's informational lines ("Using secrets defined in .dev.vars", once per
+// test file) read as failures to a newcomer. Warnings and errors still show; WRANGLER_LOG=log brings the rest back.
+process.env.WRANGLER_LOG ??= "warn";
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   if (migrations.length === 0) throw new Error("no migrations found in ./migrations (must be flat NNNN_name.sql files)");
