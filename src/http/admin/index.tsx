@@ -7,6 +7,7 @@ import { marketsRouter } from "./markets";
 import { overviewRouter } from "./overview";
 import { responsesRouter } from "./responses";
 import { administration } from "./administration";
+import { directory } from "./directory";
 import { sending } from "./sending";
 import { people } from "./people";
 import { surveysAdmin } from "./surveys";
@@ -49,6 +50,7 @@ admin.route("/markets", marketsRouter);
 
 admin.route("/surveys", surveysAdmin);
 admin.route("/sending", sending);
+admin.route("/directory", directory);
 admin.route("/people", people);
 
 admin.route("/", administration);

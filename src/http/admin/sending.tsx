@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
-import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accounts, contacts, frequencyRules, INVITATION_STATUSES, journeyStages, roles, settings, surveys, type InvitationStatus } from "../../db/schema";
+import { accounts, contacts, frequencyRules, holidays, INVITATION_STATUSES, journeyStages, roles, settings, surveys, type InvitationStatus } from "../../db/schema";
 import { emailHmac } from "../../domain/directory/suppression";
 import { searchContacts } from "../../domain/directory/search";
 import { explainEligibility } from "../../domain/frequency/eligibility";
@@ -10,6 +10,8 @@ import { invitationsQuery, pageOf } from "../../domain/invitations/list";
 import { periodFromKey, quarterAt, quarterKey, quarterPeriod, shiftQuarter } from "../../domain/scoring/periods";
 import { planSend, type Plan } from "../../domain/targeting/plan";
 import { committeeCoverage } from "../../domain/targeting/revenue";
+import type { ProgramContext } from "../../domain/targeting/waves";
+import { isTimeZone } from "../../lib/fields";
 import { sendSurvey } from "../../domain/targeting/sends";
 import { ApiError, notFound } from "../../lib/errors";
 import { RuleCreate, RulePatch } from "../api/frequency-rules";
@@ -369,21 +371,28 @@ sending.get("/invitations", async (c) => {
 
 sending.get("/coverage", async (c) => {
   const db = c.var.db;
-  const [settingRows, rules] = await db.batch([db.select().from(settings).limit(1), ruleRows(db)]);
+  const now = new Date();
+  const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+  // One batch for what loadProgramContext and activeRelationalSurveys read one by one: the page stays in budget.
+  const [settingRows, holidayRows, relational, rules] = await db.batch([
+    db.select().from(settings).limit(1),
+    db.select({ date: holidays.date }).from(holidays).where(and(gte(holidays.date, day(-400)), lte(holidays.date, day(800)))),
+    db.select().from(surveys).where(and(eq(surveys.kind, "relational"), eq(surveys.status, "active"), isNotNull(surveys.currentVersionId))).orderBy(asc(surveys.createdAt)).limit(1),
+    ruleRows(db),
+  ]);
   const setting = settingRows[0];
   if (!setting) throw notFound("The settings row");
-  const calendar = { timeZone: setting.timeZone, fiscalYearStartMonth: setting.fiscalYearStartMonth };
-  const current = quarterAt(new Date(), calendar);
+  const timeZone = isTimeZone(setting.timeZone) ? setting.timeZone : "UTC";
+  const calendar = { timeZone, fiscalYearStartMonth: setting.fiscalYearStartMonth };
+  const dates = new Set(holidayRows.map((h) => h.date));
+  const ctx: ProgramContext = { calendar, holidays: dates, window: { timeZone, holidays: dates, start: setting.sendWindowStart, end: setting.sendWindowEnd } };
+  const current = quarterAt(now, calendar);
   const quarters = Array.from({ length: 8 }, (_, i) => quarterKey(shiftQuarter(current, -i)));
   const key = c.req.query("quarter")?.trim() || quarterKey(current);
   const period = periodFromKey(key, calendar);
-  if (!period || period.kind !== "quarter") {
-    return c.html(
-      coveragePage({ nonce: c.var.nonce, viewer: c.var.viewer, quarter: key, quarters: quarters.map((q) => ({ value: q, label: q })), rows: [], rules: ruleMap(rules), error: "Use a quarter such as 2026-Q3." }),
-      422,
-    );
-  }
-  const rows = await committeeCoverage(db, quarterPeriod(period.quarter, calendar));
-  const options = (quarters.includes(key) ? quarters : [key, ...quarters]).map((q) => ({ value: q, label: q }));
-  return c.html(coveragePage({ nonce: c.var.nonce, viewer: c.var.viewer, quarter: key, quarters: options, rows, rules: ruleMap(rules), error: null }));
+  const options = (quarters.includes(key) || !period ? quarters : [key, ...quarters]).map((q) => ({ value: q, label: q }));
+  const page = { nonce: c.var.nonce, viewer: c.var.viewer, quarter: key, quarters: options, rules: ruleMap(rules), survey: relational[0]?.name ?? null };
+  if (!period || period.kind !== "quarter") return c.html(coveragePage({ ...page, rows: [], error: "Use a quarter such as 2026-Q3." }), 422);
+  const rows = await committeeCoverage(db, relational[0] ?? null, ctx, quarterPeriod(period.quarter, calendar), now);
+  return c.html(coveragePage({ ...page, rows, error: null }));
 });

@@ -29,6 +29,10 @@ export function reasonInWords(id: string, until: string | null, rules: Map<strin
       return `The caps hold it back past the 30-day deferral limit${until ? ` (until ${formatInstant(until)})` : ""}, so an invitation now would be suppressed (defer-limit).`;
     case "revoked":
       return "The invitation was revoked by an admin.";
+    case "regular-send-due":
+      return `Their regular program send is due${until ? ` (${formatInstant(until)})` : " soon"}; a top-up would take its place, so none is sent.`;
+    case "tried":
+      return "Already invited by the program this quarter.";
     case "survey-inactive":
       return "The survey was archived before the invitation went out.";
     default: {

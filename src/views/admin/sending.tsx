@@ -43,7 +43,17 @@ const SHORTFALL: Record<NonNullable<CoverageRow["shortfall"]>["reason"], string>
   "not-yet-tried": "Not tried yet this quarter (the program tops it up on a coming working day).",
 };
 
-export function coveragePage(props: { nonce: string; viewer: AdminViewer; quarter: string; quarters: Option[]; rows: CoverageRow[]; rules: Map<string, RuleView>; error: string | null }): string {
+export function coveragePage(props: {
+  nonce: string;
+  viewer: AdminViewer;
+  quarter: string;
+  quarters: Option[];
+  rows: CoverageRow[];
+  rules: Map<string, RuleView>;
+  /** The relational survey the program tops up with (null: none active). */
+  survey: string | null;
+  error: string | null;
+}): string {
   const covered = props.rows.filter((row) => row.covered).length;
   return adminPage({
     title: "Program coverage",
@@ -66,7 +76,8 @@ export function coveragePage(props: { nonce: string; viewer: AdminViewer; quarte
           <strong>
             {formatInteger(covered)} of {formatInteger(props.rows.length)}
           </strong>{" "}
-          top-revenue accounts covered in {props.quarter}; {formatInteger(props.rows.length - covered)} shortfalls.
+          top-revenue accounts covered in {props.quarter}; {formatInteger(props.rows.length - covered)} shortfalls.{" "}
+          {props.survey ? `Top-ups use the relational survey “${props.survey}”.` : "No relational survey is active, so nothing tops coverage up."}
         </p>
         {props.rows.length > 0 && (
           <TableWrap label="Coverage per account">
@@ -93,10 +104,13 @@ export function coveragePage(props: { nonce: string; viewer: AdminViewer; quarte
                       {row.shortfall ? (
                         <>
                           {SHORTFALL[row.shortfall.reason]}
-                          {row.shortfall.blockingRules.length > 0 && (
+                          {row.shortfall.candidates.length > 0 && (
                             <ul>
-                              {row.shortfall.blockingRules.map((rule) => (
-                                <li>{reasonInWords(rule, null, props.rules)}</li>
+                              {row.shortfall.candidates.map((candidate) => (
+                                <li>
+                                  {candidate.contactName ?? candidate.contactId} ({candidate.role}):{" "}
+                                  {candidate.reason === null ? "can be invited now" : reasonInWords(candidate.reason, candidate.until, props.rules)}
+                                </li>
                               ))}
                             </ul>
                           )}

@@ -1,0 +1,120 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { workerFetch } from "../../support/api";
+import { adminSession, fieldError, getPage, type AdminSession } from "../../support/admin";
+import { makeAccount, makeContact } from "../../support/fixtures";
+
+let session: AdminSession;
+beforeAll(async () => {
+  session = await adminSession();
+});
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
+
+/** Posts the import form as a browser does: multipart, with the file (if any) and the session's CSRF token. */
+async function postImport(fields: Record<string, string>, file?: { name: string; type: string; text: string }) {
+  const form = new FormData();
+  form.set("csrf", session.csrf);
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  if (file) form.set("file", new File([file.text], file.name, { type: file.type }));
+  const res = await workerFetch("/admin/directory/import", { method: "POST", redirect: "manual", headers: { cookie: session.cookie }, body: form });
+  return { status: res.status, html: await res.text(), trips: Number(res.headers.get("x-d1-round-trips")) };
+}
+
+/** A Salesforce account export as it comes, plus a column the aliases do not know. */
+function salesforceExport(ids: [string, string]) {
+  return [
+    `"Account ID","Account Name","Annual Revenue","Billing Country","Account Owner","Tier Code"`,
+    `"${ids[0]}","Kranich Logistik GmbH","1,250,000.00","DE","Olivia Owner","Strategic"`,
+    `"${ids[1]}","Brightwater Foods","","US","Sam Seller","Core"`,
+  ].join("\r\n");
+}
+
+describe("/admin/directory", () => {
+  it("searches accounts and contacts by name, email and CRM id, linking accounts to their page", async () => {
+    const tag = unique();
+    const account = await makeAccount({ name: `Searchable ${tag} AG` });
+    await makeContact(account.id, { name: `Petra ${tag}`, email: `petra.${tag}@customer.test` });
+    const page = await getPage(session, `/admin/directory?q=${tag}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`<a href="/admin/accounts/${account.id}">Searchable ${tag} AG</a>`);
+    expect(page.html).toContain(`Petra ${tag}`);
+    expect(page.trips).toBeLessThanOrEqual(3);
+
+    const byEmail = await getPage(session, `/admin/directory/contacts?q=petra.${tag}@`);
+    expect(byEmail.html).toContain(`Petra ${tag}`);
+    expect(byEmail.trips).toBeLessThanOrEqual(3);
+    const byCrmId = await getPage(session, `/admin/directory/accounts?q=${account.externalId}`);
+    expect(byCrmId.html).toContain(`Searchable ${tag} AG`);
+    const none = await getPage(session, `/admin/directory/accounts?q=%25_nothing_${tag}`);
+    expect(none.html).toContain("Nothing matches.");
+  });
+
+  it("checks a CRM export (dry run, nothing written), lets the mapping be adjusted, then imports", async () => {
+    const ids: [string, string] = [`SF-${unique()}`, `SF-${unique()}`];
+    const csv = salesforceExport(ids);
+    const page = await getPage(session, "/admin/directory/import");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('enctype="multipart/form-data"');
+    expect(page.trips).toBeLessThanOrEqual(3);
+
+    const checked = await postImport({ kind: "accounts", action: "check" }, { name: "accounts.csv", type: "text/csv", text: csv });
+    expect(checked.status).toBe(200);
+    expect(checked.html).toContain("Dry run: nothing was written yet");
+    expect(checked.html).toMatch(/Would be created<\/dt><dd>1</);
+    expect(checked.html).toContain("annualRevenue"); // the row without revenue is refused for a new account, with its row number
+    expect(checked.html).toMatch(/<td>3<\/td><td>[^<]*<\/td><td><span class="badge badge-bad">Error/);
+    expect(checked.html).toMatch(/<label for="f-map-\d+">Tier Code<\/label>/);
+    expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id IN (?, ?)", ...ids)).toBe(0);
+
+    // The page carries the file and the mapping: map "Tier Code" to the segment, ignore the owner, import.
+    const columns = [...checked.html.matchAll(/name="column\.(\d+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!] as const);
+    const mapping: Record<string, string> = {};
+    for (const [i, column] of columns) {
+      const selected = new RegExp(`name="map\\.${i}">[\\s\\S]*?<option value="([^"]*)" selected`).exec(checked.html.slice(checked.html.indexOf(`name="map.${i}"`) - 40))?.[1] ?? "";
+      mapping[`column.${i}`] = column;
+      mapping[`map.${i}`] = column === "Tier Code" ? "segment" : column === "Account Owner" ? "" : selected;
+    }
+    const fixed = csv.replace(`"${ids[1]}","Brightwater Foods",""`, `"${ids[1]}","Brightwater Foods","300000"`);
+    const again = await postImport({ kind: "accounts", action: "check", body: fixed, ...mapping });
+    expect(again.status).toBe(200);
+    expect(again.html).toMatch(/Would be created<\/dt><dd>2</);
+
+    const imported = await postImport({ kind: "accounts", action: "import", body: fixed, ...mapping });
+    expect(imported.status).toBe(201);
+    expect(imported.html).toMatch(/Created<\/dt><dd>2</);
+    const rows = await env.DB.prepare("SELECT external_id, annual_revenue, segment, owner_name FROM accounts WHERE external_id IN (?, ?) ORDER BY annual_revenue DESC").bind(...ids).all();
+    expect(rows.results).toEqual([
+      { external_id: ids[0], annual_revenue: 1_250_000, segment: "Strategic", owner_name: null },
+      { external_id: ids[1], annual_revenue: 300_000, segment: "Core", owner_name: null },
+    ]);
+  });
+
+  it("refuses an empty upload, a value map that does not read and a file without a key column, beside the field, nothing written", async () => {
+    const empty = await postImport({ kind: "accounts", action: "check" });
+    expect(empty.status).toBe(422);
+    expect(fieldError(empty.html, "file")).toContain("Choose an export file");
+
+    const badMap = await postImport({ kind: "contacts", action: "check", body: "Email,Role\na@b.test,Budget Holder", valueMaps: "role Budget Holder" });
+    expect(badMap.status).toBe(422);
+    expect(fieldError(badMap.html, "valueMaps")).toContain("Line 1");
+    expect(badMap.html).toContain("role Budget Holder");
+
+    const before = await count("SELECT count(*) AS n FROM accounts");
+    const noKey = await postImport({ kind: "accounts", action: "import", body: "Colour,Size\nred,big" });
+    expect(noKey.status).toBeGreaterThanOrEqual(400);
+    expect(noKey.status).toBeLessThan(500);
+    expect(fieldError(noKey.html, "file")).toBeTruthy();
+    expect(await count("SELECT count(*) AS n FROM accounts")).toBe(before);
+  });
+
+  it("applies value maps typed on the page (a HubSpot buying role)", async () => {
+    const account = await makeAccount();
+    const email = `vm-${unique()}@customer.test`;
+    const body = `Email,First Name,Last Name,Buying Role,Associated Company ID\n${email},Vera,Map,Budget Holder,${account.externalId}`;
+    const checked = await postImport({ kind: "contacts", action: "import", body, valueMaps: "role: Budget Holder = decision_maker" });
+    expect(checked.status).toBe(201);
+    expect(await env.DB.prepare("SELECT role, name FROM contacts WHERE email = ?").bind(email).first()).toEqual({ role: "decision_maker", name: "Vera Map" });
+  });
+});
