@@ -54,11 +54,11 @@ export function germanAccounts(t: string): string {
   ].join("\r\n");
 }
 
-/** Delighted-style history export: one NPS answer per row, unix-free ISO timestamps with offset. */
+/** Delighted-style history export: one NPS answer per row, timestamps with their UTC offset, CRLF. */
 export function delightedHistory(emails: string[]): string {
   const rows = [
-    [emails[0], "2025-02-03 14:22:10 +0100", "10", "Great onboarding, fast answers"],
-    [emails[1], "2025-02-20 09:00:00 +0000", "6", "Too many invoices, confusing"],
+    [emails[0], "2025-02-03 14:22:10 +0100", "10", '"Great onboarding, fast answers"'],
+    [emails[1], "2025-02-20 09:00:00 +0000", "6", '"Too many invoices, confusing"'],
     [emails[0], "2025-05-10 11:30:00 -0400", "9", ""],
     [emails[1], "2025-08-14 16:45:00 +0200", "3", '"Support never calls back, ""urgent"" tickets wait a week"'],
   ];
