@@ -6,6 +6,7 @@ import { scoreLinks } from "../../../src/views/admin/outbox";
 import { api } from "../../support/api";
 import { adminSession, fieldError, getPage, inputValue, postForm, type AdminSession } from "../../support/admin";
 import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../../support/fixtures";
+import { inviteUser, signInAs } from "../../support/people";
 
 let session: AdminSession;
 beforeAll(async () => {
@@ -142,5 +143,20 @@ describe("/admin administration", () => {
       { label: "0", url: `${surveyUrl}?score=0` },
       { label: "10", url: `${surveyUrl}?score=10&x=1` },
     ]);
+  });
+
+  it("lets an analyst read settings and tokens but change nothing: 403 pages, nothing written", async () => {
+    const analyst = await signInAs(await inviteUser("analyst"));
+    const settingsPage = await getPage(analyst, "/admin/settings");
+    expect(settingsPage.status).toBe(200);
+    expect(settingsPage.html).not.toContain("Save settings");
+    const tokensBefore = await count("SELECT count(*) AS n FROM api_tokens");
+    const settingsBefore = await env.DB.prepare("SELECT * FROM settings").first();
+    expect((await postForm(analyst, "/admin/tokens", { name: "Sneaky", scopes: ["admin"] })).status).toBe(403);
+    expect((await postForm(analyst, "/admin/settings", { organizationName: "Taken over" })).status).toBe(403);
+    expect((await postForm(analyst, "/admin/holidays", { date: "2033-01-01", label: "Nope" })).status).toBe(403);
+    expect(await count("SELECT count(*) AS n FROM api_tokens")).toBe(tokensBefore);
+    expect(await env.DB.prepare("SELECT * FROM settings").first()).toEqual(settingsBefore);
+    expect(await count("SELECT count(*) AS n FROM holidays WHERE date = '2033-01-01'")).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { workerFetch } from "../../support/api";
 import { adminSession, fieldError, getPage, type AdminSession } from "../../support/admin";
 import { makeAccount, makeContact } from "../../support/fixtures";
+import { inviteUser, signInAs } from "../../support/people";
 
 let session: AdminSession;
 beforeAll(async () => {
@@ -116,5 +117,19 @@ describe("/admin/directory", () => {
     const checked = await postImport({ kind: "contacts", action: "import", body, valueMaps: "role: Budget Holder = decision_maker" });
     expect(checked.status).toBe(201);
     expect(await env.DB.prepare("SELECT role, name FROM contacts WHERE email = ?").bind(email).first()).toEqual({ role: "decision_maker", name: "Vera Map" });
+  });
+
+  it("refuses an import by an account manager: a 403 page, nothing written", async () => {
+    const manager = await signInAs(await inviteUser("account_manager"));
+    expect((await getPage(manager, "/admin/directory")).status).toBe(200);
+    const id = `SF-${unique()}`;
+    const form = new FormData();
+    form.set("csrf", manager.csrf);
+    form.set("kind", "accounts");
+    form.set("action", "import");
+    form.set("body", `Account ID,Account Name,Annual Revenue\n${id},Sneaky Ltd,1000`);
+    const res = await workerFetch("/admin/directory/import", { method: "POST", redirect: "manual", headers: { cookie: manager.cookie }, body: form });
+    expect(res.status).toBe(403);
+    expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id = ?", id)).toBe(0);
   });
 });

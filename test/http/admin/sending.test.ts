@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminSession, fieldError, getPage, inputValue, postForm, type AdminSession } from "../../support/admin";
 import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
+import { inviteUser, signInAs } from "../../support/people";
 
 let session: AdminSession;
 beforeAll(async () => {
@@ -159,7 +160,8 @@ describe("/admin/sending", () => {
     expect(plan.html).not.toContain("Off Otto");
     expect(plan.html).toContain(account.name);
     expect(await count("SELECT count(*) AS n FROM invitations WHERE survey_id = ?", survey.survey.id)).toBe(0);
-    console.log("planner round trips", plan.trips);
+    // Sign-in check + one batch of the form's choices + planSend's own four (survey, selection, account ranges, the plan).
+    expect(plan.trips).toBeLessThanOrEqual(6);
 
     const sent = await postForm(session, "/admin/sending/planner/send", { surveyId: survey.survey.id, accountIds: [account.id] });
     expect(sent.status).toBe(201);
@@ -209,5 +211,22 @@ describe("/admin/sending", () => {
     const bad = await getPage(session, "/admin/sending/coverage?quarter=last-year");
     expect(bad.status).toBe(422);
     expect(fieldError(bad.html, "quarter")).toContain("2026-Q3");
+  });
+
+  it("lets analysts and account managers look but not change: a 403 page, nothing written", async () => {
+    for (const role of ["analyst", "account_manager"] as const) {
+      const viewer = await signInAs(await inviteUser(role));
+      const page = await getPage(viewer, "/admin/sending/rules");
+      expect(page.status).toBe(200);
+      expect(page.html).not.toContain('href="/admin/sending/rules/new"');
+      const form = ruleForm();
+      const res = await postForm(viewer, "/admin/sending/rules", form);
+      expect(res.status).toBe(403);
+      expect(res.html).toContain("<!doctype html>");
+      expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
+      expect((await postForm(viewer, "/admin/sending/rules/contact-cooldown/delete", {})).status).toBe(403);
+      expect((await postForm(viewer, "/admin/sending/planner/send", { surveyId: "x", accountIds: ["y"] })).status).toBe(403);
+    }
+    expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = 'contact-cooldown'")).toBe(1);
   });
 });
