@@ -142,7 +142,8 @@ export async function responseDetail(db: Db, id: string) {
     db.select().from(answerRevisions).where(eq(answerRevisions.responseId, id)).orderBy(asc(answerRevisions.id)),
   ]);
   const row = rows[0];
-  return row ? { ...row, submittedAt: row.submittedAt as string | null, answers: answerRows, revisions: revisionRows } : null;
+  if (!row?.status) return null;
+  return { ...row, status: row.status, submittedAt: row.submittedAt as string | null, answers: answerRows, revisions: revisionRows };
 }
 
 /** What the responses feed's filters offer, and the organization's calendar for its quarters. One round trip. */

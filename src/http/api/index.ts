@@ -21,6 +21,9 @@ import { sendsRouter } from "./sends";
 import { programRouter } from "./program";
 import { mailEventsRouter } from "./mail-events";
 import { invitationsRouter } from "./invitations";
+import { invitationsListRouter } from "./invitations-list";
+import { responsesRouter } from "./responses";
+import { trendRouter } from "./trend";
 
 /** Largest request body the API reads (CSV imports included): 5 MB. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -73,6 +76,9 @@ api.route("/events", eventsRouter);
 api.route("/sends", sendsRouter);
 api.route("/program", programRouter);
 api.route("/invitations", invitationsRouter);
+api.route("/invitations", invitationsListRouter);
+// Before the scores router, so /scores/trend is never read as one of its paths.
+api.route("/scores", trendRouter);
 api.route("/scores", scoresRouter);
 api.route("/revenue-coverage", revenueCoverageRouter);
 api.route("/markets", marketsRouter);
@@ -80,3 +86,4 @@ api.route("/scoring", scoringRunsRouter);
 import { responseImportsRouter } from "./response-imports";
 // Before any /responses router: /responses/{id} must not shadow POST /responses/import.
 api.route("/responses", responseImportsRouter);
+api.route("/responses", responsesRouter);
