@@ -131,27 +131,31 @@ export function surveyEditorPage(props: EditorPageProps): string {
             <input type="hidden" name="locales" value={l} />
           ))}
           {canEdit && <EditorButtons survey={survey} />}
-          <fieldset class="plain" disabled={!canEdit}>
-            <legend class="visually-hidden">Survey</legend>
-            <SettingsSection {...props} placed={errors} />
-            <TextsSection state={state} errors={errors} canEdit={canEdit} />
-            <QuestionsSection state={state} errors={errors} canEdit={canEdit} />
-          </fieldset>
-          <section aria-labelledby="preview-h" id="preview">
-            <h2 id="preview-h">Preview</h2>
-            <p class="muted">The respondent page as Alex Example at Example Corp would see it. {canEdit ? "It follows your typing; without JavaScript press Update preview." : ""}</p>
-            <div class="actions">
-              <SelectField name="previewLocale" label="Language of the preview" options={state.locales.map((l) => ({ value: l, label: localeLabel(l) }))} value={props.previewLocale} />
-              {canEdit && (
-                <button type="submit" name="action" value="preview" class="secondary">
-                  Update preview
-                </button>
-              )}
+          <div class="editor-columns">
+            <div class="editor-fields">
+              <fieldset class="plain" disabled={!canEdit}>
+                <legend class="visually-hidden">Survey</legend>
+                <SettingsSection {...props} placed={errors} />
+                <TextsSection state={state} errors={errors} canEdit={canEdit} />
+                <QuestionsSection state={state} errors={errors} canEdit={canEdit} />
+              </fieldset>
             </div>
-            <div id="preview-frames">
-              <PreviewFrames html={props.previewHtml} localeLabel={localeLabel(props.previewLocale)} />
-            </div>
-          </section>
+            <section aria-labelledby="preview-h" id="preview" class="editor-preview">
+              <h2 id="preview-h">Preview</h2>
+              <p class="muted">The respondent page as Alex Example at Example Corp would see it. {canEdit ? "It follows your typing; without JavaScript press Update preview." : ""}</p>
+              <div class="actions">
+                <SelectField name="previewLocale" label="Language of the preview" options={state.locales.map((l) => ({ value: l, label: localeLabel(l) }))} value={props.previewLocale} />
+                {canEdit && (
+                  <button type="submit" name="action" value="preview" class="secondary">
+                    Update preview
+                  </button>
+                )}
+              </div>
+              <div id="preview-frames">
+                <PreviewFrames html={props.previewHtml} localeLabel={localeLabel(props.previewLocale)} />
+              </div>
+            </section>
+          </div>
           {canEdit && <EditorButtons survey={survey} />}
         </form>
         {survey && <Versions survey={survey} versions={props.versions} />}
