@@ -76,7 +76,7 @@ describe("POST /api/v1/responses/import", () => {
     // They count in scoring like any complete response: 2025-Q1 a 10 (promoter), b 6 (detractor) → n 2, NPS 0; Q3 b 3 → −100.
     const db = testDb();
     const state = await advanceScoring(db, new Date("2025-12-01T00:00:00.000Z"), { trigger: "api", maxQueries: 100_000, maxMillis: 600_000 });
-    expect(state.status).toBe("complete");
+    expect(state?.status).toBe("complete");
     const run = (await currentRun(db))!;
     const q1 = (await overallScores(db, run, resolvePeriod(run, "2025-Q1"))).nps;
     expect(q1).toMatchObject({ n: 2, promoters: 1, detractors: 1, nps: 0 });
