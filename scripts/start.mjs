@@ -9,7 +9,9 @@ import { seedDemoData } from "./demo-data.mjs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const BASE = `http://localhost:${PORT}`;
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// Nothing reaches out from a local run: no telemetry, no update check (the banner's), no fetch of the Request.cf
+// object (each printed a getaddrinfo stack trace without network).
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 function ensureDevVars() {
   if (existsSync(".dev.vars")) return;
@@ -32,15 +34,18 @@ function readDevVar(name) {
   return line?.slice(name.length + 1).replace(/^'(.*)'$/, "$1");
 }
 
+/** Applies migrations/ to the local D1 and says so in one line (wrangler's tables only when it fails). */
 function applyMigrations() {
   const result = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], {
-    stdio: "inherit",
+    encoding: "utf8",
     env: { ...env, CI: "true" }, // non-interactive: no confirmation prompt
   });
   if (result.status !== 0) {
-    console.error("Applying migrations to the local D1 failed (see above).");
+    console.error(`${result.stdout}\n${result.stderr}\nApplying migrations to the local D1 failed (see above).`);
     process.exit(result.status ?? 1);
   }
+  const applied = [...new Set([...result.stdout.matchAll(/│ (\S+\.sql)\s+│ ✅/g)].map((m) => m[1]))];
+  console.log(applied.length ? `Local database: applied ${applied.length} migration(s), ${applied[0]} … ${applied.at(-1)}.` : "Local database: up to date.");
 }
 
 async function waitForServer(child) {
@@ -110,7 +115,7 @@ ${signInLink ? ` Sign in as the demo admin (${DEMO_ADMIN.email}; the link works 
  API docs ............ ${BASE}/api/docs
  OpenAPI 3.1 ......... ${BASE}/api/v1/openapi.json
  Fire the crons ...... ${BASE}/__scheduled?cron=*/5+*+*+*+*   (dispatcher)
-                       ${BASE}/__scheduled?cron=17+*+*+*+*    (scoring)
+                       ${BASE}/__scheduled?cron=*/10+*+*+*+*  (scoring)
  Stop with Ctrl-C. The local D1 lives in .wrangler/state.
 ────────────────────────────────────────────────────────────────────────────
 `);
