@@ -10,4 +10,7 @@ export type QueueMessage = { type: "deliver"; invitationId: string; kind: MailKi
  * Messages carried by LOOP_QUEUE (closing the loop, SPEC §8): a stored response to evaluate for a case and announce
  * to webhooks (sent after the respondent's request, never inside it), and one webhook delivery attempt.
  */
-export type LoopMessage = { type: "response.submitted"; responseId: string } | { type: "webhook.deliver"; deliveryId: string };
+export type LoopMessage =
+  /** A response was submitted or edited after submit (responses are one per invitation). */
+  | { type: "response.submitted"; invitationId: string }
+  | { type: "webhook.deliver"; deliveryId: string };

@@ -1,5 +1,5 @@
 import { createDb, type Db } from "../db/client";
-import { handleSubmittedResponse } from "../domain/cases/open";
+import { handleSubmittedInvitation } from "../domain/cases/open";
 import { abandonDelivery, deliverInvitation } from "../domain/delivery/deliver";
 import { mailProviderFor } from "../domain/delivery/providers";
 import { deliverWebhook, markDeliveryDead, webhookRetryDelaySeconds, type Fetcher } from "../domain/webhooks/deliver";
@@ -72,7 +72,7 @@ export async function consumeLoop(
     const body = message.body;
     try {
       if (body.type === "response.submitted") {
-        const outcome = await handleSubmittedResponse({ db, queue: env.LOOP_QUEUE, provider: deps.provider, publicUrl: env.PUBLIC_URL }, body.responseId, now());
+        const outcome = await handleSubmittedInvitation({ db, queue: env.LOOP_QUEUE, provider: deps.provider, publicUrl: env.PUBLIC_URL }, body.invitationId, now());
         // The case exists either way; only its notification email failed: retry (the claim makes it send once).
         if (outcome.notified.ok || outcome.notified.permanent) message.ack();
         else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });

@@ -1,7 +1,7 @@
 // SPEC §8: a response case opens from a queue message after the response is stored — at most one per response,
 // re-evaluated on edits (it may open a case, never silently closes one). Case.opened and response webhooks from the
 // same message; the assignee is emailed the verbatim and a link.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { newId } from "../../lib/ids";
@@ -62,7 +62,17 @@ export type SubmittedOutcome = { caseId: string | null; opened: boolean; notifie
 
 /** Everything a stored (complete) response causes: response webhooks, the case (once), the re-check answer on its case. */
 export async function handleSubmittedResponse(deps: LoopDeps, responseId: string, now: Date): Promise<SubmittedOutcome> {
+  return handleSubmitted(deps, sql`r.id = ${responseId}`, now);
+}
+
+/** The same, for the response of an invitation (the respondent's POST knows the invitation). */
+export async function handleSubmittedInvitation(deps: LoopDeps, invitationId: string, now: Date): Promise<SubmittedOutcome> {
+  return handleSubmitted(deps, sql`r.invitation_id = ${invitationId}`, now);
+}
+
+async function handleSubmitted(deps: LoopDeps, which: SQL, now: Date): Promise<SubmittedOutcome> {
   const at = now.toISOString();
+  const responseId = sql`(SELECT r.id FROM responses r WHERE ${which})`;
   const [rows = [], answerRows = [], routes = [], teams = []] = await runBatch(deps.db, [
     sql`SELECT r.id, r.status, r.account_id, r.contact_id, r.survey_id, r.submitted_at, r.updated_at, i.cause_type, i.cause_id,
         a.owner_email, a.name AS account_name, ${percentileOf("a")} AS percentile, ${ownerUserOf("a")} AS owner_user,
@@ -70,7 +80,7 @@ export async function handleSubmittedResponse(deps: LoopDeps, responseId: string
         s.case_nps_max, s.case_osat_max, s.case_ces_max, s.time_zone
       FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN accounts a ON a.id = r.account_id
       JOIN settings s ON s.id = 1
-      WHERE r.id = ${responseId}`,
+      WHERE ${which}`,
     sql`SELECT a.question_id, a.type, a.num_value, a.text_value, a.choice_values
       FROM answers a JOIN responses r ON r.id = a.response_id JOIN survey_versions v ON v.id = r.survey_version_id
       LEFT JOIN json_each(v.questions) q ON json_extract(q.value, '$.id') = a.question_id

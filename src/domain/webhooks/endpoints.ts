@@ -2,7 +2,7 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
-import { webhookEndpoints, webhookDeliveries, type WebhookEndpoint, type WebhookEvent } from "../../db/schema";
+import { webhookEndpoints, webhookDeliveries, type WebhookDelivery, type WebhookEndpoint, type WebhookEvent } from "../../db/schema";
 import { conflict, notFound, unprocessable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
@@ -150,7 +150,7 @@ export async function getDelivery(db: Db, endpointId: string, deliveryId: string
     id: d.id as string,
     endpointId: d.endpoint_id as string,
     eventType: d.event_type as string,
-    status: d.status as string,
+    status: d.status as WebhookDelivery["status"],
     attempts: Number(d.attempts),
     windowStart: d.window_start as string,
     lastStatusCode: (d.last_status_code as number | null) ?? null,

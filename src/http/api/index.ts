@@ -21,6 +21,8 @@ import { sendsRouter } from "./sends";
 import { programRouter } from "./program";
 import { mailEventsRouter } from "./mail-events";
 import { invitationsRouter } from "./invitations";
+import { casesRouter } from "./cases";
+import { webhooksRouter } from "./webhooks";
 import { invitationsListRouter } from "./invitations-list";
 import { responsesRouter } from "./responses";
 import { trendRouter } from "./trend";
@@ -76,6 +78,8 @@ api.route("/events", eventsRouter);
 api.route("/sends", sendsRouter);
 api.route("/program", programRouter);
 api.route("/invitations", invitationsRouter);
+api.route("/cases", casesRouter);
+api.route("/webhooks", webhooksRouter);
 api.route("/invitations", invitationsListRouter);
 // Before the scores router, so /scores/trend is never read as one of its paths.
 api.route("/scores", trendRouter);

@@ -81,6 +81,8 @@ respondent.post("/s/:token", async (c) => {
     );
     return rerender(c, context, answers, problems, now);
   }
+  // Closing the loop (SPEC §8): cases and webhooks run from a queue message after the response is stored, never here.
+  if (context.response?.status === "complete") announceStoredResponse(c, context.invitationId);
   if (c.req.header("x-autosave") === "1") return c.body(null, 204);
   const saved = submission.action === "next" && submission.answers.length > 0;
   return c.redirect(saved ? `/s/${token}?m=saved` : `/s/${token}`, 303);
@@ -150,4 +152,14 @@ async function formFields(c: RespondentContextC): Promise<Record<string, string[
   return Object.fromEntries(
     Object.entries(body).map(([name, value]) => [name, (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string")]),
   );
+}
+
+/** Queues the stored (complete) response for case rules and webhooks after the page is answered; not a D1 round trip. */
+function announceStoredResponse(c: Context<PageEnv>, invitationId: string) {
+  const sent = c.env.LOOP_QUEUE.send({ type: "response.submitted", invitationId }).catch((error: unknown) => console.error("could not queue the response", invitationId, error));
+  try {
+    c.executionCtx.waitUntil(sent);
+  } catch {
+    // No execution context (not in the Workers runtime): the send was started anyway.
+  }
 }
