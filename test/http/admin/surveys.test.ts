@@ -277,6 +277,33 @@ describe("/admin/surveys", () => {
     expect(await auditRows()).toBe(before);
   });
 
+  it("keeps a large survey's editor under 150 KB: 5 choice questions of 10 options in 4 languages", async () => {
+    const locales = ["en", "de", "fr", "es"];
+    const fields: Record<string, string | string[]> = { ...editorForm(uniqueName("Large")), locales };
+    for (const key of Object.keys(fields)) if (key.startsWith("questions.")) delete fields[key];
+    for (const l of locales) Object.assign(fields, { [`texts.${l}.title`]: `Title ${l}`, [`texts.${l}.intro`]: `Why we ask, in ${l}.` });
+    for (let q = 0; q < 5; q++) {
+      Object.assign(fields, { [`questions.${q}.id`]: `q${q}`, [`questions.${q}.type`]: "choice" });
+      for (const l of locales) fields[`questions.${q}.text.${l}`] = `Which of these matters most to you (${l})?`;
+      for (let o = 0; o < 10; o++) {
+        fields[`questions.${q}.options.${o}.value`] = `option_${o}`;
+        for (const l of locales) fields[`questions.${q}.options.${o}.label.${l}`] = `Option ${o} label in ${l}`;
+      }
+    }
+    const created = await postForm(session, "/admin/surveys/new", fields);
+    expect(created.status).toBe(303);
+    const page = await getPage(session, created.location!);
+    expect(page.trips).toBeLessThanOrEqual(3);
+    const bytes = new TextEncoder().encode(page.html).length;
+    console.log(`survey editor, 5 x 10 options x 4 languages: ${bytes} bytes`);
+    expect(bytes).toBeLessThanOrEqual(150 * 1024);
+
+    const refusedPage = await postForm(session, created.location!.split("?")[0]!, { ...fields, fractionPerWave: "2" });
+    expect(refusedPage.status).toBe(400);
+    expect(refusedPage.trips).toBeLessThanOrEqual(3);
+    expect((await getPage(session, "/admin/surveys/sur_nope")).status).toBe(404);
+  });
+
   it("asks for the CSRF token on every form", async () => {
     const name = uniqueName("Forged");
     const res = await postForm(session, "/admin/surveys/new", editorForm(name), { csrf: null });
