@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { answerRevisions, answers, cases, outbox, responses } from "../../../src/db/schema";
 import { suppressionReason } from "../../../src/domain/directory/suppression";
 import { newId } from "../../../src/lib/ids";
+import { cutScores, overallScores, resolvePeriod } from "../../../src/domain/scoring/read";
+import { advanceScoring, currentRun } from "../../../src/domain/scoring/run";
 import { api, json } from "../../support/api";
+import { makeResponse } from "../../support/responses";
 import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../../support/fixtures";
 import { tokenWithScopes } from "../../support/tokens";
 
@@ -85,5 +88,67 @@ describe("GDPR: /contacts/{id}/export and /erase", () => {
     expect((await api("GET", `/contacts/${contact.id}/export`, undefined, { token })).status).toBe(403);
     expect((await api("POST", `/contacts/${contact.id}/erase`, undefined, { token })).status).toBe(403);
     expect((await api("POST", "/contacts/con_missing/erase")).status).toBe(404);
+  });
+
+  it("erases the former names and every former address: the audit log read with a read token holds none of them, all addresses are suppressed", async () => {
+    const account = await makeAccount();
+    const first = `first-${Date.now().toString(36)}@customer.test`;
+    const created = await json(await api("POST", "/contacts", { accountId: account.id, email: first, name: "Rosalind Former", role: "champion" }));
+    expect((await api("PATCH", `/contacts/${created.id}`, { name: "Rosalind Married" })).status).toBe(200);
+    const second = first.replace("first-", "second-");
+    expect((await api("PATCH", `/contacts/${created.id}`, { email: second })).status).toBe(200);
+    const third = first.replace("first-", "third-");
+    expect((await api("PATCH", `/contacts/${created.id}`, { email: third })).status).toBe(200);
+    const { token } = await tokenWithScopes(["read"]);
+    const before = JSON.stringify(await json(await api("GET", `/audit-log?entityId=${created.id}`, undefined, { token })));
+    expect(before).toContain("Rosalind Former");
+
+    expect((await api("POST", `/contacts/${created.id}/erase`)).status).toBe(200);
+    const after = JSON.stringify(await json(await api("GET", `/audit-log?entityId=${created.id}`, undefined, { token })));
+    for (const personal of ["Rosalind", "Former", "Married", first, second, third]) expect(after).not.toContain(personal);
+    expect(after).toContain("(erased)");
+    expect(after).toContain("contact.erase");
+    for (const address of [first, second, third]) expect(await suppressionReason(testDb(), env.HMAC_SECRET, address)).toBe("erased");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM contact_addresses WHERE contact_id = ?").bind(created.id).first()).toEqual({ n: 0 });
+    const reimport = await json(await api("POST", "/contacts/import", [first, second, third].map((email) => ({ email, role: "champion", accountExternalId: account.externalId }))));
+    expect(reimport.created).toBe(0);
+    expect(reimport.errors.map((e: { message: string }) => e.message)).toEqual([expect.stringContaining("erased"), expect.stringContaining("erased"), expect.stringContaining("erased")]);
+  });
+
+  it("exports the former addresses with everything else", async () => {
+    const contact = await makeContact((await makeAccount()).id);
+    await api("PATCH", `/contacts/${contact.id}`, { email: `moved-${contact.email}` });
+    const body = await json(await api("GET", `/contacts/${contact.id}/export`));
+    expect(body.formerAddresses).toEqual([{ email: contact.email, replacedAt: expect.any(String) }]);
+  });
+
+  it("keeps every score the same before and after an erasure", async () => {
+    const db = testDb();
+    const NOW = new Date("2024-12-15T00:00:00.000Z");
+    const survey = await makeSurvey();
+    const account = await makeAccount({ annualRevenue: 900, customerSince: "2020-01-01T00:00:00.000Z" });
+    const other = await makeAccount({ annualRevenue: 300, customerSince: "2020-01-01T00:00:00.000Z" });
+    const erased = await makeContact(account.id, { role: "decision_maker", name: "Gone Soon" });
+    const stays = await makeContact(account.id, { role: "champion" });
+    const third = await makeContact(other.id, { role: "end_user" });
+    await makeResponse(erased, survey, { submittedAt: "2024-10-02T10:00:00.000Z", answers: [{ type: "nps", value: 2 }, { type: "text", text: "Gone Soon says: too slow", questionId: "why" }, { type: "osat", value: 2 }] });
+    await makeResponse(erased, survey, { submittedAt: "2024-07-02T10:00:00.000Z", answers: [{ type: "nps", value: 9 }] });
+    await makeResponse(stays, survey, { submittedAt: "2024-10-05T10:00:00.000Z", answers: [{ type: "nps", value: 10 }] });
+    await makeResponse(third, survey, { submittedAt: "2024-11-05T10:00:00.000Z", answers: [{ type: "nps", value: 7 }, { type: "osat", value: 4 }] });
+    const scores = async () => {
+      const state = await advanceScoring(db, NOW, { trigger: "api", maxQueries: 100_000, maxMillis: 600_000 });
+      expect(state?.status).toBe("complete");
+      const run = (await currentRun(db))!;
+      const periods = ["2024-Q3", "2024-Q4", "2024-Q4-T12"].map((key) => resolvePeriod(run, key));
+      return Promise.all(periods.flatMap((p) => [overallScores(db, run, p), cutScores(db, run, "role", p)]));
+    };
+    const before = await scores();
+    expect((before[2] as Awaited<ReturnType<typeof overallScores>>).nps.n).toBe(3);
+    expect((await api("POST", `/contacts/${erased.id}/erase`)).status).toBe(200);
+    const after = await scores();
+    // A new run (its own id), the very same figures.
+    const figures = (results: unknown[]) => JSON.stringify(results).replace(/"runId":"[^"]+"/g, "");
+    expect(JSON.stringify(after)).not.toBe(JSON.stringify(before));
+    expect(figures(after)).toBe(figures(before));
   });
 });
