@@ -23,8 +23,13 @@ export const PHONE = { width: 320, height: 800 };
 export const DESKTOP = { width: 1280, height: 900 };
 
 /** A fresh browser context signed in to the admin UI with the admin token (the form below the email sign-in, in a <details>). */
-export async function signedInPage(browser: Browser, quorum: Quorum, options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: options.viewport ?? DESKTOP });
+export async function signedInPage(
+  browser: Browser,
+  quorum: Quorum,
+  options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean; bypassCSP?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  // bypassCSP: for journeys that check pages with axe-core, which is injected as an inline script the CSP (rightly) refuses.
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: options.viewport ?? DESKTOP, bypassCSP: options.bypassCSP ?? false });
   const page = await context.newPage();
   await page.goto(`${quorum.base}/admin/login`);
   await page.getByText("Sign in with the admin token").click();
