@@ -5,12 +5,11 @@ import { adminPage, type AdminViewer } from "./shell";
 
 /** Administration → People: who works in Quorum, with which role; admins invite, change roles, deactivate. */
 
-export const ROLE_OPTIONS: { value: UserRole; label: string }[] = [
-  { value: "admin", label: "Admin — everything, including people, tokens and settings" },
-  { value: "analyst", label: "Analyst — reads everything, verbatims included" },
-  { value: "account_manager", label: "Account manager — reads everything, works the cases of their accounts" },
-];
 const ROLE_SHORT: Record<UserRole, string> = { admin: "Admin", analyst: "Analyst", account_manager: "Account manager" };
+/** Short labels keep the select narrow at 320 px; what each role may do is the field's hint. */
+export const ROLE_OPTIONS: { value: UserRole; label: string }[] = (Object.keys(ROLE_SHORT) as UserRole[]).map((value) => ({ value, label: ROLE_SHORT[value] }));
+const ROLE_HINT =
+  "Admin: everything, including people, tokens and settings. Analyst: reads everything, verbatims included. Account manager: reads everything and works the cases of their accounts.";
 
 export interface InviteValues {
   email: string;
@@ -48,7 +47,7 @@ export function peoplePage(props: {
             <CsrfInput token={props.viewer.csrfToken} />
             <TextField name="name" label="Name" value={props.values.name} error={props.errors.name} required autocomplete="off" />
             <TextField name="email" type="email" label="Work email" value={props.values.email} error={props.errors.email} required autocomplete="off" hint="They get a sign-in link by email, valid for 15 minutes; later they ask for a new one on the sign-in page." />
-            <SelectField name="role" label="Role" options={ROLE_OPTIONS} value={props.values.role} error={props.errors.role} blank="Choose a role" required />
+            <SelectField name="role" label="Role" options={ROLE_OPTIONS} value={props.values.role} error={props.errors.role} blank="Choose a role" hint={ROLE_HINT} required />
             <button type="submit">Invite</button>
           </form>
         )}
@@ -91,8 +90,8 @@ function RoleForm(props: { user: User; csrf: string | null }) {
   return (
     <form method="post" action={`/admin/people/${encodeURIComponent(props.user.id)}/role`} class="inline">
       <CsrfInput token={props.csrf} />
-      <label for={id} class="visually-hidden">{`Role of ${props.user.name}`}</label>
-      <select id={id} name="role">
+      {/* aria-label, not a visually-hidden label: an absolutely positioned label escapes the table's scroll box at 320 px. */}
+      <select id={id} name="role" aria-label={`Role of ${props.user.name}`}>
         {ROLE_OPTIONS.map((option) => (
           <option value={option.value} selected={option.value === props.user.role}>
             {ROLE_SHORT[option.value]}
