@@ -49,7 +49,7 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     const deferred = event.invitations.find((i: { contactId: string }) => i.contactId === bernd.id);
     expect(deferred).toMatchObject({ status: "deferred", blockingRule: "contact-cooldown" });
     deferredUntil = deferred.scheduledFor;
-    signedIn = await signedInPage(browser, quorum);
+    signedIn = await signedInPage(browser, quorum, { bypassCSP: true });
   });
   afterAll(async () => {
     await signedIn?.context.close();
