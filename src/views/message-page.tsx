@@ -7,19 +7,23 @@ export function messagePage(props: {
   nonce: string;
   title: string;
   body: string;
-  form?: { button: string; hidden?: Record<string, string> };
+  /** A short line before the form (e.g. "Clicked by mistake?"). */
+  note?: string;
+  /** secondary: a quieter button (undo), not the page's main action. */
+  form?: { button: string; hidden?: Record<string, string>; secondary?: boolean };
 }): string {
   const { locale } = messagesFor(props.locale);
   return page(
     <Layout lang={locale} title={props.title} nonce={props.nonce}>
       <h1>{props.title}</h1>
       <p>{props.body}</p>
+      {props.note && <p class="small">{props.note}</p>}
       {props.form && (
         <form method="post">
           {Object.entries(props.form.hidden ?? {}).map(([name, value]) => (
             <input type="hidden" name={name} value={value} />
           ))}
-          <button type="submit">{props.form.button}</button>
+          <button type="submit" class={props.form.secondary ? "secondary" : undefined}>{props.form.button}</button>
         </form>
       )}
     </Layout>,

@@ -20,6 +20,8 @@ export interface SurveyPageProps {
   notice: "saved" | null;
   now: Date;
   nonce: string;
+  /** The first answer came preselected from a score link in the email: recorded only when posted (script or button). */
+  preselected?: boolean;
 }
 
 interface QuestionView {
@@ -35,15 +37,19 @@ interface QuestionView {
 /**
  * Progressive enhancement (the page works without it): conditional questions appear as soon as the answer they
  * depend on is picked, the button becomes "Send" when nothing is pending, and answers autosave after each change
- * (the POST with X-Autosave answers 204 instead of redirecting).
+ * (the POST with X-Autosave answers 204 instead of redirecting). On load it reports the page opened (`action=open`) —
+ * or, when a score link from the email preselected the first answer, saves that answer at once — since a bare GET
+ * (a mail scanner) records nothing.
  */
 const ENHANCE = `(()=>{const f=document.querySelector("form[data-survey]"),b=f&&f.querySelector("button[name=action]");if(!b)return;
 const picked=id=>[...f.querySelectorAll('[name="q:'+id+'"]')].filter(e=>e.checked).map(e=>e.value);
 function update(){let pending=false;f.querySelectorAll("[data-if]").forEach(el=>{const c=JSON.parse(el.dataset.if),v=picked(c.questionId);let show=false;
 if(!v.length)pending=true;else if(c.anyOf)show=v.some(x=>c.anyOf.includes(x));else{const n=+v[0];show=(c.min==null||n>=c.min)&&(c.max==null||n<=c.max)}el.hidden=!show});
 if(!pending){b.value="submit";b.textContent=b.dataset.submit}}
-let timer;function save(){const d=new URLSearchParams(new FormData(f));d.set("action","next");fetch(location.pathname,{method:"POST",body:d,headers:{"X-Autosave":"1"}}).catch(()=>{})}
-f.addEventListener("change",()=>{update();clearTimeout(timer);timer=setTimeout(save,500)});update()})();`;
+let timer;function send(d){fetch(location.pathname,{method:"POST",body:d,headers:{"X-Autosave":"1"}}).catch(()=>{})}
+function save(){const d=new URLSearchParams(new FormData(f));d.set("action","next");send(d)}
+f.addEventListener("change",()=>{update();clearTimeout(timer);timer=setTimeout(save,500)});update();
+if(f.dataset.pre!=null)save();else if(f.dataset.open!=null)send(new URLSearchParams({action:"open"}))})();`;
 
 /** The survey page: greeting, who asks and why, the visible questions, one primary button. Works without JavaScript. */
 export function surveyPage(props: SurveyPageProps): string {
@@ -85,7 +91,12 @@ export function surveyPage(props: SurveyPageProps): string {
           </ul>
         </div>
       )}
-      <form method="post" data-survey="">
+      {props.preselected && (
+        <p class="notice" role="status">
+          {t.scorePreselected}
+        </p>
+      )}
+      <form method="post" data-survey="" data-open={context.openedAt ? undefined : ""} data-pre={props.preselected ? "" : undefined}>
         {context.questions.map((question, i) =>
           question.showIf ? (
             // Conditional questions wait hidden; without JavaScript the page re-renders after "Next" with them shown.

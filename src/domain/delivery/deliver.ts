@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
-import type { InvitationStatus, SurveyTexts } from "../../db/schema";
+import type { InvitationStatus, Question, SurveyTexts } from "../../db/schema";
 import type { Env } from "../../env";
 import type { MailKind } from "../messages";
 import { invitationLinks } from "../links/tokens";
@@ -37,6 +37,7 @@ interface Row {
   organization_name: string | null;
   texts: string;
   default_locale: string;
+  questions: string;
 }
 
 export const idempotencyKeyOf = (invitationId: string, kind: MailKind) => `${invitationId}:${kind}`;
@@ -68,7 +69,7 @@ export async function deliverInvitation(
     sql`SELECT status, provider_message_id FROM deliveries WHERE idempotency_key = ${key}`,
     sql`SELECT i.status, i.expires_at, i.revoked_at, c.email, c.name AS contact_name, c.locale AS contact_locale,
         c.status AS contact_status, a.name AS account_name, a.owner_name, a.owner_email, s.organization_name,
-        v.texts, v.default_locale
+        v.texts, v.default_locale, v.questions
       FROM invitations i
       JOIN contacts c ON c.id = i.contact_id
       JOIN accounts a ON a.id = i.account_id
@@ -103,6 +104,7 @@ export async function deliverInvitation(
     organizationName: row.organization_name ?? "Quorum",
     texts: JSON.parse(row.texts) as Record<string, SurveyTexts>,
     defaultLocale: row.default_locale,
+    firstQuestion: (JSON.parse(row.questions) as Question[])[0] ?? null,
   };
   const links = await invitationLinks(env, { id: invitationId, expiresAt: row.expires_at }, now);
   let result: SendResult;

@@ -45,3 +45,26 @@ export async function unsubscribe(db: Db, hmacSecret: string, target: Unsubscrib
     auditInsert(db, { actor: `contact:${target.contactId}`, action: "contact.unsubscribe", entityType: "contact", entityId: target.contactId }, now),
   ]);
 }
+
+/** An address as the unsubscribe pages show it: the first character of the local part, then •••, then the domain. */
+export function maskEmail(email: string | null): string {
+  if (!email) return "•••";
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "•••";
+  return `${email.slice(0, 1)}•••${email.slice(at)}`;
+}
+
+/**
+ * Undo from the confirmation page: the contact is active again and off the suppression list, in one batch with an
+ * audit row. Only an unsubscribe is undone (never a bounce or an erasure); invitations suppressed meanwhile stay so.
+ */
+export async function resubscribe(db: Db, hmacSecret: string, target: UnsubscribeTarget, now: Date): Promise<void> {
+  if (target.status !== "unsubscribed" || !target.email) return;
+  const at = now.toISOString();
+  const hmac = await emailHmac(hmacSecret, target.email);
+  await runBatch(db, [
+    sql`UPDATE contacts SET status = 'active', updated_at = ${at} WHERE id = ${target.contactId} AND status = 'unsubscribed'`,
+    sql`DELETE FROM suppressions WHERE email_hmac = ${hmac} AND reason = 'unsubscribed'`,
+    auditInsert(db, { actor: `contact:${target.contactId}`, action: "contact.resubscribe", entityType: "contact", entityId: target.contactId }, now),
+  ]);
+}

@@ -136,16 +136,24 @@ export function isAnswerable(context: RespondentContext, now: Date): boolean {
   );
 }
 
-/** First GET: invitation becomes `opened` (status only moves forward) with its event row. One batch. */
-export async function markOpened(db: Db, invitationId: string, now: Date): Promise<void> {
+/**
+ * "Opened" paradata (SPEC §6): set by the page's script or the first POST, never by a bare GET (mail scanners follow
+ * every link). The invitation becomes `opened` (status only moves forward) with its event row, once, while its link
+ * still works. Two statements for the caller's batch.
+ */
+export function openedStatements(invitationId: string, now: Date) {
   const at = now.toISOString();
-  await runBatch(db, [
-    sql`
-      INSERT INTO invitation_events (invitation_id, status, at)
-      SELECT id, 'opened', ${at} FROM invitations WHERE id = ${invitationId} AND opened_at IS NULL AND status IN ('queued', 'sent')`,
-    sql`
-      UPDATE invitations
+  const live = sql`id = ${invitationId} AND opened_at IS NULL AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${at})`;
+  return [
+    sql`INSERT INTO invitation_events (invitation_id, status, at)
+      SELECT id, 'opened', ${at} FROM invitations WHERE ${live} AND status IN ('queued', 'sent')`,
+    sql`UPDATE invitations
       SET opened_at = ${at}, updated_at = ${at}, status = CASE WHEN status IN ('queued', 'sent') THEN 'opened' ELSE status END
-      WHERE id = ${invitationId} AND opened_at IS NULL`,
-  ]);
+      WHERE ${live} AND status IN (${sql.raw(ANSWERABLE_STATUSES.map((s) => `'${s}'`).join(", "))})`,
+  ];
+}
+
+/** The page's script reports that the page was opened in a browser: one batch (one round trip). */
+export async function markOpened(db: Db, invitationId: string, now: Date): Promise<void> {
+  await runBatch(db, openedStatements(invitationId, now));
 }

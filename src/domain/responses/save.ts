@@ -4,7 +4,7 @@ import type { Db } from "../../db/client";
 import { newId } from "../../lib/ids";
 import { NUMERIC_SCALES } from "../surveys/questions";
 import { MAX_TEXT_LENGTH, MAX_VENDORS, type Submission } from "./answers";
-import { ANSWERABLE_STATUSES, contextQueries, toContext, type RespondentContext } from "./context";
+import { ANSWERABLE_STATUSES, contextQueries, openedStatements, toContext, type RespondentContext } from "./context";
 
 export interface SaveResult {
   /** null: the invitation does not exist. */
@@ -124,6 +124,8 @@ export async function saveAnswers(
         vendor_count = excluded.vendor_count, vendor_rank = excluded.vendor_rank, updated_at = excluded.updated_at
       WHERE ${CHANGED("answers", "excluded")}`,
     ...(submission.action === "submit" ? [submitStatement(invitationId, with_, at)] : []),
+    // The first POST opens the invitation (a bare GET never does: link scanners prefetch).
+    ...openedStatements(invitationId, now),
     sql`${with_}
       INSERT INTO invitation_events (invitation_id, status, at)
       SELECT inv.id, 'started', ${at} FROM inv WHERE inv.started_at IS NULL AND EXISTS (SELECT 1 FROM accepted)`,

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { unsubscribe, unsubscribeTarget } from "../../domain/directory/unsubscribe";
+import { maskEmail, resubscribe, unsubscribe, unsubscribeTarget, type UnsubscribeTarget } from "../../domain/directory/unsubscribe";
 import { verifyLink, type LinkFailure } from "../../domain/links/tokens";
 import {
   deviceClass,
@@ -51,17 +51,32 @@ respondent.get("/s/:token", async (c) => {
   const context = await loadContext(c.var.db, link.invitationId);
   if (!context) return problem(c, "invalid");
   if (!isAnswerable(context, now)) return problem(c, "closed", undefined, context.contactLocale);
-  if (!context.openedAt) await markOpened(c.var.db, context.invitationId, now);
+  // A bare GET records nothing (mail scanners prefetch every link): no "opened", and ?score=N only preselects.
+  const preselected = scoreFromEmail(context, c.req.query("score"));
+  const answers = preselected ? new Map([...context.answers, [preselected.questionId, { num: preselected.score }]]) : context.answers;
   const notice = c.req.query("m") === "saved" ? "saved" : null;
-  return c.html(surveyPage({ context, answers: context.answers, problems: new Map(), notice, now, nonce: c.var.nonce }));
+  return c.html(surveyPage({ context, answers, problems: new Map(), notice, now, nonce: c.var.nonce, preselected: !!preselected }));
 });
+
+/** `?score=N` from a link in the email: N on the survey's first question when that is NPS (0–10); anything else is ignored. */
+function scoreFromEmail(context: RespondentContext, raw: string | undefined): { questionId: string; score: number } | null {
+  const first = context.questions[0];
+  if (!raw || !first || first.type !== "nps" || !/^(?:10|[0-9])$/.test(raw)) return null;
+  return { questionId: first.id, score: Number(raw) };
+}
 
 respondent.post("/s/:token", async (c) => {
   const now = new Date();
   const token = c.req.param("token");
   const link = await verifyLink(c.env, token, "survey", now);
   if (!link.ok) return problem(c, problemOfLink(link.reason));
-  const submission = parseSubmission(await formFields(c));
+  const fields = await formFields(c);
+  // The page's script reports the page was opened in a browser (one batch; the first save does the same).
+  if (fields.action?.[0] === "open") {
+    await markOpened(c.var.db, link.invitationId, now);
+    return c.body(null, 204);
+  }
+  const submission = parseSubmission(fields);
   const { context, invalid } = await saveAnswers(
     c.var.db,
     { invitationId: link.invitationId, submission, deviceClass: deviceClass(c.req.header("user-agent")) },
@@ -92,24 +107,35 @@ respondent.get("/u/:token", async (c) => {
   const target = await unsubscribeTargetOf(c);
   if (!target) return problem(c, "invalid");
   const { t } = messagesFor(target.locale);
-  if (target.status !== "active") return unsubscribedPage(c, target);
+  if (target.status !== "active") return unsubscribedPage(c, target, target.status === "unsubscribed");
   return c.html(
     messagePage({
       locale: target.locale,
       nonce: c.var.nonce,
       title: t.unsubscribeTitle,
-      body: t.unsubscribeConfirm(target.organizationName),
+      body: t.unsubscribeConfirm(target.organizationName, maskEmail(target.email)),
       form: { button: t.unsubscribeButton, hidden: { confirm: "1" } },
     }),
   );
 });
 
-/** The confirm button and RFC 8058 one-click (`List-Unsubscribe=One-Click` posted by the mail client) land here. */
+/**
+ * The confirm button and RFC 8058 one-click (`List-Unsubscribe=One-Click` posted by the mail client) land here; so
+ * does "undo" (`action=undo`) from the confirmation, which subscribes the address again.
+ */
 respondent.post("/u/:token", async (c) => {
   const target = await unsubscribeTargetOf(c);
   if (!target) return problem(c, "invalid");
+  const fields = await formFields(c);
+  if (fields.action?.[0] === "undo") {
+    await resubscribe(c.var.db, c.env.HMAC_SECRET, target, new Date());
+    const { t } = messagesFor(target.locale);
+    return c.html(
+      messagePage({ locale: target.locale, nonce: c.var.nonce, title: t.resubscribedTitle, body: t.resubscribedBody(target.organizationName, maskEmail(target.email)) }),
+    );
+  }
   await unsubscribe(c.var.db, c.env.HMAC_SECRET, target, new Date());
-  return unsubscribedPage(c, target);
+  return unsubscribedPage(c, target, target.status === "active" || target.status === "unsubscribed");
 });
 
 /** Any other path or method under /s and /u is a link that does not work, shown as such (not as an API error). */
@@ -121,10 +147,17 @@ async function unsubscribeTargetOf(c: RespondentContextC) {
   return link.ok ? unsubscribeTarget(c.var.db, link.invitationId) : null;
 }
 
-function unsubscribedPage(c: RespondentContextC, target: { locale: string; organizationName: string }) {
+/** The confirmation names the address (partly masked) and offers to undo an unsubscribe (never a bounce or erasure). */
+function unsubscribedPage(c: RespondentContextC, target: UnsubscribeTarget, undo: boolean) {
   const { t } = messagesFor(target.locale);
   return c.html(
-    messagePage({ locale: target.locale, nonce: c.var.nonce, title: t.unsubscribedTitle, body: t.unsubscribedBody(target.organizationName) }),
+    messagePage({
+      locale: target.locale,
+      nonce: c.var.nonce,
+      title: t.unsubscribedTitle,
+      body: t.unsubscribedBody(target.organizationName, maskEmail(target.email)),
+      ...(undo ? { note: t.undoHint, form: { button: t.undoButton, hidden: { action: "undo" }, secondary: true } } : {}),
+    }),
   );
 }
 

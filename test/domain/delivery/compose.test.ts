@@ -60,4 +60,30 @@ describe("composeMail", () => {
     expect(mail.html).toContain("Hello &lt;Kim&gt;,");
     expect(mail.html).not.toContain("<Kim>");
   });
+
+  it("shows a survey that starts with NPS as eleven score links (/s/{token}?score=N) in HTML and text, localized, end labels under the ends", () => {
+    const firstQuestion = { id: "nps", type: "nps" as const, text: { en: "How likely are you to recommend us?", fr: "Nous recommanderiez-vous ?" }, required: true };
+    const mail = composeMail({ ...context, firstQuestion }, links, "invitation", "inv_1:invitation");
+    const hrefs = [...mail.html.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
+    expect(hrefs.filter((h) => h!.includes("?score="))).toEqual(Array.from({ length: 11 }, (_, n) => `http://quorum.test/s/a.b.c?score=${n}`));
+    // Real text links with accessible names that contain the visible number; no images.
+    expect(mail.html).toContain('aria-label="7 sur 10" title="7 sur 10"');
+    expect(mail.html).toMatch(/>7<\/a><\/td>/);
+    expect(mail.html).not.toContain("<img");
+    expect(mail.html).toContain("Nous recommanderiez-vous ?");
+    expect(mail.html).toContain("0 = Pas du tout probable");
+    expect(mail.html).toContain("10 = Extrêmement probable");
+    expect(mail.text).toContain("Nous recommanderiez-vous ?");
+    expect(mail.text).toContain("0 (Pas du tout probable): http://quorum.test/s/a.b.c?score=0");
+    expect(mail.text).toContain("5: http://quorum.test/s/a.b.c?score=5");
+    expect(mail.text).toContain("10 (Extrêmement probable): http://quorum.test/s/a.b.c?score=10");
+    expect(mail.text).toContain("Ou ouvrez le questionnaire :\nhttp://quorum.test/s/a.b.c\n");
+    for (const locale of ["en", "de", "es"]) {
+      const other = composeMail({ ...context, contactLocale: locale, firstQuestion }, links, "invitation", "k");
+      expect(other.text.match(/\?score=\d+/g)).toHaveLength(11);
+    }
+    const osat = composeMail({ ...context, firstQuestion: { ...firstQuestion, type: "osat" as const } }, links, "invitation", "k");
+    expect(osat.html).not.toContain("?score=");
+    expect(osat.text).not.toContain("?score=");
+  });
 });

@@ -50,7 +50,7 @@ function expectRespondentHeaders(res: Response) {
 }
 
 describe("GET /s/{token}", () => {
-  it("greets the contact, names the owner, stays under 20 KB and 2 round trips, and marks the invitation opened once", async () => {
+  it("greets the contact, names the owner, stays under 20 KB and 1 round trip, and records nothing (scanners prefetch links)", async () => {
     const { token, invitation } = await setup();
     const res = await get(token);
     expect(res.status).toBe(200);
@@ -61,17 +61,55 @@ describe("GET /s/{token}", () => {
     expect(html).toContain("Your answer goes straight to your account team");
     const bytes = new TextEncoder().encode(html).length;
     expect(bytes).toBeLessThanOrEqual(20 * 1024);
-    expect(roundTrips(res)).toBe(2);
+    expect(roundTrips(res)).toBe(1);
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
     const nonce = /style-src 'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
     expect(html).toContain(`<style nonce="${nonce}">`);
     expect(html).toContain(`<script nonce="${nonce}">`);
     console.log(`survey page (three questions): ${bytes} bytes`);
 
-    const again = await get(token);
-    expect(roundTrips(again)).toBe(1);
+    expect(await invitationRow(invitation.id)).toMatchObject({ status: "sent", opened_at: null });
+    expect(await eventsOf(invitation.id)).toEqual([]);
+    expect(html).toContain('data-open=""');
+
+    // The page's script reports the opening: 204, one round trip, once.
+    const beacon = await post(token, [["action", "open"]], { "x-autosave": "1" });
+    expect(beacon.status).toBe(204);
+    expect(roundTrips(beacon)).toBe(1);
+    await post(token, [["action", "open"]], { "x-autosave": "1" });
     expect(await invitationRow(invitation.id)).toMatchObject({ status: "opened", opened_at: expect.any(String) });
     expect(await eventsOf(invitation.id)).toEqual(["opened"]);
+    expect(await (await get(token)).text()).not.toContain("data-open");
+  });
+
+  it("?score=N from the email preselects N on the first (NPS) question and shows the why-question, writing nothing until a POST", async () => {
+    const { token, invitation } = await setup();
+    const res = await get(`${token}?score=3`);
+    expect(res.status).toBe(200);
+    expect(roundTrips(res)).toBe(1);
+    const html = await res.text();
+    expect(html).toMatch(/id="i-nps-3" name="q:nps" value="3" checked=""/);
+    expect(html).toMatch(/<div data-if="[^"]+"><div class="field" id="f-why">/); // 3 ≤ 6: the why-question is shown
+    expect(html).toContain('data-pre=""');
+    expect(html).toContain("Your choice from the email is selected below.");
+    expect(await responseOf(invitation.id)).toBeNull();
+    expect(await invitationRow(invitation.id)).toMatchObject({ status: "sent", opened_at: null });
+    for (const ignored of ["11", "-1", "3.5", "x"]) {
+      const other = await (await get(`${token}?score=${ignored}`)).text();
+      expect(other).not.toContain('checked=""');
+      expect(other).not.toContain("data-pre");
+    }
+    // Without JavaScript the contact presses the button: the POST records the answer and the opening.
+    expect((await post(token, [["q:nps", "3"], ["action", "next"]])).status).toBe(303);
+    expect(await answersOf(invitation.id)).toEqual([expect.objectContaining({ question_id: "nps", num_value: 3 })]);
+    expect(await invitationRow(invitation.id)).toMatchObject({ status: "started", opened_at: expect.any(String) });
+    expect(await eventsOf(invitation.id)).toEqual(["opened", "started"]);
+  });
+
+  it("?score=N does nothing on a survey that does not start with NPS", async () => {
+    const { token } = await setup({ questions: [{ id: "osat", type: "osat", text: { en: "Overall?" }, required: true }] });
+    const html = await (await get(`${token}?score=3`)).text();
+    expect(html).not.toContain('checked=""');
   });
 
   it("stays under 20 KB with five long questions, error messages and a German greeting", async () => {
@@ -295,7 +333,7 @@ describe("POST /s/{token}", () => {
     const count = await env.DB.prepare("SELECT count(*) AS n FROM responses WHERE invitation_id = ?").bind(invitation.id).first<{ n: number }>();
     expect(count?.n).toBe(1);
     expect(await answersOf(invitation.id)).toHaveLength(1);
-    expect(await eventsOf(invitation.id)).toEqual(["started", "completed"]);
+    expect(await eventsOf(invitation.id)).toEqual(["opened", "started", "completed"]); // the first POST opens
   });
 
   it.each<[string, [string, string][], string | null]>([

@@ -30,6 +30,8 @@ describe("/u/{token}", () => {
     expect(html).toContain('<html lang="de">');
     expect(html).toContain('<form method="post">');
     expect(html).toContain("Ja, abmelden");
+    expect(html).toContain(`an ${contact.email!.slice(0, 1)}•••@customer.test`); // the address, masked
+    expect(html).not.toContain(contact.email!);
     expect(await contactStatus(contact.id)).toBe("active");
     expect(await suppression(contact.email!)).toBeNull();
   });
@@ -49,6 +51,36 @@ describe("/u/{token}", () => {
     const again = await workerFetch(`/u/${token}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "confirm=1" });
     expect(again.status).toBe(200);
     expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE entity_id = ?").bind(contact.id).first<{ n: number }>())?.n).toBe(1);
+  });
+
+  it("the confirmation names the masked address and undoes the unsubscribe on request (status, suppression list, audit)", async () => {
+    const { contact, token } = await setup();
+    const form = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } };
+    const done = await (await workerFetch(`/u/${token}`, { ...form, body: "confirm=1" })).text();
+    const masked = `${contact.email!.slice(0, 1)}•••@customer.test`;
+    expect(done).toContain(`will not send feedback requests to ${masked} any more.`);
+    expect(done).toContain('name="action" value="undo"');
+    expect(done).toContain("Undo: keep receiving them");
+    expect(done).not.toContain(contact.email!);
+
+    const undone = await workerFetch(`/u/${token}`, { ...form, body: "action=undo" });
+    expect(undone.status).toBe(200);
+    expect(await undone.text()).toContain(`may send feedback requests to ${masked} again`);
+    expect(await contactStatus(contact.id)).toBe("active");
+    expect(await suppression(contact.email!)).toBeNull();
+    const audit = await env.DB.prepare("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY id").bind(contact.id).all();
+    expect(audit.results.map((r) => r.action)).toEqual(["contact.unsubscribe", "contact.resubscribe"]);
+    // The link still works for a second thought.
+    expect(await (await workerFetch(`/u/${token}`)).text()).toContain("Yes, unsubscribe me");
+  });
+
+  it("never undoes a bounce", async () => {
+    const { contact, token } = await setup();
+    await env.DB.prepare("UPDATE contacts SET status = 'bounced' WHERE id = ?").bind(contact.id).run();
+    const page = await (await workerFetch(`/u/${token}`)).text();
+    expect(page).not.toContain('value="undo"');
+    await workerFetch(`/u/${token}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=undo" });
+    expect(await contactStatus(contact.id)).toBe("bounced");
   });
 
   it("honours RFC 8058 one-click List-Unsubscribe-Post", async () => {
