@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import type { Db } from "../../db/client";
 import { journeyStages, roles, settings, surveys, surveyVersions } from "../../db/schema";
@@ -168,14 +168,22 @@ async function loadEditorData(db: Db, id: string | null) {
     stagesQuery(db),
     rolesQuery(db),
     db.select().from(settings).where(eq(settings.id, 1)),
-    db.select().from(surveys).where(eq(surveys.id, id ?? "")),
+    db
+      .select({
+        survey: surveys,
+        // The stored JSON texts compare as written: the draft differs from what respondents get.
+        unpublishedChanges: sql<number>`coalesce(${surveys.questions} <> ${surveyVersions.questions} OR ${surveys.texts} <> ${surveyVersions.texts} OR ${surveys.defaultLocale} <> ${surveyVersions.defaultLocale}, 0)`,
+      })
+      .from(surveys)
+      .leftJoin(surveyVersions, eq(surveyVersions.id, surveys.currentVersionId))
+      .where(eq(surveys.id, id ?? "")),
     db
       .select({ id: surveyVersions.id, version: surveyVersions.version, publishedAt: surveyVersions.publishedAt })
       .from(surveyVersions)
       .where(eq(surveyVersions.surveyId, id ?? ""))
       .orderBy(desc(surveyVersions.version)),
   ]);
-  const survey = surveyRows[0] ?? null;
+  const survey = surveyRows[0] ? { ...surveyRows[0].survey, unpublishedChanges: Boolean(surveyRows[0].unpublishedChanges) } : null;
   const settingsRow = settingsRows[0];
   return {
     stages: stageRows.map((s) => ({ value: s.key, label: s.label })),

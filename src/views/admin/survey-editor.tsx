@@ -44,7 +44,7 @@ export interface EditorPageProps {
   viewer: AdminViewer;
   flash?: string | null;
   /** Null while creating. */
-  survey: (Survey & { currentVersion: number | null }) | null;
+  survey: (Survey & { currentVersion: number | null; unpublishedChanges: boolean }) | null;
   state: EditorState;
   errors: FieldError[];
   stages: Option[];
@@ -174,12 +174,14 @@ export function surveyEditorPage(props: EditorPageProps): string {
   });
 }
 
-function SurveyStatus(props: { survey: Survey & { currentVersion: number | null } }) {
-  const badge = STATUS_BADGE[props.survey.status];
+function SurveyStatus(props: { survey: NonNullable<EditorPageProps["survey"]> }) {
+  const { survey } = props;
+  const badge = STATUS_BADGE[survey.status];
   return (
     <p class="actions">
       <Badge tone={badge.tone}>{badge.label}</Badge>
-      <span>{props.survey.currentVersion ? `Respondents get version ${props.survey.currentVersion}.` : "Not published yet."}</span>
+      <span>{survey.currentVersion ? `Respondents get version ${survey.currentVersion}.` : "Not published yet."}</span>
+      {survey.currentVersion && survey.unpublishedChanges && <Badge tone="info">Draft has unpublished changes</Badge>}
     </p>
   );
 }

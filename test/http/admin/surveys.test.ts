@@ -120,9 +120,17 @@ describe("/admin/surveys", () => {
     expect(after.html).toContain("Respondents get version 1.");
     expect(after.html).toContain(`href="/admin/surveys/${id}/versions/1"`);
 
-    // An edit and a second publish make version 2; version 1 stays as it was, read-only.
-    const edited = editorForm(name, { action: "publish", "questions.1.text.en": "What should we do better?" });
-    expect((await postForm(session, `/admin/surveys/${id}`, edited)).status).toBe(303);
+    expect(after.html).not.toContain("Draft has unpublished changes");
+
+    // A saved edit waits in the draft; a second publish makes version 2; version 1 stays as it was, read-only.
+    const edit = { "questions.1.text.en": "What should we do better?" };
+    expect((await postForm(session, `/admin/surveys/${id}`, editorForm(name, edit))).status).toBe(303);
+    const drafted = await getPage(session, `/admin/surveys/${id}`);
+    expect(drafted.html).toContain("Respondents get version 1.");
+    expect(drafted.html).toContain("Draft has unpublished changes");
+    expect(drafted.trips).toBeLessThanOrEqual(3);
+    expect((await postForm(session, `/admin/surveys/${id}`, editorForm(name, { ...edit, action: "publish" }))).status).toBe(303);
+    expect((await getPage(session, `/admin/surveys/${id}`)).html).not.toContain("Draft has unpublished changes");
     const v1 = await getPage(session, `/admin/surveys/${id}/versions/1`);
     expect(v1.status).toBe(200);
     expect(v1.trips).toBeLessThanOrEqual(3);
@@ -143,7 +151,7 @@ describe("/admin/surveys", () => {
     expect(archivedPage.html).not.toContain('value="publish"');
 
     const audit = await env.DB.prepare("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY id").bind(id).all();
-    expect(audit.results.map((r) => r.action)).toEqual(["survey.create", "survey.update", "survey.publish", "survey.update", "survey.publish", "survey.archive"]);
+    expect(audit.results.map((r) => r.action)).toEqual(["survey.create", "survey.update", "survey.publish", "survey.update", "survey.update", "survey.publish", "survey.archive"]);
   });
 
   it("refuses a sixth question beside the questions, keeping what was typed", async () => {
