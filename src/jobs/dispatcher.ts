@@ -1,4 +1,6 @@
 import { createDb } from "../db/client";
+import { escalateBreaches } from "../domain/cases/escalate";
+import { mailProviderFor } from "../domain/delivery/providers";
 import { recheckDue } from "../domain/frequency/due";
 import { quarterAt, quarterPeriod } from "../domain/scoring/periods";
 import { inSendWindow } from "../domain/targeting/calendar";
@@ -62,6 +64,7 @@ export async function dispatch(env: Env, now: Date): Promise<DispatchReport> {
   const program = open ? await runProgram(deps, ctx, now, budget) : [];
   const requeued = await reclaimLostDeliveries(deps.db, now);
   await enqueueDeliveries(deps.queue, requeued);
+  await escalateBreaches({ db: deps.db, provider: mailProviderFor(env, deps.db), publicUrl: env.PUBLIC_URL }, now);
 
   const count = (status: string) => rechecked.filter((r) => r.status === status).length;
   return {

@@ -2,6 +2,8 @@ import type { Db } from "../db/client";
 import { createDb } from "../db/client";
 import type { ScoreRun } from "../db/schema";
 import { advanceScoring } from "../domain/scoring/run";
+import { closeTheLoopAfterRun } from "../domain/cases/after-run";
+import { mailProviderFor } from "../domain/delivery/providers";
 import type { Env } from "../env";
 
 /**
@@ -28,4 +30,6 @@ export async function runScoringTick(env: Env, now: Date = new Date()): Promise<
  * follows new scores: silence cases and account.category_changed webhooks (issue 10) read what changed with
  * src/domain/scoring/events.ts (silentAccounts, categoryChanges) and add their calls here.
  */
-export async function afterRunComplete(_env: Env, _db: Db, _run: ScoreRun, _now: Date): Promise<void> {}
+export async function afterRunComplete(env: Env, db: Db, run: ScoreRun, now: Date): Promise<void> {
+  await closeTheLoopAfterRun({ db, queue: env.LOOP_QUEUE, provider: mailProviderFor(env, db), publicUrl: env.PUBLIC_URL }, run, now);
+}

@@ -12,7 +12,7 @@ import { emitWebhookEvent } from "../webhooks/emit";
 import { caseUrl, sendNotices } from "./notify";
 import { routeTeam, type Route } from "./routing";
 import { describeTrigger, priorityOf, triggersOf } from "./rules";
-import { addBusinessDays, slaDays, TOP_PERCENTILE } from "./sla";
+import { addBusinessDays, slaDays, TOP_REVENUE_SHARE } from "./sla";
 
 export interface LoopDeps {
   db: Db;
@@ -34,6 +34,7 @@ interface ResponseRow {
   owner_email: string | null;
   account_name: string;
   percentile: number;
+  top: number;
   owner_user: string | null;
   case_id: string | null;
   case_nps_max: number;
@@ -55,6 +56,15 @@ export const percentileOf = (account: string) => sql.raw(`coalesce(
   (SELECT CAST(count(*) AS REAL) FROM accounts p WHERE p.status = 'active' AND p.annual_revenue <= ${account}.annual_revenue)
   / nullif((SELECT count(*) FROM accounts p WHERE p.status = 'active'), 0), 0)`);
 
+/**
+ * In the top 20 % of revenue: among the smallest set of active accounts, largest first (ties by id), holding 20 % of
+ * the revenue — the same "top X %" as the scoring run's and the revenue rule's.
+ */
+export const topRevenueOf = (account: string) => sql.raw(`(${account}.status = 'active' AND ${account}.annual_revenue > 0 AND coalesce(
+  (SELECT sum(p.annual_revenue) FROM accounts p WHERE p.status = 'active'
+     AND (p.annual_revenue > ${account}.annual_revenue OR (p.annual_revenue = ${account}.annual_revenue AND p.id < ${account}.id))), 0)
+  < ${TOP_REVENUE_SHARE} * (SELECT sum(p.annual_revenue) FROM accounts p WHERE p.status = 'active'))`);
+
 /** The user (by email) who takes an account's cases: the owner's user, else the team's assignee. */
 export const ownerUserOf = (account: string) => sql.raw(`(SELECT u.email FROM users u WHERE u.email = lower(${account}.owner_email))`);
 
@@ -75,7 +85,7 @@ async function handleSubmitted(deps: LoopDeps, which: SQL, now: Date): Promise<S
   const responseId = sql`(SELECT r.id FROM responses r WHERE ${which})`;
   const [rows = [], answerRows = [], routes = [], teams = []] = await runBatch(deps.db, [
     sql`SELECT r.id, r.status, r.account_id, r.contact_id, r.survey_id, r.submitted_at, r.updated_at, i.cause_type, i.cause_id,
-        a.owner_email, a.name AS account_name, ${percentileOf("a")} AS percentile, ${ownerUserOf("a")} AS owner_user,
+        a.owner_email, a.name AS account_name, ${percentileOf("a")} AS percentile, ${topRevenueOf("a")} AS top, ${ownerUserOf("a")} AS owner_user,
         (SELECT k.id FROM cases k WHERE k.response_id = r.id) AS case_id,
         s.case_nps_max, s.case_osat_max, s.case_ces_max, s.time_zone
       FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN accounts a ON a.id = r.account_id
@@ -112,7 +122,7 @@ async function handleSubmitted(deps: LoopDeps, which: SQL, now: Date): Promise<S
   const verbatim = answers.filter((a) => a.type === "text" && a.text_value).map((a) => a.text_value).join("\n\n") || null;
   const team = routeTeam(routes as unknown as Route[], answers.map((a) => ({ questionId: a.question_id, type: a.type, text: a.text_value, choices: parseChoices(a.choice_values) })));
   const teamAssignee = (teams as { key: string; assignee_email: string | null }[]).find((t) => t.key === team)?.assignee_email ?? null;
-  const top = response.percentile > TOP_PERCENTILE;
+  const top = response.top === 1;
   const severity = triggers[0]!.severity;
   const caseId = newId("cas", now);
   const timeZone = response.time_zone || "UTC";

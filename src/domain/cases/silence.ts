@@ -2,13 +2,11 @@
 // a quarter, or any account is silent for a second consecutive quarter. Fed by the scoring run (§7.9 silence).
 import { sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
-import type { Db } from "../../db/client";
 import { newId } from "../../lib/ids";
 import { listHolidays } from "../settings/settings";
 import { emitCaseOpened, notifyOpened, ownerUserOf, percentileOf, type LoopDeps } from "./open";
 import { DEFAULT_TEAM } from "./routing";
-import { priorityOf } from "./rules";
-import { addBusinessDays, slaDays, TOP_PERCENTILE } from "./sla";
+import { addBusinessDays, slaDays } from "./sla";
 
 export interface SilentAccount {
   accountId: string;
@@ -16,6 +14,8 @@ export interface SilentAccount {
   period: string;
   /** Consecutive silent quarters ending with this one (1 = first). */
   silentStreak: number;
+  /** In the top 20 % of revenue in that quarter (the scoring run decides, from the quarter's revenue). */
+  topRevenue: boolean;
 }
 
 /** Silence is a relationship going quiet: severity 2 of 3. */
@@ -34,9 +34,10 @@ export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], 
   const due = { top: addBusinessDays(now, slaDays(true), timeZone, holidays).toISOString(), other: addBusinessDays(now, slaDays(false), timeZone, holidays).toISOString() };
 
   const opened: string[] = [];
+  const calling = silent.filter((s) => s.topRevenue || s.silentStreak >= 2);
   // Small statements, one candidate each (a handful of bound parameters), in batches of 20.
-  for (let i = 0; i < silent.length; i += 20) {
-    const chunk = silent.slice(i, i + 20).map((s) => ({ ...s, caseId: newId("cas", now) }));
+  for (let i = 0; i < calling.length; i += 20) {
+    const chunk = calling.slice(i, i + 20).map((s) => ({ ...s, caseId: newId("cas", now) }));
     const results = await runBatch<{ id: string }>(
       deps.db,
       chunk.map(
@@ -46,12 +47,12 @@ export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], 
           )
           INSERT OR IGNORE INTO cases (id, type, account_id, period, status, severity, revenue_percentile, top_account, priority, team,
             owner_email, assignee_email, trigger, due_at, opened_at, updated_at)
-          SELECT ${s.caseId}, 'silence', acc.id, ${s.period}, 'open', ${SILENCE_SEVERITY}, acc.p, acc.p > ${TOP_PERCENTILE},
+          SELECT ${s.caseId}, 'silence', acc.id, ${s.period}, 'open', ${SILENCE_SEVERITY}, acc.p, ${s.topRevenue ? 1 : 0},
             round(${SILENCE_SEVERITY} * acc.p, 4), ${DEFAULT_TEAM}, acc.owner_email,
             coalesce(acc.owner_user, (SELECT t.assignee_email FROM case_teams t WHERE t.key = ${DEFAULT_TEAM})),
             ${`silent ${s.silentStreak} quarter${s.silentStreak === 1 ? "" : "s"} in a row`},
-            CASE WHEN acc.p > ${TOP_PERCENTILE} THEN ${due.top} ELSE ${due.other} END, ${at}, ${at}
-          FROM acc WHERE acc.p > ${TOP_PERCENTILE} OR ${s.silentStreak} >= 2
+            ${s.topRevenue ? due.top : due.other}, ${at}, ${at}
+          FROM acc
           RETURNING id`,
       ),
     );
@@ -71,19 +72,4 @@ export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], 
     await notifyOpened(deps, id, now);
   }
   return opened;
-}
-
-/**
- * The silent accounts of a scoring run in the given quarters that call for a case and have none yet (§7.9: silent,
- * with the streak), for the run's completion hook.
- */
-export async function silentAccountsOfRun(db: Db, runId: string, periods: string[]): Promise<SilentAccount[]> {
-  const [rows = []] = await runBatch<{ account_id: string; period: string; silent_streak: number | null }>(db, [
-    sql`WITH pct AS (SELECT id, cume_dist() OVER (ORDER BY annual_revenue) AS p FROM accounts WHERE status = 'active')
-      SELECT s.account_id, s.period, s.silent_streak FROM score_accounts s JOIN pct ON pct.id = s.account_id
-      WHERE s.run_id = ${runId} AND s.silent = 1 AND s.period IN (SELECT value FROM json_each(${JSON.stringify(periods)}))
-        AND (pct.p > ${TOP_PERCENTILE} OR s.silent_streak >= 2)
-        AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.type = 'silence' AND k.account_id = s.account_id AND k.period = s.period)`,
-  ]);
-  return rows.map((r) => ({ accountId: r.account_id, period: r.period, silentStreak: r.silent_streak ?? 1 }));
 }

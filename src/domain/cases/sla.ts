@@ -5,8 +5,8 @@ import { localDate } from "../targeting/calendar";
 
 export const SLA_BUSINESS_DAYS = { top: 2, other: 5 } as const;
 
-/** An account is in the top 20 % of revenue when its revenue percentile (cume_dist, largest = 1) is above 0.8. */
-export const TOP_PERCENTILE = 0.8;
+/** The top 20 % of revenue: the largest accounts that together hold this share of it. */
+export const TOP_REVENUE_SHARE = 0.2;
 
 const DAY_MS = 86_400_000;
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);

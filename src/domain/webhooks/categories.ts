@@ -1,7 +1,5 @@
-// account.category_changed (SPEC §8), from the scoring run: an account whose category in a quarter differs from the
-// previous current run's.
-import { sql } from "drizzle-orm";
-import { runBatch } from "../../db/batch";
+// account.category_changed (SPEC §8), from the scoring run: an account whose category in the current quarter differs
+// from the previous current run's (domain/scoring/events.ts finds them).
 import type { Db } from "../../db/client";
 import type { LoopMessage } from "../messages";
 import { emitWebhookEvent } from "./emit";
@@ -23,15 +21,4 @@ export async function emitCategoryChanges(deps: { db: Db; queue: Queue<LoopMessa
       now,
     );
   }
-}
-
-/** Category changes in `period` between the previous complete run and this one (accounts new to the run included). */
-export async function categoryChangesOfRun(db: Db, runId: string, previousRunId: string | null, period: string): Promise<CategoryChange[]> {
-  if (!previousRunId) return [];
-  const [rows = []] = await runBatch<{ account_id: string; before: string | null; after: string | null }>(db, [
-    sql`SELECT n.account_id, o.category AS before, n.category AS after
-      FROM score_accounts n LEFT JOIN score_accounts o ON o.run_id = ${previousRunId} AND o.period = n.period AND o.account_id = n.account_id
-      WHERE n.run_id = ${runId} AND n.period = ${period} AND o.category IS NOT n.category`,
-  ]);
-  return rows.map((r) => ({ accountId: r.account_id, period, from: r.before, to: r.after }));
 }

@@ -65,7 +65,8 @@ describe("opening a response case", () => {
         { type: "nps", value: 2, questionId: "nps" },
         { type: "text", text: "The invoice was wrong twice.", questionId: "why" },
       ],
-      { ownerEmail: owner },
+      // The largest account of this file by far: in the top 20 % of revenue.
+      { ownerEmail: owner, annualRevenue: 90_000_000_000_000 },
     );
     const deps = loopDeps();
     const outcome = await handleSubmittedResponse(deps, response.id, NOW);

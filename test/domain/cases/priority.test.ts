@@ -24,9 +24,9 @@ describe("priority = severity × revenue percentile; SLA by the top 20 % (one un
       return (await env.DB.prepare("SELECT * FROM cases WHERE id = ?").bind(outcome.caseId).first<Record<string, any>>())!;
     };
 
-    // 500 (p 1.0, top) × NPS 0 (severity 3) = 3; due in 2 business days.
+    // 500 (p 1.0; the largest, top 20 % of revenue) × NPS 0 (severity 3) = 3; due in 2 business days.
     expect(await open(4, 0)).toMatchObject({ revenue_percentile: 1, top_account: 1, severity: 3, priority: 3, due_at: "2026-05-06T09:00:00.000Z" });
-    // 400 (p 0.8: not above 0.8, so not top) × NPS 3 (severity 2) = 1.6; due in 5 business days.
+    // 400 (p 0.8; the 500 before it already hold 1/3 ≥ 20 % of revenue, so not top) × NPS 3 (severity 2) = 1.6; due in 5 business days.
     expect(await open(3, 3)).toMatchObject({ revenue_percentile: 0.8, top_account: 0, severity: 2, priority: 1.6, due_at: "2026-05-11T09:00:00.000Z" });
     // 200 (p 0.4) × NPS 0 (3) = 1.2 and 300 (p 0.6) × NPS 3 (2) = 1.2: a tie in priority.
     const tieLate = await open(1, 0, new Date("2026-05-04T09:00:00.000Z"));

@@ -157,16 +157,16 @@ describe("silence cases", () => {
     const small = await makeAccount({ annualRevenue: 1 });
     const deps = loopDeps();
     const first = await openSilenceCases(deps, [
-      { accountId: top.id, period: "2026-Q1", silentStreak: 1 },
-      { accountId: small.id, period: "2026-Q1", silentStreak: 1 }, // small and only once: no case
+      { accountId: top.id, period: "2026-Q1", silentStreak: 1, topRevenue: true },
+      { accountId: small.id, period: "2026-Q1", silentStreak: 1, topRevenue: false }, // small and only once: no case
     ], NOW);
     expect(first).toHaveLength(1);
     const second = await openSilenceCases(deps, [
-      { accountId: top.id, period: "2026-Q1", silentStreak: 1 }, // again: nothing new
-      { accountId: small.id, period: "2026-Q2", silentStreak: 2 },
+      { accountId: top.id, period: "2026-Q1", silentStreak: 1, topRevenue: true }, // again: nothing new
+      { accountId: small.id, period: "2026-Q2", silentStreak: 2, topRevenue: false },
     ], NOW);
     expect(second).toHaveLength(1);
-    await Promise.all([1, 2, 3].map(() => openSilenceCases(deps, [{ accountId: small.id, period: "2026-Q2", silentStreak: 2 }], NOW)));
+    await Promise.all([1, 2, 3].map(() => openSilenceCases(deps, [{ accountId: small.id, period: "2026-Q2", silentStreak: 2, topRevenue: false }], NOW)));
     const rows = await env.DB.prepare("SELECT account_id, period, type, top_account, trigger FROM cases WHERE type = 'silence' AND account_id IN (?, ?) ORDER BY period")
       .bind(top.id, small.id)
       .all();
