@@ -104,7 +104,9 @@ export async function sendSignInLink(
 ): Promise<{ url: string; expiresAt: string; sent: boolean }> {
   const [{ secret, expiresAt }, settings] = await Promise.all([createSignInLink(db, user.id, now), getSettings(db)]);
   const url = signInUrl(options.publicUrl, secret);
-  const result = await provider.send(signInMail(user, url, { organizationName: settings.organizationName, invited: options.invited ?? false }));
+  const mail = signInMail(user, url, { organizationName: settings.organizationName, invited: options.invited ?? false });
+  // A mail API that is down must not turn an invitation (already stored) into an error: they can ask for a link later.
+  const result = await provider.send(mail).catch((error: unknown) => ({ ok: false as const, permanent: false, error: String(error) }));
   if (!result.ok) console.warn("sign-in mail not sent", result.error);
   return { url, expiresAt, sent: result.ok };
 }
