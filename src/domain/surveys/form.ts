@@ -58,6 +58,7 @@ export type EditorAction =
   | { kind: "preview" }
   | { kind: "add-question"; type: string }
   | { kind: "remove-question"; index: number }
+  | { kind: "move-question-up"; index: number }
   | { kind: "add-locale"; locale: string }
   | { kind: "remove-locale"; locale: string };
 
@@ -201,6 +202,8 @@ function actionOf(body: FormValues): EditorAction {
   const action = first(body, "action");
   const removeQuestion = /^remove-question-(\d{1,3})$/.exec(action);
   if (removeQuestion) return { kind: "remove-question", index: Number(removeQuestion[1]) };
+  const moveUp = /^move-question-up-(\d{1,3})$/.exec(action);
+  if (moveUp) return { kind: "move-question-up", index: Number(moveUp[1]) };
   if (action.startsWith("remove-locale-")) return { kind: "remove-locale", locale: action.slice("remove-locale-".length) };
   if (action === "add-question") return { kind: "add-question", type: first(body, "newQuestionType") };
   if (action === "add-locale") return { kind: "add-locale", locale: first(body, "newLocale") };
@@ -287,6 +290,13 @@ export function applyEditorAction(state: EditorState, action: EditorAction): { s
     }
     case "remove-question":
       return { state: { ...state, questions: state.questions.filter((_, i) => i !== action.index) }, errors: [] };
+    case "move-question-up": {
+      const i = action.index;
+      if (i < 1 || i >= state.questions.length) return { state, errors: [] };
+      const questions = [...state.questions];
+      [questions[i - 1], questions[i]] = [questions[i]!, questions[i - 1]!];
+      return { state: { ...state, questions }, errors: [] };
+    }
     case "add-locale": {
       const parsed = Locale.safeParse(action.locale);
       if (!parsed.success) return { state, errors: [{ path: "newLocale", message: parsed.error.issues[0]?.message ?? "not a language tag" }] };

@@ -331,9 +331,16 @@ function QuestionFields(props: { question: EditorQuestion; index: number; state:
         <TextField name={`${p}.showIf.anyOf`} label="Or one of these option values" value={question.showIf.anyOf} error={errors[`${p}.showIf.anyOf`]} hint="Separated by commas." />
       </FieldGroup>
       {props.canEdit && (
-        <button type="submit" name="action" value={`remove-question-${index}`} class="secondary">
-          Remove question {index + 1}
-        </button>
+        <div class="actions">
+          {index > 0 && (
+            <button type="submit" name="action" value={`move-question-up-${index}`} class="secondary">
+              Move question {index + 1} up
+            </button>
+          )}
+          <button type="submit" name="action" value={`remove-question-${index}`} class="secondary">
+            Remove question {index + 1}
+          </button>
+        </div>
       )}
     </FieldGroup>
   );

@@ -231,6 +231,13 @@ describe("/admin/surveys", () => {
     expect(removed.html).not.toContain("Getting started with us was easy.");
     expect(inputValue(removed.html, "questions.0.text.en")).toBe("What made it hard?");
 
+    const moved = await postForm(session, "/admin/surveys/new", editorForm(name, { action: "move-question-up-1" }));
+    expect(moved.status).toBe(200);
+    expect(inputValue(moved.html, "questions.0.id")).toBe("why");
+    expect(inputValue(moved.html, "questions.1.text.en")).toBe("Getting started with us was easy.");
+    // Now the condition points at a later question: saving says so beside it.
+    expect(moved.html).toMatch(/name="questions\.0\.showIf\.questionId"[^>]*>[\s\S]*?<option value="ces" selected="">/);
+
     const french = await postForm(session, "/admin/surveys/new", editorForm(name, { action: "add-locale", newLocale: "FR" }));
     expect(french.status).toBe(200);
     expect(french.html).toContain('name="texts.fr.title"');
