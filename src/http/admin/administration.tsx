@@ -3,6 +3,7 @@ import { asc, desc, lt } from "drizzle-orm";
 import { apiTokens, holidays, settings } from "../../db/schema";
 import { createToken, revokeToken, type TokenView } from "../../domain/access/tokens";
 import { listAuditEntries } from "../../domain/audit/query";
+import { SLA_BUSINESS_DAYS } from "../../domain/cases/sla";
 import { listOutbox } from "../../domain/delivery/outbox";
 import { addHoliday, deleteHoliday, updateSettings, type Settings } from "../../domain/settings/settings";
 import { ApiError, notFound } from "../../lib/errors";
@@ -91,10 +92,10 @@ async function currentSettings(db: Db): Promise<Settings> {
 
 administration.get("/settings", async (c) => {
   const current = await currentSettings(c.var.db);
-  return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values: settingsFormValues(current), errors: {}, updatedAt: current.updatedAt, flash: flashFrom(c, { saved: "Settings saved." }) }));
+  return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values: settingsFormValues(current), errors: {}, updatedAt: current.updatedAt, flash: flashFrom(c, { saved: "Settings saved." }), slaDays: SLA_BUSINESS_DAYS }));
 });
 
-const SETTINGS_FIELDS = ["organizationName", "timeZone", "fiscalYearStartMonth", "defaultLocale", "caseNpsMax", "caseOsatMax", "caseCesMax"] as const;
+const SETTINGS_FIELDS = ["organizationName", "timeZone", "fiscalYearStartMonth", "defaultLocale", "caseNpsMax", "caseOsatMax", "caseCesMax", "sendWindowStart", "sendWindowEnd"] as const;
 const NUMERIC_SETTINGS = new Set<string>(["fiscalYearStartMonth", "caseNpsMax", "caseOsatMax", "caseCesMax"]);
 
 administration.post("/settings", async (c) => {
@@ -104,7 +105,7 @@ administration.post("/settings", async (c) => {
   const parsed = validate(SettingsPatch, input);
   if (!parsed.ok) {
     const current = await currentSettings(c.var.db);
-    return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values, errors: parsed.errors, updatedAt: current.updatedAt, flash: null }), 422);
+    return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values, errors: parsed.errors, updatedAt: current.updatedAt, flash: null, slaDays: SLA_BUSINESS_DAYS }), 422);
   }
   await updateSettings(c.var.db, c.var.actor.id, parsed.value);
   return c.redirect("/admin/settings?done=saved", 303);

@@ -4,6 +4,9 @@ import { CalendarDate, Locale, TimeZone } from "../../lib/fields";
 import { adminOnly } from "../middleware/auth";
 import { createRouter, jsonBody, jsonResponse, problemResponses } from "./router";
 
+/** A local time of day, 24-hour HH:MM. */
+const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use a 24-hour time such as 09:00");
+
 const CaseThreshold = (scale: string, min: number, max: number) =>
   z.number().int().min(min).max(max).openapi({ description: `A response case opens when the ${scale} answer is at most this.` });
 
@@ -16,6 +19,8 @@ export const SettingsView = z
     caseNpsMax: z.number().int(),
     caseOsatMax: z.number().int(),
     caseCesMax: z.number().int(),
+    sendWindowStart: z.string().openapi({ description: "Local time (HH:MM) from which scheduled work goes out on working days." }),
+    sendWindowEnd: z.string().openapi({ description: "Local time (HH:MM) until which scheduled work goes out." }),
     updatedAt: z.string(),
   })
   .openapi("Settings");
@@ -29,8 +34,14 @@ export const SettingsPatch = z
     caseNpsMax: CaseThreshold("NPS (0–10)", 0, 10),
     caseOsatMax: CaseThreshold("OSAT (1–5)", 1, 5),
     caseCesMax: CaseThreshold("CES (1–7)", 1, 7),
+    sendWindowStart: LocalTime.openapi({ description: "Scheduled work (program slices, due deferrals, delayed sends, reminders) goes out on working days from this local time." }),
+    sendWindowEnd: LocalTime.openapi({ description: "…until this local time (after the start)." }),
   })
   .partial()
+  .refine((patch) => !patch.sendWindowStart || !patch.sendWindowEnd || patch.sendWindowStart < patch.sendWindowEnd, {
+    message: "the window must end after it starts",
+    path: ["sendWindowEnd"],
+  })
   .openapi("SettingsPatch");
 
 export const settingsRouter = createRouter();

@@ -8,7 +8,10 @@ import { adminPage, type AdminViewer } from "./shell";
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /** The settings form as typed (strings), so a refused form shows exactly what was entered. */
-export type SettingsFormValues = Record<"organizationName" | "timeZone" | "fiscalYearStartMonth" | "defaultLocale" | "caseNpsMax" | "caseOsatMax" | "caseCesMax", string>;
+export type SettingsFormValues = Record<
+  "organizationName" | "timeZone" | "fiscalYearStartMonth" | "defaultLocale" | "caseNpsMax" | "caseOsatMax" | "caseCesMax" | "sendWindowStart" | "sendWindowEnd",
+  string
+>;
 
 export function settingsFormValues(settings: Settings): SettingsFormValues {
   return {
@@ -19,10 +22,21 @@ export function settingsFormValues(settings: Settings): SettingsFormValues {
     caseNpsMax: String(settings.caseNpsMax),
     caseOsatMax: String(settings.caseOsatMax),
     caseCesMax: String(settings.caseCesMax),
+    sendWindowStart: settings.sendWindowStart,
+    sendWindowEnd: settings.sendWindowEnd,
   };
 }
 
-export function settingsPage(props: { nonce: string; viewer: AdminViewer; values: SettingsFormValues; errors: FormErrors; updatedAt: string; flash: string | null }): string {
+export function settingsPage(props: {
+  nonce: string;
+  viewer: AdminViewer;
+  values: SettingsFormValues;
+  errors: FormErrors;
+  updatedAt: string;
+  flash: string | null;
+  /** Case SLAs in business days (SPEC §8; fixed in code, shown so nobody has to look them up). */
+  slaDays: { top: number; other: number };
+}): string {
   const v = props.values;
   const e = props.errors;
   const readOnly = props.viewer.role !== "admin";
@@ -54,11 +68,21 @@ export function settingsPage(props: { nonce: string; viewer: AdminViewer; values
           />
           <TextField name="defaultLocale" label="Default language" value={v.defaultLocale} error={e.defaultLocale} hint="A language tag such as en, de or fr." required />
           <fieldset>
+            <legend>Send window (working days, local time)</legend>
+            <TextField name="sendWindowStart" type="time" label="From" value={v.sendWindowStart} error={e.sendWindowStart} />
+            <TextField name="sendWindowEnd" type="time" label="Until" value={v.sendWindowEnd} error={e.sendWindowEnd} />
+            <p class="hint">Program slices, due deferrals, delayed event sends and reminders go out only then; event-triggered and manual sends go out at once.</p>
+          </fieldset>
+          <fieldset>
             <legend>A case opens when an answer is at most</legend>
             <TextField name="caseNpsMax" type="number" label="NPS (0–10)" value={v.caseNpsMax} error={e.caseNpsMax} min={0} max={10} />
             <TextField name="caseOsatMax" type="number" label="Satisfaction (1–5)" value={v.caseOsatMax} error={e.caseOsatMax} min={1} max={5} />
             <TextField name="caseCesMax" type="number" label="Effort (1–7)" value={v.caseCesMax} error={e.caseCesMax} min={1} max={7} />
           </fieldset>
+          <p>
+            Cases are due {props.slaDays.top} business days after they open for the accounts holding the top 20 % of revenue, {props.slaDays.other} for the others (weekends and
+            holidays skipped).
+          </p>
           {!readOnly && <button type="submit">Save settings</button>}
         </form>
       </>
