@@ -204,14 +204,26 @@ export async function importResponseHistory(db: Db, { actor, now = new Date() }:
     dateFormat: formats.dateFormat,
   };
   if (options.dryRun || created === 0) return report;
-  await runBatch(db, [
-    ...jsonInserts(invitations, invitationRows),
-    ...jsonInserts(responses, responseRows),
-    ...jsonInserts(answers, answerRows),
-    auditInsert(db, { actor, action: "response.import", entityType: "import", detail: { created, unchanged, errors: errors.length, surveys: [...new Set(responseRows.map((r) => r.surveyId))] } }, now),
-  ]);
+  // Written in batches of WRITE_BATCH_ROWS answers, each one transaction of a few statements: D1 runs one statement at
+  // a time, so one giant batch would hold respondents' submissions for its whole duration. Should a later batch fail,
+  // running the same file again imports the rest (rows already stored are reported unchanged).
+  const answersOf = new Map<string, Record<string, unknown>[]>();
+  for (const answer of answerRows) answersOf.set(answer.responseId as string, [...(answersOf.get(answer.responseId as string) ?? []), answer]);
+  for (let i = 0; i < responseRows.length; i += WRITE_BATCH_ROWS) {
+    const slice = responseRows.slice(i, i + WRITE_BATCH_ROWS);
+    const last = i + WRITE_BATCH_ROWS >= responseRows.length;
+    await runBatch(db, [
+      ...jsonInserts(invitations, invitationRows.slice(i, i + WRITE_BATCH_ROWS)),
+      ...jsonInserts(responses, slice),
+      ...jsonInserts(answers, slice.flatMap((r) => answersOf.get(r.id as string) ?? [])),
+      ...(last ? [auditInsert(db, { actor, action: "response.import", entityType: "import", detail: { created, unchanged, errors: errors.length, surveys: [...new Set(responseRows.map((r) => r.surveyId))] } }, now)] : []),
+    ]);
+  }
   return report;
 }
+
+/** Answers written per D1 batch (about a second of work each at benchmark scale). */
+const WRITE_BATCH_ROWS = 2000;
 
 /** Published surveys by id and by name (squashed), or the one given. */
 async function surveyTargets(db: Db, surveyId: string | undefined): Promise<{ byKey: Map<string, Target>; names: string[] }> {

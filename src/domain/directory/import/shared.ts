@@ -138,7 +138,8 @@ const JSON_CHUNK_BYTES = 256 * 1024;
 export function jsonInserts(table: SQLiteTable, rows: Record<string, unknown>[], conflict = ""): SQL[] {
   const columns = Object.entries(getTableColumns(table));
   const names = columns.map(([, column]) => column.name);
-  const select = names.map((name) => `json_extract(value, '$.${name}')`).join(", ");
+  // Each row is a JSON array in column order (smaller and faster to unpack than objects).
+  const select = names.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ");
   const head = `INSERT INTO "${getTableName(table)}" (${names.map((n) => `"${n}"`).join(", ")}) SELECT ${select} FROM json_each(`;
   const statements: SQL[] = [];
   let chunk: string[] = [];
@@ -149,14 +150,7 @@ export function jsonInserts(table: SQLiteTable, rows: Record<string, unknown>[],
     size = 0;
   };
   for (const row of rows) {
-    const encoded = JSON.stringify(
-      Object.fromEntries(
-        columns.map(([key, column]) => {
-          const value = row[key];
-          return [column.name, value === undefined || value === null ? null : column.mapToDriverValue(value)];
-        }),
-      ),
-    );
+    const encoded = JSON.stringify(columns.map(([key, column]) => (row[key] === undefined || row[key] === null ? null : column.mapToDriverValue(row[key]))));
     if (size + encoded.length > JSON_CHUNK_BYTES) flush();
     chunk.push(encoded);
     size += encoded.length + 1;
