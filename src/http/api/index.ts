@@ -45,6 +45,8 @@ api.use(
   }),
 );
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+// Same-origin: the admin session cookie (writes also need X-CSRF-Token, from GET /api/v1/users/me).
+api.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "quorum_session" });
 api.doc31("/openapi.json", {
   openapi: "3.1.0",
   info: {
@@ -52,7 +54,7 @@ api.doc31("/openapi.json", {
     version: "1.0.0",
     description: "B2B customer feedback: directory, surveys, sends, scores. Errors are application/problem+json.",
   },
-  security: [{ bearer: [] }],
+  security: [{ bearer: [] }, { session: [] }],
 });
 
 // Signed by the mail provider instead of a bearer token: mounted before authentication.
