@@ -229,4 +229,21 @@ describe("/admin/sending", () => {
     }
     expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = 'contact-cooldown'")).toBe(1);
   });
+
+  it("answers unknown rules and malformed sends with HTML problem pages, never JSON", async () => {
+    const missing = await getPage(session, "/admin/sending/rules/no-such-rule");
+    expect(missing.status).toBe(404);
+    expect(missing.html).toContain("<!doctype html>");
+    expect(missing.html).toContain("Frequency rule &#39;no-such-rule&#39; does not exist.");
+    const gone = await postForm(session, "/admin/sending/rules/no-such-rule/delete", {});
+    expect(gone.status).toBe(404);
+    expect(gone.html).toContain("<!doctype html>");
+    const unknownAccount = await postForm(session, "/admin/sending/planner/send", { surveyId: (await makeSurvey()).survey.id, accountIds: ["acc_nope"] });
+    expect(unknownAccount.status).toBe(422);
+    expect(unknownAccount.html).toContain("<!doctype html>");
+    expect(unknownAccount.html).toContain("acc_nope");
+    const noSelection = await postForm(session, "/admin/sending/planner/send", {});
+    expect(noSelection.status).toBe(422);
+    expect(noSelection.html).toContain("Nothing was sent");
+  });
 });
