@@ -147,3 +147,19 @@ describe("opt-outs, override and the defer limit", () => {
     expect(result).toMatchObject({ status: "suppressed", blockingRule: "survey-inactive" });
   });
 });
+
+describe("churned accounts leave the program", () => {
+  it("a deferred program invitation of an account that churned meanwhile is suppressed (account-churned) when due; a manual one is not", async () => {
+    const account = await makeAccount();
+    const [a, b] = [await makeContact(account.id), await makeContact(account.id)];
+    const survey = await makeSurvey({ kind: "relational" });
+    const deferred = { status: "deferred" as const, admittedAt: null, sentAt: null, scheduledFor: at(-1).toISOString(), deferredSince: at(-3).toISOString(), blockingRule: "contact-cooldown" };
+    const program = await makeInvitation(a, survey, { ...deferred, causeType: "program", causeId: `${survey.survey.id}:0` });
+    const manual = await makeInvitation(b, survey, { ...deferred, causeType: "manual" });
+    await env.DB.prepare("UPDATE accounts SET status = 'churned' WHERE id = ?").bind(account.id).run();
+    const [row] = await runAll<{ status: string; blockingRule: string }>(testDb(), recheckStatement(program.id, null, T0));
+    expect(row).toMatchObject({ status: "suppressed", blockingRule: "account-churned" });
+    const [kept] = await runAll<{ status: string }>(testDb(), recheckStatement(manual.id, null, T0));
+    expect(kept).toMatchObject({ status: "queued" });
+  });
+});

@@ -96,3 +96,57 @@ describe("a pending invitation is answered instead of a second row", () => {
     expect(await invitationsOf(contact.id, survey.survey.id)).toHaveLength(1);
   });
 });
+
+describe("plan and send share account slots only among admitted candidates (hand-computed)", () => {
+  it("default rules: a candidate held back by account-weekly takes no slot, so the next one waits until the same date", async () => {
+    const account = await makeAccount();
+    const other = await makeSurvey({ kind: "transactional", journeyStage: "adoption" });
+    const now = Date.now();
+    const at = (days: number) => new Date(now + days * DAY).toISOString();
+    // Three sends of the account in the last week: at -6, -4 and -2 days. account-weekly allows 5 per 7 days.
+    for (const days of [-6, -4, -2]) await makeInvitation(await makeContact(account.id), other, { admittedAt: at(days) });
+    const asked = await makeSurvey({ kind: "transactional", journeyStage: "adoption" });
+    const fresh = [];
+    for (let k = 0; k < 4; k++) fresh.push(await makeContact(account.id));
+    const body = { surveyId: asked.survey.id, contactIds: fresh.map((c) => c.id) };
+    const plan = await json(await api("POST", "/sends/plan", body));
+    const planned = Object.fromEntries(plan.items.map((i: any) => [i.contactId, [i.wouldBe, i.until?.slice(0, 13) ?? null]]));
+    // 3 + 2 admitted = 5: the 3rd and 4th candidates both wait until the 3rd most recent send (-6 d) + 7 d = +1 d.
+    // (Counting the held-back 3rd candidate as a slot gave the 4th the 2nd most recent send + 7 d = +3 d.)
+    const sorted = [...fresh].sort((a, b) => a.id.localeCompare(b.id));
+    const plusOne = at(1).slice(0, 13);
+    expect(sorted.map((c) => planned[c.id])).toEqual([["queued", null], ["queued", null], ["deferred", plusOne], ["deferred", plusOne]]);
+    const sent = await json(await api("POST", "/sends", body));
+    expect(Object.fromEntries(sent.invitations.map((i: any) => [i.contactId, [i.status, i.scheduledFor?.slice(0, 13) ?? null]]))).toEqual(planned);
+  });
+
+  it("with a second account rule: a candidate that rule holds back leaves account-weekly's slot free, and plan and send both queue the next one", async () => {
+    const created = await api("POST", "/frequency-rules", { id: "champion-weekly", scope: "account", match: { role: "champion" }, counts: "sent", windowDays: 7, max: 1, action: "defer" });
+    expect(created.status).toBe(201);
+    try {
+      const account = await makeAccount();
+      const other = await makeSurvey({ kind: "transactional", journeyStage: "renewal" });
+      for (let k = 0; k < 3; k++) await makeInvitation(await makeContact(account.id, { role: "end_user" }), other, { admittedAt: new Date(Date.now() - DAY).toISOString() });
+      const asked = await makeSurvey({ kind: "transactional", journeyStage: "renewal" });
+      const [first, second, third] = [
+        await makeContact(account.id, { role: "champion" }),
+        await makeContact(account.id, { role: "champion" }),
+        await makeContact(account.id, { role: "end_user" }),
+      ].sort((a, b) => a.id.localeCompare(b.id));
+      // Make the roles follow the id order: champion, champion, end user.
+      await env.DB.batch([
+        env.DB.prepare("UPDATE contacts SET role = 'champion' WHERE id IN (?, ?)").bind(first!.id, second!.id),
+        env.DB.prepare("UPDATE contacts SET role = 'end_user' WHERE id = ?").bind(third!.id),
+      ]);
+      const body = { surveyId: asked.survey.id, contactIds: [first!.id, second!.id, third!.id] };
+      const plan = await json(await api("POST", "/sends/plan", body));
+      const planned = Object.fromEntries(plan.items.map((i: any) => [i.contactId, [i.wouldBe, i.blockingRule]]));
+      // 3 + first = 4 ≤ 5; second: champion-weekly (1 champion this week); third: 3 + 1 admitted + itself = 5 ≤ 5.
+      expect(planned).toEqual({ [first!.id]: ["queued", null], [second!.id]: ["deferred", "champion-weekly"], [third!.id]: ["queued", null] });
+      const sent = await json(await api("POST", "/sends", body));
+      expect(Object.fromEntries(sent.invitations.map((i: any) => [i.contactId, [i.status, i.blockingRule]]))).toEqual(planned);
+    } finally {
+      await api("DELETE", "/frequency-rules/champion-weekly");
+    }
+  });
+});
