@@ -152,7 +152,7 @@ const STAGE_T12_PARTS = 2;
 const TRUE_PROMOTER_T12_PARTS = 2;
 const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { role: 2 };
 
-export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearStartMonth">, plan: RunPlan): Step[] {
+export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearStartMonth" | "dirtyThrough">, plan: RunPlan): Step[] {
   const calendar = calendarOf(run);
   const periodRuns = periodRunsOf(plan, run.id);
   const mapping = JSON.stringify(periodRuns);
@@ -205,6 +205,7 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
       { name: `clear staging ${key}`, statements: q.clearStaging(key) },
     );
   }
+  steps.push({ name: "forget the changes this run took in", statements: [q.forgetDirtyChunk(run.dirtyThrough)], repeat: true });
   return steps;
 }
 

@@ -131,7 +131,6 @@ async function executeSteps(db: Db, run: ScoreRun, owner: string, options: Advan
   const finished = step >= steps.length;
   await d1.batch([
     progress(step),
-    ...(finished ? [prepare(d1, sql`DELETE FROM score_dirty WHERE seq <= ${run.dirtyThrough}`)] : []),
     prepare(
       d1,
       sql`UPDATE score_runs SET lease_owner = NULL, lease_until = NULL
@@ -163,25 +162,34 @@ interface RunInputs {
   staged: string[];
 }
 
+/**
+ * More recorded changes than this (a bulk import, say) and the run recomputes everything instead of reading them
+ * one by one: the statements that read them stay short whatever the backlog.
+ */
+export const MAX_DIRTY_READ = 100_000;
+
 /** Everything a plan needs from the database, in one round trip (one batch, so one consistent view). */
 async function readRunInputs(db: Db): Promise<RunInputs> {
   const d1 = d1Of(db);
+  const bounded = `(SELECT * FROM score_dirty ORDER BY seq LIMIT ${MAX_DIRTY_READ + 1})`;
   const [oldest, dirty, hours, staged] = await d1.batch([
     d1.prepare(`SELECT min(t) AS t FROM (
       SELECT min(submitted_at) AS t FROM responses WHERE status = 'complete'
       UNION ALL SELECT min(admitted_at) FROM invitations WHERE admitted_at IS NOT NULL)`),
-    d1.prepare(`SELECT coalesce(max(seq), 0) AS w, count(*) AS n, coalesce(max(kind = 'all'), 0) AS a,
-      min(CASE WHEN kind = 'from' THEN coalesce(at, '') END) AS f FROM score_dirty`),
-    d1.prepare(`SELECT DISTINCT substr(at, 1, 13) AS h FROM score_dirty WHERE kind = 'at' AND at IS NOT NULL`),
+    d1.prepare(`SELECT coalesce((SELECT max(seq) FROM score_dirty), 0) AS w, count(*) AS n, coalesce(max(kind = 'all'), 0) AS a,
+      min(CASE WHEN kind = 'from' THEN coalesce(at, '') END) AS f FROM ${bounded}`),
+    d1.prepare(`SELECT DISTINCT substr(at, 1, 13) AS h FROM ${bounded} WHERE kind = 'at' AND at IS NOT NULL`),
     d1.prepare(`SELECT period FROM score_staged`),
   ]);
   const summary = (dirty!.results[0] ?? {}) as { w: number; n: number; a: number; f: string | null };
+  const overflow = (summary.n ?? 0) > MAX_DIRTY_READ;
   return {
     oldest: ((oldest!.results[0] ?? {}) as { t: string | null }).t ?? null,
     dirtyThrough: summary.w ?? 0,
     dirtyRows: summary.n ?? 0,
-    dirty: { all: summary.a === 1, from: summary.f ?? null, hours: (hours!.results as { h: string }[]).map((r) => r.h) },
-    staged: (staged!.results as { period: string }[]).map((r) => r.period),
+    // A backlog too long to read counts as "everything changed, responses included".
+    dirty: overflow ? { all: true, from: "", hours: [] } : { all: summary.a === 1, from: summary.f ?? null, hours: (hours!.results as { h: string }[]).map((r) => r.h) },
+    staged: overflow ? [] : (staged!.results as { period: string }[]).map((r) => r.period),
   };
 }
 
@@ -205,7 +213,7 @@ async function startRun(db: Db, now: Date, options: AdvanceOptions): Promise<Sco
   if (options.onlyIfChanged && !full && inputs.dirtyRows === 0 && plan.compute.length === 0 && plan.stage.length === 0) return undefined;
   const id = newId("run", now);
   const asOf = now.toISOString();
-  const row = { id, timeZone, fiscalYearStartMonth };
+  const row = { id, timeZone, fiscalYearStartMonth, dirtyThrough: inputs.dirtyThrough };
   const totalSteps = planSteps(row, plan).length;
   // A concurrent start loses on the one-running index and joins the winner's run.
   await db

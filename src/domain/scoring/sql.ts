@@ -436,3 +436,8 @@ export function pruneSmallResults(runId: string, keep: string): SQL[] {
       AND id NOT IN (SELECT id FROM score_runs WHERE status IN ('complete', 'failed') ORDER BY coalesce(finished_at, updated_at) DESC LIMIT 50)`,
   ];
 }
+
+/** The recorded changes a run took in (up to its watermark), a bounded chunk per statement (repeat until 0 changes). */
+export function forgetDirtyChunk(through: number, limit = 20000): SQL {
+  return sql`DELETE FROM score_dirty WHERE seq IN (SELECT seq FROM score_dirty WHERE seq <= ${through} ORDER BY seq LIMIT ${limit})`;
+}

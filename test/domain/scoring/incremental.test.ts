@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { accountRevenue, accounts, answers, invitations, roles, type Contact, type ScoreRun } from "../../../src/db/schema";
 import { categoryChanges, unresponsiveAccounts } from "../../../src/domain/scoring/events";
 import { cutScores, marketRanking, overallScores, periodsOf, resolvePeriod } from "../../../src/domain/scoring/read";
-import { advanceScoring, currentRun, LEASE_MILLIS, parsePlan } from "../../../src/domain/scoring/run";
+import { advanceScoring, currentRun, LEASE_MILLIS, MAX_DIRTY_READ, parsePlan } from "../../../src/domain/scoring/run";
 import { runState } from "../../../src/domain/scoring/runs";
 import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../../support/fixtures";
 import { makeResponse } from "../../support/responses";
@@ -194,6 +194,18 @@ describe("incremental runs", () => {
     const incremental = await run();
     const changes = await categoryChanges(testDb(), incremental, { currentOnly: true });
     expect(changes).toEqual([{ accountId: ids.d, period: "2026-Q4", from: "silent", to: "promoter" }]);
+  }, 60_000);
+});
+
+describe("a long backlog of changes (a bulk import)", () => {
+  it("recomputes everything instead of reading the changes one by one, then forgets them in bounded chunks", async () => {
+    await env.DB.prepare(
+      `INSERT INTO score_dirty (kind, at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i <= ${MAX_DIRTY_READ}) SELECT 'at', '2025-05-05T10:00:00.000Z' FROM n`,
+    ).run();
+    const incremental = await run();
+    expect(parsePlan(incremental).compute).toHaveLength(26);
+    expect(parsePlan(incremental).stage).toHaveLength(13);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM score_dirty").first<{ n: number }>())!.n).toBe(0);
   }, 60_000);
 });
 
