@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // npm run bench:scoring — the scoring run at benchmark scale (SPEC §10): 10k accounts / 100k contacts /
-// 1M responses (heavy-tailed revenue) in a local D1 file, the full run through the Worker (wrangler dev, the
-// hourly cron fired through /__scheduled until the run is complete), then the same statements on the same file
-// through the sqlite3 command line. Prints wall time, the Worker's peak memory, the slowest steps, and the ratio.
+// 1M responses over 3 years (heavy-tailed revenue) in a local D1 file. Through the Worker (wrangler dev, the scoring
+// cron fired through /__scheduled until the run is complete): a full run while a steady stream of respondents'
+// autosaves (POST /s/{token}) measures how long they wait; then a day of new answers and the incremental run that
+// follows; then the full run's statements on the same file through the sqlite3 command line. Prints wall times,
+// the Worker's peak memory (the workerd process), the slowest steps, POST p50/p99/max and the ratio.
 // Figures go to the README; this is not a test. Flags: --keep (reuse the generated data if present), --generate-only.
+import { createHmac } from "node:crypto";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -16,7 +19,10 @@ const PORT = Number(process.env.BENCH_PORT ?? 8791);
 const BASE = `http://127.0.0.1:${PORT}`;
 const TOKEN = "bench-admin-token-0123456789abcdef";
 const SCALE = { accounts: 10_000, contactsPerAccount: 10, invitations: 1_300_000, responses: 1_000_000 };
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+const CRON = "*/10 * * * *";
+const LINK = { kid: "bench1", secret: "bench-link-secret-0123456789abcdef0123456789" };
+const AUTOSAVE = { links: 200, clients: 2, pauseMillis: 100 };
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
 const keep = process.argv.includes("--keep");
 const generateOnly = process.argv.includes("--generate-only");
 
@@ -121,6 +127,8 @@ INSERT INTO answers (response_id, question_id, type, num_value, vendor_count, ve
       FROM (SELECT rowid AS o, id, 1 + abs(random()) % 4 AS n FROM responses WHERE survey_id = 'sur_rel' AND abs(random()) % 10 < 4)
   ) ORDER BY o, type;
 COMMIT;
+-- The triggers recorded every generated row as a change; a database in steady state has taken them in.
+DELETE FROM score_dirty;
 ANALYZE;
 PRAGMA wal_checkpoint(TRUNCATE);
 `;
@@ -132,48 +140,111 @@ function isoDaysAgo(days) {
 
 // ─── 2. the Worker ───────────────────────────────────────────────────────────
 
-async function runThroughWorker() {
+function applyPendingMigrations() {
+  const applied = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", DATA], { cwd: ROOT, env, stdio: "pipe", encoding: "utf8" });
+  if (applied.status !== 0) throw new Error(`migrations failed:\n${applied.stdout}\n${applied.stderr}`);
+}
+
+/** A survey link as the Worker signs them (HS256 JWT with the bench key). */
+function surveyToken(invitationId) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const head = `${b64({ alg: "HS256", kid: LINK.kid, typ: "JWT" })}.${b64({ purpose: "survey", sub: invitationId, iat: now, exp: now + 30 * 86400 })}`;
+  return `${head}.${createHmac("sha256", LINK.secret).update(head).digest("base64url")}`;
+}
+
+/** Open invitations of the relational survey (NPS question `nps`) whose respondents will autosave during the run. */
+function autosaveLinks() {
+  const rows = sqlite(sqliteFile(), `SELECT id FROM invitations WHERE status = 'sent' AND survey_id = 'sur_rel' AND expires_at > '${new Date().toISOString()}' ORDER BY random() LIMIT ${AUTOSAVE.links};`, ["-readonly"]);
+  return rows.trim().split("\n").filter(Boolean).map(surveyToken);
+}
+
+/** `clients` respondents autosaving in a loop (one answer each time, as the page's script does) until stopped. */
+function autosaveStream(tokens) {
+  const latencies = [];
+  const failures = [];
+  let running = true;
+  const client = async (offset) => {
+    for (let i = offset; running; i += AUTOSAVE.clients) {
+      const token = tokens[i % tokens.length];
+      const began = performance.now();
+      try {
+        const res = await fetch(`${BASE}/s/${token}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "x-autosave": "1" },
+          body: `q%3Anps=${i % 11}&action=next`,
+        });
+        await res.arrayBuffer();
+        if (res.status !== 204) failures.push(res.status);
+      } catch (error) {
+        failures.push(String(error));
+      }
+      latencies.push(performance.now() - began);
+      await new Promise((r) => setTimeout(r, AUTOSAVE.pauseMillis));
+    }
+  };
+  const clients = Array.from({ length: AUTOSAVE.clients }, (_, k) => client(k));
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(clients);
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+      return { count: sorted.length, failures: failures.length, failureSample: failures.slice(0, 3), p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+    },
+  };
+}
+
+async function runThroughWorker({ tokens = null } = {}) {
   const config = buildFrozenWorker(join(ROOT, "bench/.data/scoring-dist"));
-  const { child, output, stop } = await startWranglerDev({
-    config, port: PORT, persistTo: DATA, vars: { ADMIN_TOKEN: TOKEN }, logLevel: "log", testScheduled: true,
-  });
+  const vars = { ADMIN_TOKEN: TOKEN, LINK_KEYS: JSON.stringify({ [LINK.kid]: LINK.secret }), LINK_CURRENT_KID: LINK.kid, HMAC_SECRET: "bench-hmac-secret-0123456789abcdef", PUBLIC_URL: BASE };
+  const { child, output, stop } = await startWranglerDev({ config, port: PORT, persistTo: DATA, vars, logLevel: "log", testScheduled: true });
   try {
     const workerd = findWorkerd(child.pid);
+    const before = currentRunState()?.id ?? null;
+    const stream = tokens ? autosaveStream(tokens) : null;
+    // Respondents alone first: the baseline of the same stream without a run.
+    let baseline = null;
+    if (stream) {
+      await new Promise((r) => setTimeout(r, 10_000));
+      baseline = { ...(await stream.stop()) };
+    }
+    const during = tokens ? autosaveStream(tokens) : null;
     const started = Date.now();
     let ticks = 0;
+    let run;
     // /__scheduled may answer before the handler is done: fire a tick, then wait until that tick let go of the run.
     for (;;) {
       ticks++;
       const status = await fireCron();
       if (status !== "200") throw new Error(`/__scheduled answered ${status}\n${output().slice(-3000)}`);
-      let run;
       do {
         await new Promise((r) => setTimeout(r, 500));
-        run = await currentRunState();
-      } while (run && run.status === "running" && !run.lastError && run.leaseUntil && run.leaseUntil > new Date().toISOString());
+        run = currentRunState();
+      } while (run && run.id !== before && run.status === "running" && !run.lastError && run.leaseUntil && run.leaseUntil > new Date().toISOString());
       if (run?.lastError) throw new Error(`scoring failed: ${run.lastError}\n${output().slice(-3000)}`);
-      if (run?.status === "complete") break;
-      if (ticks > 20) throw new Error(`run not complete after ${ticks} ticks\n${output().slice(-3000)}`);
+      if (run && run.id !== before && run.status === "complete") break;
+      if (ticks > 30) throw new Error(`run not complete after ${ticks} ticks\n${output().slice(-3000)}`);
     }
     const wall = Date.now() - started;
+    const autosaves = during ? await during.stop() : null;
     const peakKb = workerd ? Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${workerd}/status`, "utf8"))?.[1] ?? 0) : 0;
     const slowest = output()
       .split("\n")
       .filter((l) => l.includes('"slowestSteps"'))
       .flatMap((l) => JSON.parse(l.slice(l.indexOf("{"), l.lastIndexOf("}") + 1)).slowestSteps)
       .sort((a, b) => b.millis - a.millis);
-    const run = await currentRunState();
-    return { wall, ticks, peakMb: peakKb / 1024, slowest, run };
+    return { wall, ticks, peakMb: peakKb / 1024, slowest, run, autosaves, baseline };
   } finally {
     stop();
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
 
-/** Fires the hourly cron and waits for the handler (curl: no client-side timeout cuts a long tick short). */
+/** Fires the scoring cron and waits for the handler (curl: no client-side timeout cuts a long tick short). */
 function fireCron() {
   return new Promise((resolve, reject) => {
-    const curl = spawn("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "1800", `${BASE}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`]);
+    const curl = spawn("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "1800", `${BASE}/__scheduled?cron=${encodeURIComponent(CRON)}`]);
     let code = "";
     curl.stdout.on("data", (d) => (code += d));
     curl.on("error", reject);
@@ -181,9 +252,31 @@ function fireCron() {
   });
 }
 
-async function currentRunState() {
-  const rows = sqlite(sqliteFile(), "SELECT json_object('id', id, 'status', status, 'step', step, 'totalSteps', total_steps, 'lastError', last_error, 'leaseUntil', lease_until, 'asOf', as_of, 'timeZone', time_zone, 'fiscalYearStartMonth', fiscal_year_start_month) FROM score_runs ORDER BY rowid DESC LIMIT 1;", ["-readonly"]).trim();
+function currentRunState() {
+  const rows = sqlite(sqliteFile(), "SELECT json_object('id', id, 'status', status, 'kind', kind, 'step', step, 'totalSteps', total_steps, 'lastError', last_error, 'leaseUntil', lease_until, 'startedAt', started_at, 'finishedAt', finished_at, 'timeZone', time_zone, 'fiscalYearStartMonth', fiscal_year_start_month, 'dirtyThrough', dirty_through, 'plan', json(plan)) FROM score_runs ORDER BY rowid DESC LIMIT 1;", ["-readonly"]).trim();
   return rows ? JSON.parse(rows) : null;
+}
+
+/** A day of new answers (as many as an average day of the 3 years), written while the Worker is stopped. */
+function addDayOfAnswers() {
+  const perDay = Math.round(SCALE.responses / (3 * 365));
+  const dayAgo = isoDaysAgo(1);
+  sqlite(sqliteFile(), `
+BEGIN;
+CREATE TEMP TABLE day AS
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${perDay})
+  SELECT i, abs(random()) % ${SCALE.accounts * SCALE.contactsPerAccount} + 1 AS c,
+    strftime('%Y-%m-%dT%H:%M:%fZ', '${dayAgo}', '+' || (abs(random()) % 80000) || ' seconds') AS t FROM n;
+INSERT INTO invitations (id, survey_id, survey_version_id, contact_id, account_id, kind, journey_stage, status, cause_type, admitted_at, sent_at, completed_at, expires_at)
+  SELECT printf('inv_day_%05d', i), 'sur_rel', 'ver_rel', printf('con_%06d', c), printf('acc_%05d', (c - 1) / ${SCALE.contactsPerAccount} + 1),
+    'relational', 'relationship', 'completed', 'program', t, t, t, strftime('%Y-%m-%dT%H:%M:%fZ', t, '+30 days') FROM day;
+INSERT INTO responses (id, invitation_id, survey_id, survey_version_id, contact_id, status, account_id, role, journey_stage, country, segment, revenue, submitted_at)
+  SELECT printf('rsp_day_%05d', d.i), printf('inv_day_%05d', d.i), 'sur_rel', 'ver_rel', c.id, 'complete', c.account_id, c.role, 'relationship', a.country, a.segment, a.annual_revenue, d.t
+  FROM day d JOIN contacts c ON c.id = printf('con_%06d', d.c) JOIN accounts a ON a.id = c.account_id;
+INSERT INTO answers (response_id, question_id, type, num_value) SELECT printf('rsp_day_%05d', i), 'nps', 'nps', abs(random()) % 11 FROM day;
+INSERT INTO answers (response_id, question_id, type, num_value) SELECT printf('rsp_day_%05d', i), 'osat', 'osat', 1 + abs(random()) % 5 FROM day;
+COMMIT;`);
+  return perDay;
 }
 
 /** The workerd process under the wrangler we started (its peak RSS is the Worker's memory high-water mark). */
@@ -213,16 +306,18 @@ function findWorkerd(rootPid) {
 
 // ─── 3. the same statements through the sqlite3 command line ─────────────────
 
-async function planStatements(run, currentRunId) {
+async function planStatements(run, plan) {
   const out = join(DATA, "plan.mjs");
   execFileSync(join(ROOT, "node_modules/.bin/esbuild"), [join(ROOT, "bench/scoring-plan-entry.ts"), "--bundle", "--platform=node", "--format=esm", `--outfile=${out}`, "--log-level=warning"]);
   const { planStatements } = await import(out);
-  return planStatements(run, currentRunId);
+  return planStatements(run, plan);
 }
 
+/** The full run's statements (its stored plan) under another run id, one after the other in the sqlite3 CLI. */
 async function runThroughSqlite(run) {
   const file = sqliteFile();
-  const statements = await planStatements({ ...run, id: "bench-sqlite" }, run.id);
+  // The same plan as the Worker's full run (its prune deletes the Worker's rows: they are not needed any more).
+  const statements = await planStatements({ ...run, id: "bench-sqlite" }, run.plan);
   const script = statements.map((s) => `${s.sql};`).join("\n");
   writeFileSync(join(DATA, "plan.sql"), script);
   const started = Date.now();
@@ -242,19 +337,25 @@ async function runThroughSqlite(run) {
 // ─── main ────────────────────────────────────────────────────────────────────
 
 if (!keep || !existsSync(DATA)) generate();
+else applyPendingMigrations();
 // Start from no scores at all, so every run of the benchmark does the same work.
-sqlite(sqliteFile(), "DELETE FROM score_runs; DELETE FROM score_accounts; DELETE FROM score_groups; DELETE FROM score_coverage; DELETE FROM score_latest; DELETE FROM score_heard;");
+sqlite(sqliteFile(), "DELETE FROM score_runs; DELETE FROM score_accounts; DELETE FROM score_groups; DELETE FROM score_coverage; DELETE FROM score_latest; DELETE FROM score_heard; DELETE FROM score_staged; DELETE FROM score_dirty; DELETE FROM responses WHERE id LIKE 'rsp_day_%'; DELETE FROM invitations WHERE id LIKE 'inv_day_%'; DELETE FROM score_dirty;");
 const counts = sqlite(sqliteFile(), "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM contacts), (SELECT count(*) FROM responses), (SELECT count(*) FROM answers), (SELECT count(*) FROM invitations);", ["-readonly"]).trim();
 console.log(`data: accounts|contacts|responses|answers|invitations = ${counts}`);
 if (generateOnly) process.exit(0);
-if (process.argv.includes("--sqlite-only")) {
-  const lite = await runThroughSqlite({ id: "none", asOf: new Date().toISOString(), timeZone: "UTC", fiscalYearStartMonth: 1 });
-  console.log(`sqlite3 CLI: ${lite.statements} statements in ${seconds(lite.wall)} (CPU ${seconds(lite.cpu)}); slowest by CPU:`, lite.slowestCpu.slice(0, 15));
-  process.exit(0);
-}
-const worker = await runThroughWorker();
-console.log(`Worker: full scoring run in ${seconds(worker.wall)} over ${worker.ticks} cron tick(s), ${worker.run.totalSteps} steps; workerd peak RSS ${worker.peakMb.toFixed(0)} MB`);
+const ms = (x) => `${Math.round(x)} ms`;
+const ownDuration = (run) => seconds(Date.parse(run.finishedAt) - Date.parse(run.startedAt));
+const worker = await runThroughWorker({ tokens: autosaveLinks() });
+const periods = worker.run.plan.compute.length;
+console.log(`Worker: full scoring run (${periods} periods) in ${seconds(worker.wall)} wall over ${worker.ticks} cron tick(s) (run's own start→finish ${ownDuration(worker.run)}), ${worker.run.totalSteps} steps; workerd peak RSS ${worker.peakMb.toFixed(0)} MB`);
 console.log("slowest steps (Worker):", worker.slowest.slice(0, 5).map((s) => `${s.name} ${s.millis} ms`).join("; "));
+const a = worker.autosaves;
+console.log(`POST /s/{token} autosaves during the full run (${AUTOSAVE.clients} clients, ${a.count} posts, ${a.failures} not 204 ${JSON.stringify(a.failureSample)}): p50 ${ms(a.p50)}, p99 ${ms(a.p99)}, max ${ms(a.max)}`);
+const b = worker.baseline;
+console.log(`POST /s/{token} autosaves without a run (baseline, ${b.count} posts, ${b.failures} not 204 ${JSON.stringify(b.failureSample)}): p50 ${ms(b.p50)}, p99 ${ms(b.p99)}, max ${ms(b.max)}`);
+const added = addDayOfAnswers();
+const incremental = await runThroughWorker();
+console.log(`Worker: incremental run after a day of new answers (${added} responses): ${seconds(incremental.wall)} wall over ${incremental.ticks} tick(s) (run's own ${ownDuration(incremental.run)}), ${incremental.run.totalSteps} steps, recomputed ${incremental.run.plan.compute.join(", ")}; slowest ${incremental.slowest.slice(0, 3).map((s) => `${s.name} ${s.millis} ms`).join("; ")}`);
 const lite = await runThroughSqlite(worker.run);
 console.log(`sqlite3 CLI: the same ${lite.statements} statements in ${seconds(lite.wall)} (CPU ${seconds(lite.cpu)}); slowest by CPU: ${lite.slowestCpu.slice(0, 5).map((s) => `${s.name} ${s.cpuMillis} ms CPU / ${s.millis} ms wall`).join("; ")}`);
 console.log(`load average during the run: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} on ${availableParallelism()} cores`);

@@ -5,7 +5,8 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+// No telemetry, update check or Request.cf fetch: nothing reaches out (and nothing is printed about it).
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
 
 /** Bundles the Worker into `outdir` and writes a config beside it (wrangler.toml minus static assets). */
 export function buildFrozenWorker(outdir) {
