@@ -25,6 +25,9 @@ export interface ColumnChoice {
   field: string | null;
 }
 
+/** Rows without problems listed in the report table (rows with problems are always listed). */
+const MAX_GOOD_ROWS_SHOWN = 200;
+
 const OUTCOME: Record<RowOutcome, { label: string; tone: Tone }> = {
   created: { label: "New", tone: "good" },
   updated: { label: "Updated", tone: "info" },
@@ -80,7 +83,12 @@ function Report(props: { report: ImportReport }) {
     ...(r.optedOut !== undefined ? ([["Opted out (suppressed, not imported)", r.optedOut]] as [string, number][]) : []),
     ["Rows with errors (nothing written for them)", problems.size],
   ];
-  const rowsWithoutLine = [...problems.keys()].filter((row) => !r.rows.some((line) => line.row === row));
+  const lined = new Set(r.rows.map((line) => line.row));
+  const rowsWithoutLine = [...problems.keys()].filter((row) => !lined.has(row));
+  // Every row with a problem is listed; of the good rows only the first ones, so a 2,000-row file keeps the page light.
+  let good = 0;
+  const shown = r.rows.filter((line) => problems.has(line.row) || line.outcome === "error" || good++ < MAX_GOOD_ROWS_SHOWN);
+  const hidden = r.rows.length - shown.length;
   return (
     <section aria-labelledby="report">
       <h2 id="report">{r.dryRun ? "Dry run: nothing was written yet" : "Imported"}</h2>
@@ -108,7 +116,7 @@ function Report(props: { report: ImportReport }) {
             </tr>
           </thead>
           <tbody>
-            {r.rows.map((line) => (
+            {shown.map((line) => (
               <tr>
                 <td>{line.row}</td>
                 <td>{line.key ?? "—"}</td>
@@ -131,6 +139,7 @@ function Report(props: { report: ImportReport }) {
           </tbody>
         </table>
       </TableWrap>
+      {hidden > 0 && <p>{formatInteger(hidden)} more rows without problems are not listed; the counts above include them.</p>}
     </section>
   );
 }

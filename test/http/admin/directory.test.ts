@@ -132,4 +132,17 @@ describe("/admin/directory", () => {
     expect(res.status).toBe(403);
     expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id = ?", id)).toBe(0);
   });
+
+  it("keeps the dry run of a 2,000-row export light: every count, the first good rows, every problem row", async () => {
+    const tag = unique();
+    const lines = ["Account ID,Account Name,Annual Revenue"];
+    for (let i = 0; i < 2000; i++) lines.push(`BIG-${tag}-${i},Big ${i},${i === 7 ? "lots" : 1000 + i}`);
+    const res = await postImport({ kind: "accounts", action: "check", body: lines.join("\n") });
+    expect(res.status).toBe(200);
+    expect(res.html).toMatch(/Would be created<\/dt><dd>1,999</);
+    expect(res.html).toContain("1,799 more rows without problems are not listed");
+    expect(res.html).toMatch(/<td>9<\/td><td>[^<]*<\/td><td><span class="badge badge-bad">Error/);
+    expect(res.html.length).toBeLessThanOrEqual(150_000); // 85.7 KB measured, the file itself carried in the form included
+    expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id LIKE ?", `BIG-${tag}-%`)).toBe(0);
+  });
 });
