@@ -9,8 +9,16 @@ import { scopesForRole, userActor } from "../users/users";
 /** Admin UI sessions last a working day. */
 export const SESSION_HOURS = 12;
 
-/** The admin token from the secret has no row in api_tokens; its sessions carry this token id. */
+/** The admin token from the secret has no row in api_tokens; the audit log calls it this. */
 export const BOOTSTRAP_TOKEN_ID = "bootstrap";
+
+/**
+ * What a session opened with the admin token from the secret records as its token: derived from the secret, so
+ * rotating ADMIN_TOKEN ends those sessions at once, as revoking a stored token does.
+ */
+export async function bootstrapSessionKey(adminToken: string): Promise<string> {
+  return `${BOOTSTRAP_TOKEN_ID}:${(await sha256Hex(`session:${adminToken}`)).slice(0, 16)}`;
+}
 
 /** A live session: who it belongs to, as of this request (role and scopes are read afresh each time). */
 export interface Session {
@@ -22,7 +30,8 @@ export interface Session {
   token: { id: string; name: string } | null;
 }
 
-type Holder = { kind: "user"; id: string; role: UserRole } | { kind: "token"; id: string; scopes: TokenScope[] };
+/** A token holder's `tokenId` is its api_tokens id, or bootstrapSessionKey(...) for the admin token from the secret. */
+type Holder = { kind: "user"; id: string; role: UserRole } | { kind: "token"; id: string; tokenId: string; scopes: TokenScope[] };
 
 /**
  * Opens a session for a person (email link, Cloudflare Access) or a token (the admin-token form); returns the cookie
@@ -43,7 +52,7 @@ export async function openSession(db: Db, holder: Holder, how: string, now: Date
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString(),
       userId: holder.kind === "user" ? holder.id : null,
-      tokenId: holder.kind === "token" ? holder.id : null,
+      tokenId: holder.kind === "token" ? holder.tokenId : null,
     }),
     auditInsert(db, { actor, action: "admin.login", entityType: "admin_session", detail: { via: how } }, now),
   ]);
@@ -54,7 +63,7 @@ export async function openSession(db: Db, holder: Holder, how: string, now: Date
  * The session behind a cookie secret, in one query: a person's session only while they are active, a token's only
  * while it is not revoked (so deactivating or revoking ends sessions at once, not at their expiry).
  */
-export async function sessionFor(db: Db, secret: string, now: Date): Promise<Session | null> {
+export async function sessionFor(db: Db, secret: string, now: Date, bootstrapKey: string): Promise<Session | null> {
   const row = await db
     .select({
       actor: adminSessions.actor,
@@ -77,7 +86,7 @@ export async function sessionFor(db: Db, secret: string, now: Date): Promise<Ses
         or(
           and(isNotNull(adminSessions.userId), eq(users.status, "active")),
           and(isNotNull(apiTokens.id), isNull(apiTokens.revokedAt)),
-          eq(adminSessions.tokenId, BOOTSTRAP_TOKEN_ID),
+          eq(adminSessions.tokenId, bootstrapKey),
         ),
       ),
     )
@@ -92,13 +101,13 @@ export async function sessionFor(db: Db, secret: string, now: Date): Promise<Ses
       token: null,
     };
   }
-  const isBootstrap = row.tokenId === BOOTSTRAP_TOKEN_ID;
+  const isBootstrap = row.tokenId === bootstrapKey;
   return {
     actor: row.actor,
     scopes: isBootstrap ? ["admin"] : (row.tokenScopes ?? []),
     csrfToken: row.csrfToken,
     user: null,
-    token: { id: row.tokenId!, name: isBootstrap ? "Admin token" : (row.tokenName ?? "API token") },
+    token: { id: isBootstrap ? BOOTSTRAP_TOKEN_ID : row.tokenId!, name: isBootstrap ? "Admin token" : (row.tokenName ?? "API token") },
   };
 }
 

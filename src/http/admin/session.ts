@@ -6,7 +6,7 @@ import { inspectSignInLink, sendSignInLink, useSignInLink, type LinkState } from
 import { recordAttempt, retryAfterSeconds, throttleKeys } from "../../domain/access/throttle";
 import { mailProviderFor } from "../../domain/delivery/providers";
 import { loginPage, signInConfirmPage } from "../../views/admin/login";
-import { BOOTSTRAP_TOKEN_ID, closeSession, openSession, SESSION_HOURS, sessionFor, type Session } from "../../domain/access/sessions";
+import { BOOTSTRAP_TOKEN_ID, bootstrapSessionKey, closeSession, openSession, SESSION_HOURS, sessionFor, type Session } from "../../domain/access/sessions";
 import { findUserByEmail, scopesForRole, userActor } from "../../domain/users/users";
 import type { User } from "../../db/schema";
 import { timingSafeEqual } from "../../lib/crypto";
@@ -36,7 +36,7 @@ export const adminAuth = createMiddleware<AdminEnv>(async (c, next) => {
     return next();
   }
   const secret = getCookie(c, SESSION_COOKIE);
-  let session = secret ? await sessionFor(c.var.db, secret, new Date()) : null;
+  let session = secret ? await sessionFor(c.var.db, secret, new Date(), await bootstrapSessionKey(c.env.ADMIN_TOKEN)) : null;
   const assertion = c.req.header("cf-access-jwt-assertion");
   if (!session && assertion && c.env.ACCESS_TEAM_DOMAIN && c.env.ACCESS_AUD) {
     const email = await emailFromAccessAssertion(assertion, { teamDomain: c.env.ACCESS_TEAM_DOMAIN, aud: c.env.ACCESS_AUD });
@@ -110,7 +110,8 @@ export async function startUserSession(c: Context<AdminEnv>, user: Pick<User, "i
 export async function logIn(c: Context<AdminEnv>, token: string): Promise<boolean> {
   const actor = await actorForBearer(c.env, c.var.db, token);
   if (!actor?.scopes.includes("admin")) return false;
-  const { secret } = await openSession(c.var.db, { kind: "token", id: actor.id, scopes: actor.scopes }, "admin_token", new Date());
+  const tokenId = actor.id === BOOTSTRAP_TOKEN_ID ? await bootstrapSessionKey(c.env.ADMIN_TOKEN) : actor.id;
+  const { secret } = await openSession(c.var.db, { kind: "token", id: actor.id, tokenId, scopes: actor.scopes }, "admin_token", new Date());
   setSessionCookie(c, secret);
   return true;
 }

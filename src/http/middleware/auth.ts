@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { sessionFor, type Session } from "../../domain/access/sessions";
+import { bootstrapSessionKey, sessionFor, type Session } from "../../domain/access/sessions";
 import { apiTokens, type TokenScope } from "../../db/schema";
 import { sha256Hex, timingSafeEqual } from "../../lib/crypto";
 import type { Actor, AppEnv } from "../context";
@@ -66,7 +66,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   }
   const secret = getCookie(c, SESSION_COOKIE);
   if (!secret) throw unauthorized("Send an API token as 'Authorization: Bearer <token>', or sign in at /admin/login.");
-  const session = await sessionFor(c.var.db, secret, new Date());
+  const session = await sessionFor(c.var.db, secret, new Date(), await bootstrapSessionKey(c.env.ADMIN_TOKEN));
   if (!session) throw unauthorized("Your session has ended; sign in again at /admin/login.");
   if (isWrite(c.req.method) && !timingSafeEqual(c.req.header(CSRF_HEADER) ?? "", session.csrfToken)) {
     throw new ApiError(403, "Forbidden", `Changes made with a session cookie need the session's CSRF token in the ${CSRF_HEADER} header (GET /api/v1/users/me returns it).`);

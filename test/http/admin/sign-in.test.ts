@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createSignInLink, SIGN_IN_LINK_MINUTES } from "../../../src/domain/access/sign-in-links";
 import { MAX_PER_ADDRESS, MAX_PER_CLIENT } from "../../../src/domain/access/throttle";
+import { buildApp } from "../../../src/app";
 import { sha256Hex } from "../../../src/lib/crypto";
 import { ADMIN_TOKEN, api, json, workerFetch } from "../../support/api";
 import { testDb } from "../../support/fixtures";
@@ -155,6 +156,19 @@ describe("sessions re-checked on every request", () => {
     const after = await page("/admin/outbox", { cookie });
     expect(after.status).toBe(303);
     expect(after.headers.get("location")).toBe("/admin/login");
+  });
+
+  it("ends admin-token sessions when ADMIN_TOKEN is rotated", async () => {
+    const res = await workerFetch("/admin/login", formPost({ token: ADMIN_TOKEN }, client()));
+    const cookie = sessionCookie(res);
+    const app = buildApp();
+    const get = (adminToken: string) => app.fetch(new Request("http://quorum.test/admin/outbox", { headers: { cookie }, redirect: "manual" }), { ...env, ADMIN_TOKEN: adminToken });
+    expect((await get(ADMIN_TOKEN)).status).toBe(200);
+    expect((await get("rotated-admin-token-0123456789abcdef")).status).toBe(303);
+    const stored = await env.DB.prepare("SELECT actor, token_id FROM admin_sessions WHERE id_hash = ?").bind(await sha256Hex(cookie.split("=")[1]!)).first<{ actor: string; token_id: string }>();
+    expect(stored?.actor).toBe("bootstrap");
+    expect(stored?.token_id).toMatch(/^bootstrap:[0-9a-f]{16}$/);
+    expect(stored?.token_id).not.toContain(ADMIN_TOKEN);
   });
 
   it("follows a role change at once: an admin made analyst can no longer post forms", async () => {
