@@ -9,6 +9,9 @@ import { browserAvailable, launchBrowser } from "./support/browser";
 const run = Date.now().toString(36);
 const SURVEY = `Onboarding check ${run}`;
 
+/** The preview follows typing after a 300 ms pause plus a round trip; on a loaded machine that can take seconds. */
+const PREVIEW_WAIT = { timeout: 15_000 };
+
 const field = (page: Page, name: string) => page.locator(`[name="${name}"]`);
 
 /** The content frame of one of the preview iframes (phone or desktop). */
@@ -79,8 +82,8 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     await field(page, "questions.0.required").check();
 
     // The live preview follows the typing (htmx), rendered by the respondent page's own code.
-    await expect.poll(() => previewText(page, "phone")).toContain("How was your start with us?");
-    await expect.poll(() => previewText(page, "desktop")).toContain("Getting started with us was easy.");
+    await expect.poll(() => previewText(page, "phone"), PREVIEW_WAIT).toContain("How was your start with us?");
+    await expect.poll(() => previewText(page, "desktop"), PREVIEW_WAIT).toContain("Getting started with us was easy.");
     expect(await previewText(page, "phone")).toContain("Alex Example");
 
     // A second question (a full re-render keeps everything typed), shown after a low effort score.
@@ -102,8 +105,8 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     await field(page, "questions.0.text.de").fill("Der Einstieg bei uns war einfach.");
     await field(page, "questions.1.text.de").fill("Was war schwierig?");
     await page.getByLabel("Language of the preview").selectOption("de");
-    await expect.poll(() => previewText(page, "phone")).toContain("Wie war Ihr Start bei uns?");
-    await expect.poll(() => previewText(page, "desktop")).toContain("Der Einstieg bei uns war einfach.");
+    await expect.poll(() => previewText(page, "phone"), PREVIEW_WAIT).toContain("Wie war Ihr Start bei uns?");
+    await expect.poll(() => previewText(page, "desktop"), PREVIEW_WAIT).toContain("Der Einstieg bei uns war einfach.");
     // The frame is styled by the respondent page's own stylesheet (its nonce is the admin page's) and cannot submit.
     const phone = await previewFrame(page, "phone");
     expect(await phone.evaluate(() => getComputedStyle(document.querySelector("button")!).backgroundColor)).toBe("rgb(10, 88, 202)");
@@ -136,7 +139,7 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     // The published version, read-only, with its preview in German.
     await page.getByRole("link", { name: "Version 1" }).click();
     await page.getByRole("link", { name: "German (de)" }).click();
-    await expect.poll(() => previewText(page, "phone")).toContain("Wie war Ihr Start bei uns?");
+    await expect.poll(() => previewText(page, "phone"), PREVIEW_WAIT).toContain("Wie war Ihr Start bei uns?");
     await expectAccessible(axe.page, page.url());
     await expectAccessible(axe.page, `${quorum.base}/admin/surveys`);
     await axe.context.close();
@@ -148,7 +151,7 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
 
     // The email in the outbox; the contact answers in German.
     let opened = false;
-    for (let attempt = 0; attempt < 40 && !opened; attempt++) {
+    for (let attempt = 0; attempt < 120 && !opened; attempt++) {
       await page.goto(`${quorum.base}/admin/outbox`);
       const row = page.locator("tr, li, article").filter({ hasText: `greta.${run}@beispiel.example` }).first();
       if (await row.count()) {
@@ -178,7 +181,7 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     await field(page, "texts.en.title").fill("Plain HTML");
     await field(page, "questions.0.text.en").fill("How likely are you to recommend us?");
     await page.getByRole("button", { name: "Update preview" }).click();
-    await expect.poll(() => previewText(page, "phone")).toContain("How likely are you to recommend us?");
+    await expect.poll(() => previewText(page, "phone"), PREVIEW_WAIT).toContain("How likely are you to recommend us?");
     const phone = await previewFrame(page, "phone");
     expect(await phone.evaluate(() => getComputedStyle(document.querySelector("button")!).backgroundColor)).toBe("rgb(10, 88, 202)");
     await page.getByRole("button", { name: "Add question" }).click();
