@@ -84,6 +84,8 @@ describe("/api/v1/users", () => {
       body: new URLSearchParams({ link: new URL(url).searchParams.get("link")! }).toString(),
     });
     expect(signIn.status).toBe(303);
+    const audit = await env.DB.prepare("SELECT actor FROM audit_log WHERE action = 'user.sign_in_link' AND entity_id = ?").bind(user.id).first<{ actor: string }>();
+    expect(audit?.actor).toBe("bootstrap");
   });
 
   it("is in the OpenAPI document", async () => {
