@@ -5,6 +5,7 @@ import {
   answerRevisions,
   answers,
   auditLog,
+  caseEvents,
   cases,
   contactAddresses,
   contacts,
@@ -12,6 +13,7 @@ import {
   invitations,
   outbox,
   responses,
+  webhookDeliveries,
   type Contact,
 } from "../../db/schema";
 import { auditInsert } from "../audit/log";
@@ -30,8 +32,8 @@ const PERSONAL_KEYS = new Set(["name", "email", "firstName", "lastName", "toEmai
 /**
  * GDPR erasure: removes the name, every address the contact ever had (kept only as HMACs on the suppression list,
  * so a CRM re-import cannot bring the person back under any of them), free-text answers and their revisions,
- * verbatims, mail copies, delivery errors that quote the address, and the personal values inside audit-log details
- * (replaced by "(erased)"). Numbers (scores, role, account, paradata) stay, anonymous, so past scores do not change.
+ * verbatims, mail copies, delivery errors that quote the address, and the personal values inside audit-log details,
+ * case timelines and webhook payloads (replaced by "(erased)"). Numbers (scores, role, account, paradata) stay, anonymous, so past scores do not change.
  * One batch; erasing twice changes nothing.
  */
 export async function eraseContact(db: Db, actor: string, secret: string, id: string, now = new Date()): Promise<Contact> {
@@ -41,6 +43,7 @@ export async function eraseContact(db: Db, actor: string, secret: string, id: st
   const addresses = [...new Set([contact.email, ...(await formerAddresses(db, id))].filter((a): a is string => !!a))];
   const hmacs = await Promise.all(addresses.map((address) => emailHmac(secret, address)));
   const auditRewrites = await scrubbedAuditDetails(db, contact, addresses);
+  const { caseEventRewrites, payloadRewrites } = await scrubbedLoopRecords(db, contact, addresses);
   const ofContact = db.select({ id: responses.id }).from(responses).where(eq(responses.contactId, id));
   const invitationsOfContact = db.select({ id: invitations.id }).from(invitations).where(eq(invitations.contactId, id));
   const freeTextQuestion = and(inArray(answers.responseId, ofContact), eq(answers.type, "text"));
@@ -70,6 +73,8 @@ export async function eraseContact(db: Db, actor: string, secret: string, id: st
     ...hmacs.map((hmac) => suppressionUpsertByHmac(db, hmac, "erased", now)),
     db.delete(contactAddresses).where(eq(contactAddresses.contactId, id)),
     ...auditRewrites.map(({ id: entryId, detail }) => db.update(auditLog).set({ detail }).where(eq(auditLog.id, entryId))),
+    ...caseEventRewrites.map(({ id: eventId, detail }) => db.update(caseEvents).set({ detail }).where(eq(caseEvents.id, eventId))),
+    ...payloadRewrites.map(({ id: deliveryId, payload }) => db.update(webhookDeliveries).set({ payload }).where(eq(webhookDeliveries.id, deliveryId))),
     auditInsert(db, { actor, action: "contact.erase", entityType: "contact", entityId: id, detail: { accountId: contact.accountId, addressesSuppressed: addresses.length } }, now),
   ]);
   return erased!;
@@ -99,19 +104,61 @@ async function scrubbedAuditDetails(db: Db, contact: Contact, addresses: string[
       ),
     )
     .all();
-  const personal = [...addresses, ...(contact.name && contact.name.length >= 3 ? [contact.name] : [])].map((value) => value.toLowerCase());
+  const personal = personalValues(contact, addresses);
   return entries.flatMap((entry) => {
     const detail = scrub(entry.detail, personal) as Record<string, unknown>;
     return JSON.stringify(detail) === JSON.stringify(entry.detail) ? [] : [{ id: entry.id, detail }];
   });
 }
 
+/**
+ * The contact's case timeline details (notes, re-check answers) and the webhook payloads that carry its responses or
+ * cases (free-text answers, verbatims, addresses), scrubbed: a replayed delivery never sends erased data again.
+ */
+async function scrubbedLoopRecords(db: Db, contact: Contact, addresses: string[]) {
+  const personal = personalValues(contact, addresses);
+  const [events, deliveries] = await Promise.all([
+    db
+      .select({ id: caseEvents.id, detail: caseEvents.detail })
+      .from(caseEvents)
+      .where(and(sql`${caseEvents.detail} IS NOT NULL`, inArray(caseEvents.caseId, db.select({ id: cases.id }).from(cases).where(eq(cases.contactId, contact.id)))))
+      .all(),
+    db
+      .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
+      .from(webhookDeliveries)
+      .where(or(sql`instr(${webhookDeliveries.payload}, ${contact.id}) > 0`, ...addresses.map((address) => sql`instr(lower(${webhookDeliveries.payload}), ${address}) > 0`)))
+      .all(),
+  ]);
+  const caseEventRewrites = events.flatMap((event) => {
+    const detail = scrub(event.detail, personal) as Record<string, unknown>;
+    return JSON.stringify(detail) === JSON.stringify(event.detail) ? [] : [{ id: event.id, detail }];
+  });
+  const payloadRewrites = deliveries.flatMap((delivery) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(delivery.payload);
+    } catch {
+      return [{ id: delivery.id, payload: JSON.stringify({ erased: true }) }];
+    }
+    const payload = JSON.stringify(scrub(parsed, personal));
+    return payload === delivery.payload ? [] : [{ id: delivery.id, payload }];
+  });
+  return { caseEventRewrites, payloadRewrites };
+}
+
+const personalValues = (contact: Contact, addresses: string[]) =>
+  [...addresses, ...(contact.name && contact.name.length >= 3 ? [contact.name] : [])].map((value) => value.toLowerCase());
+
 function scrub(value: unknown, personal: string[], key?: string): unknown {
   if (value === null || value === undefined) return value;
   if (key !== undefined && PERSONAL_KEYS.has(key)) return ERASED;
   if (typeof value === "string") return personal.some((p) => value.toLowerCase().includes(p)) ? ERASED : value;
   if (Array.isArray(value)) return value.map((item) => scrub(item, personal));
-  if (typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, personal, k)]));
+  if (typeof value === "object") {
+    // An answer as webhooks carry it: { type: "text", value: "…" } holds free text whatever its key.
+    const freeText = (value as Record<string, unknown>).type === "text";
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, freeText && k === "value" && v !== null ? ERASED : scrub(v, personal, k)]));
+  }
   return value;
 }
 

@@ -115,6 +115,22 @@ describe("GDPR: /contacts/{id}/export and /erase", () => {
     expect(reimport.errors.map((e: { message: string }) => e.message)).toEqual([expect.stringContaining("erased"), expect.stringContaining("erased"), expect.stringContaining("erased")]);
   });
 
+  it("scrubs the case timeline and the webhook payloads that carry the contact's answers", async () => {
+    const { contact, responseId } = await contactWithHistory();
+    const caseId = (await env.DB.prepare("SELECT id FROM cases WHERE contact_id = ?").bind(contact.id).first<{ id: string }>())!.id;
+    const now = new Date().toISOString();
+    await env.DB.prepare("INSERT INTO case_events (case_id, at, actor, kind, detail) VALUES (?, ?, 'user:1', 'note', ?)").bind(caseId, now, JSON.stringify({ text: "Called Erin on her mobile" })).run();
+    const payload = JSON.stringify({ type: "response.completed", data: { responseId, contactId: contact.id, answers: [{ questionId: "nps", type: "nps", value: 3 }, { questionId: "why", type: "text", value: "Erin here: support never calls back" }] } });
+    const deliveryId = `msg_${responseId}`;
+    await env.DB.prepare("INSERT INTO webhook_deliveries (id, endpoint_id, event_type, event_key, payload, window_start, created_at) VALUES (?, 'whe_1', 'response.completed', ?, ?, ?, ?)").bind(deliveryId, `k-${responseId}`, payload, now, now).run();
+
+    await api("POST", `/contacts/${contact.id}/erase`);
+    expect(await env.DB.prepare("SELECT detail FROM case_events WHERE case_id = ? AND kind = 'note'").bind(caseId).first()).toEqual({ detail: JSON.stringify({ text: "(erased)" }) });
+    const scrubbed = JSON.parse((await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE id = ?").bind(deliveryId).first<{ payload: string }>())!.payload);
+    expect(scrubbed.data.answers).toEqual([{ questionId: "nps", type: "nps", value: 3 }, { questionId: "why", type: "text", value: "(erased)" }]);
+    expect(scrubbed.data.contactId).toBe(contact.id);
+  });
+
   it("exports the former addresses with everything else", async () => {
     const contact = await makeContact((await makeAccount()).id);
     await api("PATCH", `/contacts/${contact.id}`, { email: `moved-${contact.email}` });
