@@ -104,3 +104,27 @@ describe("/admin/people", () => {
     expect(await userRow(email)).toBeNull();
   });
 });
+
+describe("/admin/people with many people", () => {
+  it("pages 50 at a time, each page well under 150 KB and in at most 3 round trips", async () => {
+    const admin = await inviteUser("admin");
+    const { cookie } = await signInAs(admin);
+    const rows = Array.from({ length: 60 }, (_, i) => env.DB.prepare("INSERT INTO users (id, email, name, role) VALUES (?, ?, ?, 'analyst')").bind(`usr_zz${String(i).padStart(3, "0")}`, `many-${i}@vendor.test`, `Many Person With A Fairly Long Name ${i}`));
+    await env.DB.batch(rows);
+    let path: string | null = "/admin/people";
+    let pages = 0;
+    const seen = new Set<string>();
+    while (path) {
+      const res = await page(path, cookie);
+      expect(res.status).toBe(200);
+      expect(Number(res.headers.get("x-d1-round-trips"))).toBeLessThanOrEqual(3);
+      const html = await res.text();
+      expect(new TextEncoder().encode(html).length).toBeLessThan(150 * 1024);
+      for (const [, email] of html.matchAll(/<td>(many-\d+@vendor\.test)<\/td>/g)) seen.add(email!);
+      path = /<a href="(\/admin\/people\?after=[^"]+)">Next page<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? null;
+      pages++;
+    }
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(seen.size).toBe(60);
+  });
+});
