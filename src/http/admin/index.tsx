@@ -6,6 +6,8 @@ import { accountsRouter } from "./accounts";
 import { marketsRouter } from "./markets";
 import { overviewRouter } from "./overview";
 import { responsesRouter } from "./responses";
+import { casesAdmin } from "./cases";
+import { webhooksAdmin } from "./webhooks";
 import { administration } from "./administration";
 import { directory } from "./directory";
 import { sending } from "./sending";
@@ -46,12 +48,14 @@ admin.post("/logout", async (c) => {
 admin.route("/", overviewRouter);
 admin.route("/accounts", accountsRouter);
 admin.route("/responses", responsesRouter);
+admin.route("/cases", casesAdmin);
 admin.route("/markets", marketsRouter);
 
 admin.route("/surveys", surveysAdmin);
 admin.route("/sending", sending);
 admin.route("/directory", directory);
 admin.route("/people", people);
+admin.route("/webhooks", webhooksAdmin);
 
 admin.route("/", administration);
 

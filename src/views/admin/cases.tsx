@@ -1,0 +1,334 @@
+import type { CaseDetail, CaseFilter, CaseListItem, Responsiveness } from "../../domain/cases/read";
+import { Badge, CsrfInput, ErrorSummary, Pager, SelectField, TableWrap, TextAreaField, withQuery, type FormErrors, type Option } from "./components";
+import { formatInstant, formatShare } from "./format";
+import { adminPage, type AdminViewer } from "./shell";
+
+/** Cases (SPEC §8, §12): the follow-up queue and a case with its timeline. */
+
+const STATUS_LABEL: Record<CaseListItem["status"], string> = { open: "Open", acknowledged: "Acknowledged", closed: "Closed" };
+const STATUS_TONE = { open: "warn", acknowledged: "info", closed: "good" } as const;
+
+function StatusBadges(props: { item: Pick<CaseListItem, "status" | "breached"> }) {
+  return (
+    <>
+      <Badge tone={STATUS_TONE[props.item.status]}>{STATUS_LABEL[props.item.status]}</Badge>
+      {props.item.breached && (
+        <>
+          {" "}
+          <Badge tone="bad">Breached</Badge>
+        </>
+      )}
+    </>
+  );
+}
+
+const excerpt = (text: string | null, max = 140) => (!text ? "" : text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+export interface CasesPageProps {
+  nonce: string;
+  viewer: AdminViewer;
+  filter: CaseFilter;
+  teams: Option[];
+  items: CaseListItem[];
+  next: string | null;
+  first: string | null;
+  responsiveness: Responsiveness[];
+}
+
+export function casesPage(props: CasesPageProps): string {
+  const f = props.filter;
+  return adminPage({
+    title: "Cases",
+    nonce: props.nonce,
+    viewer: props.viewer,
+    active: "cases",
+    lead: "Follow-ups from unhappy answers and silent accounts: highest priority first (severity × the account's revenue percentile), overdue cases first among equals, then by due date.",
+    children: (
+      <>
+        <form method="get" action="/admin/cases" class="filters" aria-label="Filter cases">
+          <SelectField
+            name="scope"
+            label="Whose"
+            options={[
+              { value: "all", label: "All cases" },
+              { value: "mine", label: "Mine (assigned to me or my accounts)" },
+              { value: "team", label: "A team's" },
+            ]}
+            value={f.scope}
+          />
+          <SelectField name="team" label="Team" options={props.teams} value={f.team ?? ""} blank="Any team" />
+          <SelectField
+            name="status"
+            label="Status"
+            options={[
+              { value: "active", label: "Open or acknowledged" },
+              { value: "open", label: "Open" },
+              { value: "acknowledged", label: "Acknowledged" },
+              { value: "closed", label: "Closed" },
+              { value: "any", label: "Any status" },
+            ]}
+            value={f.status}
+          />
+          <SelectField
+            name="breached"
+            label="Overdue"
+            options={[
+              { value: "true", label: "Breached only" },
+              { value: "false", label: "Not breached" },
+            ]}
+            value={f.breached === undefined ? "" : String(f.breached)}
+            blank="Either"
+          />
+          <div class="actions">
+            <button type="submit">Show</button>
+          </div>
+        </form>
+        <TableWrap label="Case queue">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Priority</th>
+                <th scope="col">Account</th>
+                <th scope="col">What happened</th>
+                <th scope="col">Team</th>
+                <th scope="col">Assignee</th>
+                <th scope="col">Due</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.items.map((item) => (
+                <tr>
+                  <td>{item.priority.toFixed(2)}</td>
+                  <th scope="row">
+                    <a href={`/admin/cases/${encodeURIComponent(item.id)}`}>{item.accountName}</a>
+                    {item.contactName && <span class="muted"> · {item.contactName}</span>}
+                  </th>
+                  <td>
+                    {item.type === "silence" ? "Silent account" : item.trigger}
+                    {item.verbatim && <span class="verbatim"> “{excerpt(item.verbatim)}”</span>}
+                  </td>
+                  <td>{item.team ?? "—"}</td>
+                  <td>{item.assigneeEmail ?? "Unassigned"}</td>
+                  <td>{formatInstant(item.dueAt)}</td>
+                  <td>
+                    <StatusBadges item={item} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+        {props.items.length === 0 && <p>No cases match. Unhappy answers and silent accounts open cases by themselves.</p>}
+        <Pager first={props.first} next={props.next} />
+        <ResponsivenessTable rows={props.responsiveness} />
+      </>
+    ),
+  });
+}
+
+function ResponsivenessTable(props: { rows: Responsiveness[] }) {
+  return (
+    <section aria-labelledby="responsiveness">
+      <h2 id="responsiveness">Responsiveness</h2>
+      <p class="muted">What staff are measured on (not scores): median time to acknowledge and the share of cases closed by their due time, over cases closed or past due, for cases opened in the last 90 days.</p>
+      <TableWrap label="Responsiveness by assignee and team">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Assignee or team</th>
+              <th scope="col">Cases</th>
+              <th scope="col">Median time to acknowledge</th>
+              <th scope="col">Closed within SLA</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((r) => (
+              <tr>
+                <th scope="row">
+                  {r.by === "team" ? "Team " : ""}
+                  {r.key ?? (r.by === "team" ? "(none)" : "Unassigned")}
+                </th>
+                <td>{r.cases}</td>
+                <td>{r.medianHoursToAcknowledge === null ? "—" : `${r.medianHoursToAcknowledge.toFixed(1)} h (${r.acknowledged} acknowledged)`}</td>
+                <td>{r.closedWithinSla === null ? "—" : `${formatShare(r.closedWithinSla)} of ${r.slaBase}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      {props.rows.length === 0 && <p>No cases in the last 90 days.</p>}
+    </section>
+  );
+}
+
+const EVENT_LABEL: Record<string, string> = {
+  opened: "Opened",
+  reevaluated: "Answer edited, rules re-run",
+  acknowledged: "Acknowledged",
+  assigned: "Assigned",
+  note: "Note",
+  closed: "Closed",
+  reopened: "Reopened",
+  breached: "Breached: escalated",
+  recheck_sent: "Re-check sent",
+  recheck_answer: "Re-check answered",
+};
+
+function eventText(kind: string, detail: Record<string, unknown> | null): string {
+  if (!detail) return "";
+  switch (kind) {
+    case "opened":
+      return [detail.trigger, detail.assignee ? `assigned to ${detail.assignee}` : "unassigned"].filter(Boolean).join("; ");
+    case "assigned":
+      return `to ${detail.assignee}`;
+    case "note":
+      return String(detail.text ?? "");
+    case "closed":
+      return String(detail.resolution ?? "");
+    case "reopened":
+      return detail.reason ? String(detail.reason) : "";
+    case "reevaluated":
+      return detail.stillMeetsRules ? `still ${detail.trigger}` : "no longer meets the case rules; the case stays as it is";
+    case "recheck_answer":
+      return detail.resolved === "yes" ? "Resolved: yes" : detail.resolved === "no" ? "Resolved: no" : "Answered";
+    default:
+      return "";
+  }
+}
+
+export interface CasePageProps {
+  nonce: string;
+  viewer: AdminViewer;
+  item: CaseDetail;
+  users: Option[];
+  /** May the viewer work this case (admins; account managers on their accounts or assigned cases)? */
+  mayWork: boolean;
+  errors: FormErrors;
+  values: { resolution?: string; note?: string };
+  flash: string | null;
+}
+
+export function casePage(props: CasePageProps): string {
+  const c = props.item;
+  const action = (name: string) => `/admin/cases/${encodeURIComponent(c.id)}/${name}`;
+  return adminPage({
+    title: `Case: ${c.accountName}`,
+    nonce: props.nonce,
+    viewer: props.viewer,
+    active: "cases",
+    flash: props.flash,
+    children: (
+      <>
+        <p>
+          <a href="/admin/cases">Back to the queue</a>
+        </p>
+        <ErrorSummary errors={props.errors} />
+        <div class="card">
+          <p>
+            <StatusBadges item={c} />
+          </p>
+          <dl class="facts">
+            <dt>Account</dt>
+            <dd>
+              <a href={`/admin/accounts/${encodeURIComponent(c.accountId)}`}>{c.accountName}</a>
+              {c.topAccount ? " (top 20 % of revenue)" : ""}
+            </dd>
+            <dt>Contact</dt>
+            <dd>{c.contactName ?? (c.contactId ? "(erased)" : "—")}</dd>
+            <dt>What happened</dt>
+            <dd>{c.type === "silence" ? `Silent in ${c.period}: ${c.trigger}` : c.trigger}</dd>
+            <dt>Priority</dt>
+            <dd>
+              {c.priority.toFixed(2)} (severity {c.severity} of 3 × revenue percentile {c.revenuePercentile.toFixed(2)})
+            </dd>
+            <dt>Team</dt>
+            <dd>{c.team ?? "—"}</dd>
+            <dt>Assignee</dt>
+            <dd>{c.assigneeEmail ?? "Unassigned"}</dd>
+            <dt>Account owner</dt>
+            <dd>{c.accountOwnerEmail ?? "—"}</dd>
+            <dt>Acknowledge by</dt>
+            <dd>{formatInstant(c.dueAt)}</dd>
+            {c.resolution && (
+              <>
+                <dt>Resolution</dt>
+                <dd>{c.resolution}</dd>
+              </>
+            )}
+          </dl>
+          {c.verbatim && (
+            <figure>
+              <figcaption>In their words</figcaption>
+              <blockquote class="verbatim">{c.verbatim}</blockquote>
+            </figure>
+          )}
+        </div>
+        {props.mayWork ? <WorkForms {...props} action={action} /> : <p class="muted">You can read this case; its account team works it.</p>}
+        <section aria-labelledby="timeline">
+          <h2 id="timeline">Timeline</h2>
+          <ol class="feed">
+            {c.timeline.map((e) => (
+              <li>
+                <p class="feed-meta">
+                  <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> · {formatInstant(e.at)} · {e.actor}
+                </p>
+                {eventText(e.kind, e.detail) && <p>{eventText(e.kind, e.detail)}</p>}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </>
+    ),
+  });
+}
+
+function WorkForms(props: CasePageProps & { action: (name: string) => string }) {
+  const c = props.item;
+  const csrf = props.viewer.csrfToken;
+  const open = c.status !== "closed";
+  return (
+    <section aria-labelledby="work" class="stack">
+      <h2 id="work">Work the case</h2>
+      {c.status === "open" && (
+        <form method="post" action={props.action("acknowledge")} class="inline">
+          <CsrfInput token={csrf} />
+          <button type="submit">Acknowledge</button>
+        </form>
+      )}
+      {open && (
+        <form method="post" action={props.action("assign")} class="card stack">
+          <CsrfInput token={csrf} />
+          <SelectField name="assigneeEmail" label="Assign to" options={props.users} value={c.assigneeEmail} error={props.errors.assigneeEmail} required />
+          <button type="submit">Assign</button>
+        </form>
+      )}
+      <form method="post" action={props.action("notes")} class="card stack">
+        <CsrfInput token={csrf} />
+        <TextAreaField name="text" label="Note" value={props.values.note ?? ""} error={props.errors.text} rows={3} required />
+        <button type="submit">Add the note</button>
+      </form>
+      {open && (
+        <form method="post" action={props.action("close")} class="card stack" novalidate>
+          <CsrfInput token={csrf} />
+          <TextAreaField name="resolution" label="Resolution" hint="What was done for the customer. Required to close." value={props.values.resolution ?? ""} error={props.errors.resolution} rows={3} required />
+          <button type="submit">Close the case</button>
+        </form>
+      )}
+      {!open && (
+        <form method="post" action={props.action("reopen")} class="inline">
+          <CsrfInput token={csrf} />
+          <button type="submit">Reopen</button>
+        </form>
+      )}
+      {!open && c.contactId && !c.recheckInvitationId && (
+        <form method="post" action={props.action("recheck")} class="inline">
+          <CsrfInput token={csrf} />
+          <button type="submit">Ask the contact “Did we resolve it?”</button>
+        </form>
+      )}
+      {c.recheckInvitationId && <p class="muted">The re-check was sent (once per case); its answer appears in the timeline.</p>}
+    </section>
+  );
+}
+

@@ -1,0 +1,143 @@
+// The Cases pages and Administration → Webhooks (SPEC §12), through the Worker with a signed-in session.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { handleSubmittedResponse } from "../../../src/domain/cases/open";
+import { emitWebhookEvent } from "../../../src/domain/webhooks/emit";
+import { adminSession, fieldError, getPage, postForm } from "../../support/admin";
+import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
+import { inviteUser, signInAs } from "../../support/people";
+import { makeResponse } from "../../support/responses";
+import { loopDeps } from "../../domain/cases/support";
+
+async function openCase(ownerEmail: string | null, why = "Support never called back.") {
+  const account = await makeAccount({ ownerEmail, name: `Globex ${Math.random().toString(36).slice(2, 6)}` });
+  const contact = await makeContact(account.id, { name: "Dana Detractor" });
+  const { response } = await makeResponse(contact, await makeSurvey(), {
+    submittedAt: new Date().toISOString(),
+    answers: [
+      { type: "nps", value: 2, questionId: "nps" },
+      { type: "text", text: why, questionId: "why" },
+    ],
+  });
+  const outcome = await handleSubmittedResponse(loopDeps(), response.id, new Date());
+  return { caseId: outcome.caseId!, account };
+}
+
+const caseRow = (id: string) => env.DB.prepare("SELECT status, resolution FROM cases WHERE id = ?").bind(id).first<{ status: string; resolution: string | null }>();
+
+describe("/admin/cases", () => {
+  it("lists the queue and responsiveness in ≤ 3 D1 round trips; a case page works the case with forms", async () => {
+    const session = await adminSession();
+    const { caseId, account } = await openCase(null, "Invoice <b>wrong</b> again");
+    const queue = await getPage(session, "/admin/cases");
+    expect(queue.status).toBe(200);
+    expect(queue.trips).toBeLessThanOrEqual(3);
+    expect(queue.html).toContain(`href="/admin/cases/${caseId}"`);
+    expect(queue.html).toContain(account.name);
+    expect(queue.html).toContain("Invoice &lt;b&gt;wrong&lt;/b&gt; again");
+    expect(queue.html).toContain("Responsiveness");
+    expect(new TextEncoder().encode(queue.html).length).toBeLessThan(150_000);
+
+    const page = await getPage(session, `/admin/cases/${caseId}`);
+    expect(page.status).toBe(200);
+    expect(page.trips).toBeLessThanOrEqual(3);
+    expect(page.html).toContain('name="csrf"');
+
+    // Closing without a resolution: 422, the problem beside the field, nothing written.
+    const refused = await postForm(session, `/admin/cases/${caseId}/close`, { resolution: "  " });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.html, "resolution")).toBe("required to close a case");
+    expect(await caseRow(caseId)).toEqual({ status: "open", resolution: null });
+
+    // A form from another session (no CSRF token) is refused.
+    expect((await postForm(session, `/admin/cases/${caseId}/acknowledge`, {}, { csrf: null })).status).toBe(403);
+    expect(await caseRow(caseId)).toMatchObject({ status: "open" });
+
+    const ack = await postForm(session, `/admin/cases/${caseId}/acknowledge`, {});
+    expect(ack.status).toBe(303);
+    expect(ack.location).toBe(`/admin/cases/${caseId}?done=acknowledge`);
+    const closed = await postForm(session, `/admin/cases/${caseId}/close`, { resolution: "Credited the invoice." });
+    expect(closed.status).toBe(303);
+    expect(await caseRow(caseId)).toEqual({ status: "closed", resolution: "Credited the invoice." });
+    const after = await getPage(session, `/admin/cases/${caseId}?done=close`);
+    expect(after.html).toContain("Closed with its resolution.");
+    expect(after.html).toContain("Credited the invoice.");
+    expect(after.html).toContain("Did we resolve it?");
+  });
+
+  it("an account manager works their own cases and gets a 403 page on another team's, nothing written", async () => {
+    const mine = await inviteUser("account_manager");
+    const other = await inviteUser("account_manager");
+    const own = await openCase(mine.email);
+    const foreign = await openCase(other.email);
+    const { cookie, csrf } = await signInAs(mine);
+    const session = { cookie, csrf };
+    const list = await getPage(session, "/admin/cases?scope=mine");
+    expect(list.html).toContain(own.caseId);
+    expect(list.html).not.toContain(foreign.caseId);
+    expect((await postForm(session, `/admin/cases/${own.caseId}/acknowledge`, {})).status).toBe(303);
+    const refused = await postForm(session, `/admin/cases/${foreign.caseId}/close`, { resolution: "not mine" });
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain("another account team");
+    expect(await caseRow(foreign.caseId)).toEqual({ status: "open", resolution: null });
+    // Their page for the other case reads, without forms.
+    const readOnly = await getPage(session, `/admin/cases/${foreign.caseId}`);
+    expect(readOnly.html).not.toContain(`action="/admin/cases/${foreign.caseId}/close"`);
+  });
+
+  it("answers an unknown case with a 404 page and a malformed filter with a 400 page", async () => {
+    const session = await adminSession();
+    expect((await getPage(session, "/admin/cases/cas_nope")).status).toBe(404);
+    expect((await getPage(session, "/admin/cases?status=weird")).status).toBe(400);
+    expect((await getPage(session, "/admin/cases?offset=-4")).status).toBe(400);
+  });
+});
+
+describe("/admin/webhooks", () => {
+  it("adds an endpoint (secret shown once), refuses a private address beside the field, replays a delivery, refuses a forged replay", async () => {
+    const session = await adminSession();
+    const list = await getPage(session, "/admin/webhooks");
+    expect(list.status).toBe(200);
+    expect(list.trips).toBeLessThanOrEqual(3);
+
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM webhook_endpoints").first<{ n: number }>();
+    const refused = await postForm(session, "/admin/webhooks", { url: "https://192.168.0.10/hook", events: ["case.opened"] });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.html, "url")).toContain("private address");
+    const noEvents = await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/q" });
+    expect(fieldError(noEvents.html, "events")).toBe("Choose at least one event from the list.");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM webhook_endpoints").first()).toEqual(before);
+
+    const created = await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/q", events: ["case.opened", "case.closed"], format: "standard" });
+    expect(created.status).toBe(201);
+    const secret = /whsec_[A-Za-z0-9+/=]+/.exec(created.html)?.[0];
+    expect(secret).toBeTruthy();
+    const endpoint = (await env.DB.prepare("SELECT id, secret FROM webhook_endpoints WHERE url = 'https://hooks.acme-customer.com/q'").first<{ id: string; secret: string }>())!;
+    expect(endpoint.secret).toBe(secret);
+    const shown = await getPage(session, `/admin/webhooks/${endpoint.id}`);
+    expect(shown.html).not.toContain(secret!);
+    expect(shown.trips).toBeLessThanOrEqual(3);
+
+    const deps = loopDeps();
+    await emitWebhookEvent(deps.db, deps.queue, { type: "case.opened", key: "case.opened:page-test", data: { caseId: "page-test" } }, new Date());
+    const delivery = (await env.DB.prepare("SELECT id FROM webhook_deliveries WHERE endpoint_id = ?").bind(endpoint.id).first<{ id: string }>())!;
+    const page = await getPage(session, `/admin/webhooks/${endpoint.id}`);
+    expect(page.html).toContain(`/admin/webhooks/${endpoint.id}/deliveries/${delivery.id}/replay`);
+    const detail = await getPage(session, `/admin/webhooks/${endpoint.id}/deliveries/${delivery.id}`);
+    expect(detail.status).toBe(200);
+
+    const replay = await postForm(session, `/admin/webhooks/${endpoint.id}/deliveries/${delivery.id}/replay`, {});
+    expect(replay.status).toBe(303);
+    const forged = await postForm(session, `/admin/webhooks/${endpoint.id}/deliveries/msg_forged/replay`, {});
+    expect(forged.status).toBe(404);
+    expect((await postForm(session, `/admin/webhooks/${endpoint.id}/deliveries/${delivery.id}/replay`, {}, { csrf: null })).status).toBe(403);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'webhook.replay' AND entity_id = ?").bind(delivery.id).first()).toEqual({ n: 1 });
+  });
+
+  it("analysts read the webhook page but cannot add endpoints", async () => {
+    const analyst = await inviteUser("analyst");
+    const session = await signInAs(analyst);
+    expect((await getPage(session, "/admin/webhooks")).status).toBe(200);
+    expect((await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/z", events: ["case.opened"] })).status).toBe(403);
+  });
+});
