@@ -1,6 +1,7 @@
 // CRM exports imported as a new user would send them: Salesforce, HubSpot, a German spreadsheet; options as query parameters.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { CONTACT_COLUMNS } from "../../../src/domain/directory/import/contacts";
 import { suppressionReason } from "../../../src/domain/directory/suppression";
 import { api, json } from "../../support/api";
 import { germanAccounts, hubspotCompanies, hubspotContacts, salesforceAccounts, salesforceContacts } from "../../support/crm-exports";
@@ -243,6 +244,34 @@ describe("dry run, media types, ids, parents, header safety", () => {
     expect((await post("/accounts/import", csv, { numberFormat: "roman" })).status).toBe(400);
     expect((await api("POST", "/accounts/import?mapping=%7Bnot-json", csv, { headers: { "content-type": "text/csv" } })).status).toBe(400);
     expect(await account("q")).toBeNull();
+  });
+});
+
+describe("opt-out columns and broken files", () => {
+  it.each(CONTACT_COLUMNS.optOut!)("'%s' = yes suppresses the address and never imports the person as active", async (column) => {
+    const a = await makeAccount();
+    const t = tag();
+    const report = await json(await post("/contacts/import", `Email,Role,Account ID,${column}\nout-${t}@x.test,champion,${a.externalId},yes\nin-${t}@x.test,champion,${a.externalId},no\n`));
+    expect(report).toMatchObject({ created: 1, optedOut: 1, errors: [] });
+    expect(await contact(`out-${t}@x.test`)).toBeNull();
+    expect(await suppressionReason(testDb(), env.HMAC_SECRET, `out-${t}@x.test`)).toBe("unsubscribed");
+  });
+
+  it("takes any of several opt-out columns: one of them set is enough", async () => {
+    const a = await makeAccount();
+    const t = tag();
+    const csv = `Email,Role,Account ID,Email Opt Out,Do Not Email\nx-${t}@x.test,champion,${a.externalId},false,1\n`;
+    expect(await json(await post("/contacts/import", csv))).toMatchObject({ created: 0, optedOut: 1 });
+  });
+
+  it("reports an unclosed quote in the middle of a mixed-line-ending file at its row and imports every row after it", async () => {
+    const t = tag();
+    const csv = `External ID,Name,Annual Revenue\r\n${t}-1,One,1\n${t}-2,"Two, never closed,2\r${t}-3,Three,3\n${t}-4,"Four, Inc.",4\r\n`;
+    const report = await json(await post("/accounts/import", csv));
+    expect(report).toMatchObject({ created: 3 });
+    expect(report.errors).toEqual([{ row: 3, field: "(row)", message: expect.stringContaining("quoted field is not closed") }]);
+    expect(report.rows.map((r: { row: number; outcome: string }) => [r.row, r.outcome])).toEqual([[2, "created"], [3, "error"], [4, "created"], [5, "created"]]);
+    expect((await account(`${t}-4`))!.name).toBe("Four, Inc.");
   });
 });
 

@@ -50,7 +50,6 @@ export const CONTACT_COLUMNS: HeaderAliases = {
     "Opted Out",
     "Unsubscribed",
     "Global Unsubscribe",
-    "Marketing status",
   ],
 };
 
