@@ -128,6 +128,16 @@ describe("POST /api/v1/responses/import", () => {
     ]);
   });
 
+  it("is documented in the OpenAPI document with its options, as the directory imports are", async () => {
+    const doc = await json(await api("GET", "/openapi.json"));
+    const history = doc.paths["/responses/import"].post;
+    expect(history.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["dateFormat", "dryRun", "mapping", "surveyId"]);
+    expect(Object.keys(history.requestBody.content)).toEqual(["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", "application/json"]);
+    const accounts = doc.paths["/accounts/import"].post;
+    expect(accounts.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["dateFormat", "dryRun", "mapping", "numberFormat", "valueMaps"]);
+    expect(doc.components.schemas.ImportReport.required).toEqual(expect.arrayContaining(["dryRun", "rows", "mapping", "ignoredColumns", "numberFormat", "dateFormat"]));
+  });
+
   it("needs a survey: surveyId or a Survey column; and the key columns", async () => {
     const noSurvey = await post("Email,Date,Score\nx@y.test,2024-01-01,9\n");
     expect(noSurvey.status).toBe(400);
