@@ -91,6 +91,11 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     expect(await verdict.textContent()).toContain(`${names.offTarget} (${accountName}) cannot be sent “${SURVEY}” now.`);
     expect(await verdict.textContent()).toContain("Not targeted");
     expect(await verdict.textContent()).toContain("Their role is Finance; the survey targets Champion.");
+    // The planner, for this one contact, lists them as not targeted (nothing is sent to them).
+    await page.getByRole("link", { name: `Plan a send of this survey to ${names.offTarget}` }).click();
+    await page.getByText("Planned for one named contact").waitFor();
+    expect(await page.locator("tr", { hasText: names.offTarget }).textContent()).toContain("Not targeted");
+    await page.goBack();
 
     await page.getByLabel("Contact (name, email or account)").fill(names.deferred);
     await page.getByRole("button", { name: "Find contacts" }).click();

@@ -223,6 +223,7 @@ sending.get("/eligibility", async (c) => {
 function plannerValues(read: (name: string) => string, readAll: (name: string) => string[]): PlannerValues {
   return {
     surveyId: read("surveyId"),
+    contactIds: readAll("contactIds"),
     accountIds: readAll("accountIds"),
     roles: readAll("roles"),
     countries: read("countries"),
@@ -250,7 +251,7 @@ function sendRequestOf(values: PlannerValues): Record<string, unknown> {
   );
   return {
     surveyId: values.surveyId,
-    ...(values.accountIds.length ? { accountIds: values.accountIds } : { filter }),
+    ...(values.contactIds.length ? { contactIds: values.contactIds } : values.accountIds.length ? { accountIds: values.accountIds } : { filter }),
     ...(values.includeOffTarget ? { includeOffTarget: true } : {}),
   };
 }

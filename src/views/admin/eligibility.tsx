@@ -71,6 +71,9 @@ function Verdict(props: { explained: ExplainedCase; rules: Map<string, RuleView>
                 : "Never for this survey: change the survey's target roles or send manually with off-target contacts included"}
         </dd>
       </dl>
+      <p>
+        <a href={`/admin/sending/planner?surveyId=${encodeURIComponent(survey.id)}&contactIds=${encodeURIComponent(contact.id)}`}>Plan a send of this survey to {contact.name ?? contact.email ?? "this contact"}</a>
+      </p>
       {e.blockingRules.length > 0 && (
         <>
           <h3>What blocks it</h3>

@@ -11,6 +11,8 @@ import { adminPage, type AdminViewer } from "./shell";
 /** The planner's input as typed; carried as query parameters (the plan) and hidden fields (the send). */
 export interface PlannerValues {
   surveyId: string;
+  /** Named contacts (from the eligibility explainer): planned as named, those outside the survey's roles shown as not targeted. */
+  contactIds: string[];
   accountIds: string[];
   roles: string[];
   countries: string;
@@ -19,12 +21,13 @@ export interface PlannerValues {
   includeOffTarget: boolean;
 }
 
-export const emptyPlanner: PlannerValues = { surveyId: "", accountIds: [], roles: [], countries: "", segments: "", minAnnualRevenue: "", includeOffTarget: false };
+export const emptyPlanner: PlannerValues = { surveyId: "", contactIds: [], accountIds: [], roles: [], countries: "", segments: "", minAnnualRevenue: "", includeOffTarget: false };
 
 /** The planner's input as URL query parameters (repeated names for lists). */
 export function plannerQuery(values: PlannerValues, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   params.set("surveyId", values.surveyId);
+  for (const id of values.contactIds) params.append("contactIds", id);
   for (const id of values.accountIds) params.append("accountIds", id);
   for (const role of values.roles) params.append("roles", role);
   if (values.countries) params.set("countries", values.countries);
@@ -50,6 +53,16 @@ function PlannerForm(props: { values: PlannerValues; errors: FormErrors; surveys
   return (
     <form method="get" action="/admin/sending/planner" class="card stack" novalidate>
       <SelectField name="surveyId" label="Survey" value={v.surveyId} options={props.surveys} blank="Choose a published survey" error={e.surveyId} required />
+      {v.contactIds.length > 0 && (
+        <p>
+          {v.contactIds.map((id) => (
+            <input type="hidden" name="contactIds" value={id} />
+          ))}
+          Planned for {v.contactIds.length === 1 ? "one named contact" : `${v.contactIds.length} named contacts`} (their names are in the plan below).{" "}
+          <a href={`/admin/sending/planner?surveyId=${encodeURIComponent(v.surveyId)}`}>Choose accounts or a filter instead</a>
+          {e.contactIds && <span class="error"> {e.contactIds}</span>}
+        </p>
+      )}
       <div class="field">
         <label for={accountsId}>Accounts</label>
         <select id={accountsId} name="accountIds" multiple size={6} aria-describedby={`${accountsId}-hint${e.accountIds ? ` ${accountsId}-error` : ""}`} aria-invalid={e.accountIds ? "true" : undefined}>
@@ -171,6 +184,9 @@ function CarriedInput(props: { values: PlannerValues; cursor?: string | null }) 
   return (
     <>
       <input type="hidden" name="surveyId" value={v.surveyId} />
+      {v.contactIds.map((id) => (
+        <input type="hidden" name="contactIds" value={id} />
+      ))}
       {v.accountIds.map((id) => (
         <input type="hidden" name="accountIds" value={id} />
       ))}

@@ -173,6 +173,22 @@ describe("/admin/sending", () => {
     ]);
   });
 
+  it("plans named contacts from the explainer: one outside the survey's roles is listed as not targeted", async () => {
+    const account = await makeAccount();
+    const champion = await makeContact(account.id, { name: "Named Nora", role: "champion" });
+    const finance = await makeContact(account.id, { name: "Named Nils", role: "finance" });
+    const survey = await makeSurvey({ kind: "transactional", journeyStage: "onboarding", targetRoles: ["champion"] });
+    const explained = await getPage(session, `/admin/sending/eligibility?surveyId=${survey.survey.id}&contactId=${finance.id}`);
+    expect(explained.html).toContain(`href="/admin/sending/planner?surveyId=${survey.survey.id}&amp;contactIds=${finance.id}"`);
+
+    const plan = await getPage(session, `/admin/sending/planner?surveyId=${survey.survey.id}&contactIds=${champion.id}&contactIds=${finance.id}`);
+    expect(plan.status).toBe(200);
+    expect(plan.html).toContain("Planned for 2 named contacts");
+    expect(plan.html).toMatch(/Not targeted<\/dt><dd>1</);
+    expect(plan.html).toMatch(/Would be invited now<\/dt><dd>1</);
+    expect(plan.html).toMatch(/Named Nils<\/td><td><a [^>]*>[^<]*<\/a><\/td><td><span class="badge badge-neutral">Not targeted/);
+  });
+
   it("re-renders the planner with the problem beside the field when the survey is missing", async () => {
     const page = await getPage(session, "/admin/sending/planner?surveyId=&countries=Germany");
     expect(page.status).toBe(422);
