@@ -465,6 +465,8 @@ export interface AccountPage {
   committee: CommitteeRoleCoverage[];
   /** Mean latest NPS answer per role in the period (mixed signals when two differ by ≥ 4). */
   roleMeans: { role: string; label: string; mean: number; n: number }[];
+  /** Role key → label, for the responses' snapshot roles. */
+  roleLabels: Record<string, string>;
   invitations: InvitationListItem[];
   moreInvitations: boolean;
   responses: ResponseListItem[];
@@ -551,6 +553,7 @@ export async function accountPage(db: Db, run: ScoreRun | null, accountId: strin
       };
     }),
     roleMeans: roleMeans.map((r) => ({ role: r.role, label: labels.get(r.role) ?? r.role, mean: Number(r.mean), n: Number(r.n) })),
+    roleLabels: Object.fromEntries(labels),
     invitations: invitationPage.items,
     moreInvitations: invitationPage.nextBefore !== null,
     responses: responseRows.slice(0, ACCOUNT_PAGE_ROWS),

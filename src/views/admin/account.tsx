@@ -193,7 +193,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
           ) : (
             <ul class="feed" aria-label="Responses of this account">
               {d.responses.map((r) => (
-                <ResponseCard response={r} showAccount={false} />
+                <ResponseCard response={r} roleLabel={d.roleLabels[r.role]} showAccount={false} />
               ))}
             </ul>
           )}

@@ -108,8 +108,8 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
               <p class="figure-change">All answers of the last 12 months came from one person.</p>
             </Figure>
             {c.silence && (
-              <Figure label="Silent accounts" value={formatInteger(c.silence.accounts)}>
-                <p class="figure-change">Invited, none answered: {formatMoney(c.silence.revenue)} revenue.</p>
+              <Figure label="Silent accounts (invitations ended)" value={formatInteger(c.silence.accounts)}>
+                <p class="figure-change">Every invitation ended unanswered: {formatMoney(c.silence.revenue)} revenue.</p>
               </Figure>
             )}
           </div>
