@@ -43,6 +43,16 @@ describe("/admin administration", () => {
     expect((await api("GET", "/accounts", undefined, { token: secret! })).status).toBe(401);
   });
 
+  it("takes a token form sent twice for what it is: 409 beside the name, one token written", async () => {
+    const name = `Twice ${unique()}`;
+    expect((await postForm(session, "/admin/tokens", { name, scopes: ["read"] })).status).toBe(201);
+    const again = await postForm(session, "/admin/tokens", { name, scopes: ["read"] });
+    expect(again.status).toBe(409);
+    expect(fieldError(again.html, "name")).toContain("sent twice");
+    expect(again.html).not.toMatch(/id="token-secret"/);
+    expect(await count("SELECT count(*) AS n FROM api_tokens WHERE name = ?", name)).toBe(1);
+  });
+
   it("refuses a token without a name or scope: messages beside the fields, nothing written", async () => {
     const before = await count("SELECT count(*) AS n FROM api_tokens");
     const res = await postForm(session, "/admin/tokens", { name: " " });
