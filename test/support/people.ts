@@ -28,6 +28,16 @@ export async function latestSignInLink(email: string): Promise<string | null> {
   return /https?:\/\/\S+\/admin\/sign-in\?link=\S+/.exec(row?.text_body ?? "")?.[0] ?? null;
 }
 
+/** Waits for a link requested on the sign-in page (mailed after the answer, so timing does not tell known addresses). */
+export async function awaitSignInLink(email: string, previous: string | null = null): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const link = await latestSignInLink(email);
+    if (link && link !== previous) return link;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no sign-in link mailed to ${email}`);
+}
+
 /** The secret of a sign-in URL. */
 export const linkSecret = (url: string) => new URL(url).searchParams.get("link")!;
 

@@ -188,10 +188,21 @@ signInRoutes.post("/login/email", async (c) => {
   await recordAttempt(c.var.db, keys);
   const user = await findUserByEmail(c.var.db, email);
   if (user?.status === "active") {
-    await sendSignInLink(c.var.db, mailProviderFor(c.env, c.var.db), user, { publicUrl: c.env.PUBLIC_URL || new URL(c.req.url).origin });
+    // After the answer, so a known address does not answer measurably slower than an unknown one.
+    afterResponse(c, sendSignInLink(c.var.db, mailProviderFor(c.env, c.var.db), user, { publicUrl: c.env.PUBLIC_URL || new URL(c.req.url).origin }));
   }
   return c.html(loginPage({ nonce: c.var.nonce, sent: true }));
 });
+
+/** Work that must not delay the response: waitUntil where the runtime offers it, else awaited. */
+function afterResponse(c: Context<AdminEnv>, work: Promise<unknown>): void | Promise<unknown> {
+  const logged = work.catch((error: unknown) => console.error("sign-in mail failed", error));
+  try {
+    c.executionCtx.waitUntil(logged);
+  } catch {
+    return logged;
+  }
+}
 
 /** The emailed link: checks it without using it, and asks for one click (mail scanners follow links). */
 signInRoutes.get("/sign-in", async (c) => {
