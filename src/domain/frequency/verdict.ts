@@ -113,12 +113,16 @@ freedom AS (
   FROM cand c
 ),
 account_use AS (
-  SELECT r.cand_key, r.rule_id, r.action, r.max, r.window_days, r.now, r.counts,
+  SELECT r.cand_key, r.account_id, r.rule_id, r.action, r.max, r.window_days, r.now, r.counts,
          (SELECT count(*) FROM hit h WHERE h.cand_key = r.cand_key AND h.rule_id = r.rule_id) AS used
   FROM rule r WHERE r.scope = 'account'
 ),
+-- Accounts where some candidate matches two or more account rules: being held back by one rule keeps a candidate out
+-- of the other's count, so only a walk in send order is exact there. Elsewhere each rule is independent and closed-form.
+complex AS (SELECT account_id FROM account_use GROUP BY cand_key HAVING count(*) > 1),
 seq AS (
-  SELECT cand_key, account_id, free, row_number() OVER (PARTITION BY account_id ORDER BY cand_key) AS k FROM freedom
+  SELECT cand_key, account_id, free, row_number() OVER (PARTITION BY account_id ORDER BY cand_key) AS k
+  FROM freedom WHERE account_id IN (SELECT account_id FROM complex)
 ),
 walk(account_id, k, cand_key, prior, admitted) AS (
   SELECT s.account_id, s.k, s.cand_key, '{}', ${admits("s", "'{}'")} FROM seq s WHERE s.k = 1
@@ -126,8 +130,14 @@ walk(account_id, k, cand_key, prior, admitted) AS (
   SELECT s.account_id, s.k, s.cand_key, ${after("w")}, ${admits("s", after("w"))}
   FROM walk w JOIN seq s ON s.account_id = w.account_id AND s.k = w.k + 1
 ),
+-- p: how many earlier candidates of the account this rule has seen admitted. With one account rule per candidate, the
+-- earlier free candidates are admitted until the cap is full: p = min(free before, max - used).
 account_prior AS (
   SELECT a.*, ${priorOf("w.prior", "a.rule_id")} AS p FROM account_use a JOIN walk w ON w.cand_key = a.cand_key
+  UNION ALL
+  SELECT a.*, CASE WHEN a.counts = 'sent' THEN min(max(a.max - a.used, 0), coalesce(sum(f.free) OVER (PARTITION BY a.account_id, a.rule_id ORDER BY a.cand_key
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)) ELSE 0 END
+  FROM account_use a JOIN freedom f ON f.cand_key = a.cand_key WHERE a.account_id NOT IN (SELECT account_id FROM complex)
 ),
 account_block AS (
   SELECT a.cand_key, a.rule_id, a.action,

@@ -79,7 +79,7 @@ async function setUp(s: Scenario) {
 }
 
 describe("plan equals send", () => {
-  it("for random rules, histories and candidates, every verdict, rule and date of the plan is what the send writes", async () => {
+  it("for random rules, histories and candidates, every verdict, rule and date of the plan is what the send writes", { timeout: 180_000 }, async () => {
     const db = testDb();
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
@@ -92,7 +92,7 @@ describe("plan equals send", () => {
         const { byRule: _byRule, ...totals } = plan.totals;
         expect(send.totals).toEqual(totals);
       }),
-      { numRuns: 40, seed: 1313, endOnFailure: true },
+      { numRuns: 50, seed: 1313, endOnFailure: true },
     );
   });
 });
