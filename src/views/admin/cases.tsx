@@ -22,6 +22,21 @@ function StatusBadges(props: { item: Pick<CaseListItem, "status" | "breached"> }
   );
 }
 
+/** Long addresses may break after "@" and "." so a timeline line never widens the page at 320 px. */
+function Breakable(props: { text: string }) {
+  const parts = props.text.split(/(?<=[@.])/);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <>
+          {part}
+          {i < parts.length - 1 && <wbr />}
+        </>
+      ))}
+    </>
+  );
+}
+
 const excerpt = (text: string | null, max = 140) => (!text ? "" : text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export interface CasesPageProps {
@@ -51,17 +66,18 @@ export function casesPage(props: CasesPageProps): string {
             label="Whose"
             options={[
               { value: "all", label: "All cases" },
-              { value: "mine", label: "Mine (assigned to me or my accounts)" },
+              { value: "mine", label: "Mine" },
               { value: "team", label: "A team's" },
             ]}
             value={f.scope}
+            hint="Mine: assigned to me or on my accounts."
           />
           <SelectField name="team" label="Team" options={props.teams} value={f.team ?? ""} blank="Any team" />
           <SelectField
             name="status"
             label="Status"
             options={[
-              { value: "active", label: "Open or acknowledged" },
+              { value: "active", label: "Not closed" },
               { value: "open", label: "Open" },
               { value: "acknowledged", label: "Acknowledged" },
               { value: "closed", label: "Closed" },
@@ -245,9 +261,9 @@ export function casePage(props: CasePageProps): string {
             <dt>Team</dt>
             <dd>{c.team ?? "—"}</dd>
             <dt>Assignee</dt>
-            <dd>{c.assigneeEmail ?? "Unassigned"}</dd>
+            <dd>{c.assigneeEmail ? <Breakable text={c.assigneeEmail} /> : "Unassigned"}</dd>
             <dt>Account owner</dt>
-            <dd>{c.accountOwnerEmail ?? "—"}</dd>
+            <dd>{c.accountOwnerEmail ? <Breakable text={c.accountOwnerEmail} /> : "—"}</dd>
             <dt>Acknowledge by</dt>
             <dd>{formatInstant(c.dueAt)}</dd>
             {c.resolution && (
@@ -271,9 +287,13 @@ export function casePage(props: CasePageProps): string {
             {c.timeline.map((e) => (
               <li>
                 <p class="feed-meta">
-                  <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> · {formatInstant(e.at)} · {e.actor}
+                  <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> · {formatInstant(e.at)} · <Breakable text={e.actor} />
                 </p>
-                {eventText(e.kind, e.detail) && <p>{eventText(e.kind, e.detail)}</p>}
+                {eventText(e.kind, e.detail) && (
+                  <p>
+                    <Breakable text={eventText(e.kind, e.detail)} />
+                  </p>
+                )}
               </li>
             ))}
           </ol>

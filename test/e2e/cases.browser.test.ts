@@ -1,0 +1,110 @@
+// Closing the loop in a real browser against `wrangler dev`: a detractor answers from the outbox link, the case opens
+// from the queue, the owner's notification email in the outbox links to it, and the owner signs in, acknowledges and
+// closes it with a note. Every page is checked with axe-core at 320 px and 1280 px.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { apiCall, DESKTOP, expectAccessibleAtBothWidths, PHONE, screenshot, signedInPage } from "./support/admin";
+import { browserAvailable, launchBrowser } from "./support/browser";
+
+/** The text of the newest outbox mail whose row mentions `needle`, polled while the queue consumer works. */
+async function outboxText(page: Page, base: string, needle: string, pattern: RegExp): Promise<string> {
+  for (let attempt = 0; attempt < 60; attempt++) {
+    await page.goto(`${base}/admin/outbox`);
+    const rows = page.locator("tr", { hasText: needle });
+    for (let i = 0; i < (await rows.count()); i++) {
+      const text = (await rows.nth(i).textContent()) ?? "";
+      const match = pattern.exec(text);
+      if (match) return match[0];
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no outbox mail for ${needle} matching ${pattern}`);
+}
+
+describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes a case the owner works", () => {
+  const quorum = inject("quorum");
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("answer from the outbox link → case → the owner's email → acknowledge and close in chromium", async () => {
+    const run = Date.now();
+    const ownerEmail = `olivia.${run}@quorum.example`;
+    const contactName = `Dana Detractor ${run}`;
+    await apiCall(quorum, "POST", "/users", { email: ownerEmail, name: "Olivia Owner", role: "account_manager" });
+    const survey = await apiCall(quorum, "POST", "/surveys", {
+      name: `Loop pulse ${run}`,
+      kind: "transactional",
+      journeyStage: "support",
+      targetRoles: [],
+      defaultLocale: "en",
+      texts: { en: { title: "How are we doing?", intro: "Your answer goes straight to your account team." } },
+      questions: [
+        { id: "nps", type: "nps", required: true, text: { en: "How likely are you to recommend us to a colleague?" } },
+        { id: "why", type: "text", showIf: { questionId: "nps", max: 6 }, text: { en: "What is the main reason for your score?" } },
+      ],
+    });
+    await apiCall(quorum, "POST", `/surveys/${survey.id}/publish`);
+    const account = await apiCall(quorum, "POST", "/accounts", { externalId: `E2E-LOOP-${run}`, name: `Loop GmbH ${run}`, annualRevenue: 900000, ownerEmail, ownerName: "Olivia Owner" });
+    const contact = await apiCall(quorum, "POST", "/contacts", { accountId: account.id, email: `dana.${run}@loop.example`, name: contactName, role: "champion", locale: "en" });
+    await apiCall(quorum, "POST", "/invitations", { contactId: contact.id, surveyId: survey.id });
+
+    // The contact answers NPS 2 from the survey link in the outbox.
+    const { context: adminContext, page: admin } = await signedInPage(browser, quorum, { viewport: PHONE, bypassCSP: true });
+    const surveyUrl = await outboxText(admin, quorum.base, contactName, /https?:\/\/[^\s"]+\/s\/[A-Za-z0-9._-]+/);
+    const respondent = await browser.newPage();
+    await respondent.goto(surveyUrl);
+    await respondent.locator("input[type=radio][value='2']").first().check();
+    const why = respondent.getByLabel("What is the main reason for your score?");
+    await why.waitFor({ state: "visible" });
+    await why.fill("Nobody answered our outage ticket for three days.");
+    await respondent.getByRole("button", { name: "Send my answers" }).click();
+    await respondent.getByText("Thank you!").first().waitFor();
+    await respondent.close();
+
+    // The case opened from the queue; the owner's notification in the outbox links to it.
+    const caseLink = await outboxText(admin, quorum.base, ownerEmail, /https?:\/\/[^\s"]+\/admin\/cases\/cas_[a-z0-9]+/);
+    const signInLink = await outboxText(admin, quorum.base, ownerEmail, /https?:\/\/\S+\/admin\/sign-in\?link=[A-Za-z0-9_-]+/);
+    await admin.goto(`${quorum.base}/admin/cases`);
+    await admin.getByRole("link", { name: account.name }).first().waitFor();
+    await expectAccessibleAtBothWidths(admin);
+    await admin.setViewportSize(DESKTOP);
+    await screenshot(admin, "cases");
+    await adminContext.close();
+
+    // The owner signs in by their emailed link and works the case.
+    const context = await browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(signInLink);
+    await page.getByRole("button", { name: "Continue to Quorum" }).click();
+    await page.waitForURL(/\/admin\/?$/);
+    await page.goto(caseLink);
+    await page.getByText("Nobody answered our outage ticket for three days.").waitFor();
+    await expectAccessibleAtBothWidths(page);
+    await page.setViewportSize(DESKTOP);
+
+    await page.getByRole("button", { name: "Acknowledge" }).click();
+    await page.getByText("Acknowledged: the SLA clock stopped.").waitFor();
+    // Closing without a note is refused beside the field.
+    await page.getByRole("button", { name: "Close the case" }).click();
+    await page.locator("#f-resolution-error").waitFor();
+    await expectAccessibleAtBothWidths(page);
+    await page.setViewportSize(DESKTOP);
+    await page.getByLabel("Resolution").fill("Called Dana, fixed the ticket routing, credited a month.");
+    await page.getByRole("button", { name: "Close the case" }).click();
+    await page.getByText("Closed with its resolution.").waitFor();
+    expect(await page.locator("#timeline ~ ol, section ol.feed").first().textContent()).toContain("Called Dana, fixed the ticket routing");
+    await expectAccessibleAtBothWidths(page);
+    await page.setViewportSize(DESKTOP);
+    await screenshot(page, "case");
+
+    const closed = await apiCall(quorum, "GET", `/cases/${caseLink.split("/").pop()}`);
+    expect(closed).toMatchObject({ status: "closed", assigneeEmail: ownerEmail });
+    expect(closed.timeline.map((e: { kind: string }) => e.kind)).toEqual(["opened", "acknowledged", "closed"]);
+    await context.close();
+  });
+});
