@@ -64,3 +64,25 @@ export function delightedHistory(emails: string[]): string {
   ];
   return ["Response ID,Email,Score,Comment,Response Timestamp", ...rows.map((r, i) => [`R${i + 1}`, r[0], r[2], r[3], r[1]].join(","))].join("\r\n");
 }
+
+/** Qualtrics "CSV, numeric values" export: three header rows (ids, question texts, ImportId JSON), then answers. */
+export function qualtricsHistory(emails: string[]): string {
+  const importIds = ["startDate", "endDate", "status", "recordedDate", "_recordId", "recipientEmail", "QID1", "QID1_NPS_GROUP", "QID2_TEXT"];
+  return [
+    "StartDate,EndDate,Status,RecordedDate,ResponseId,RecipientEmail,Q1,Q1_NPS_GROUP,Q2",
+    'Start Date,End Date,Response Type,Recorded Date,Response ID,Recipient Email,"How likely are you to recommend Acme to a friend or colleague?",How likely are you to recommend Acme to a friend or colleague? - Group,What is the main reason for your score?',
+    importIds.map((id) => `"{""ImportId"":""${id}"",""timeZone"":""UTC""}"`).join(","),
+    `2024-03-15 10:22:33,2024-03-15 10:24:01,0,2024-03-15 10:24:02,R_1a2b3c4d,${emails[0]},9,3,"Quick answers, fair price"`,
+    `2024-04-02 08:00:00,2024-04-02 08:01:10,0,2024-04-02 08:01:11,R_5e6f7g8h,${emails[1]},4,1,`,
+  ].join("\r\n");
+}
+
+/** SurveyMonkey export: a second header row ("Response", "Open-Ended Response"), US date-times with AM/PM. */
+export function surveyMonkeyHistory(emails: string[]): string {
+  return [
+    "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,How likely is it that you would recommend this company to a friend or colleague?,What is the primary reason for your score?",
+    ",,,,,,,,,Response,Open-Ended Response",
+    `114236547890,431234567,03/15/2024 10:20:11 AM,03/15/2024 10:22:33 AM,,${emails[0]},Jared,Dunn,,7,"Slow onboarding, but good people"`,
+    `114236547891,431234567,06/30/2024 04:05:00 PM,06/30/2024 04:06:40 PM,,${emails[1]},Monica,Hall,,10,`,
+  ].join("\n");
+}

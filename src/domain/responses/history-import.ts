@@ -9,7 +9,7 @@ import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
 import type { ImportContext, ImportError, ImportOptions, ImportReport, RowReport } from "../directory/import/options";
 import { issuesToImportErrors, jsonInserts, readColumns, rowLines, withoutBad } from "../directory/import/shared";
-import { parseImport, requireColumns, type HeaderAliases } from "../directory/import/source";
+import { parseImport, requireColumns, type HeaderAliases, type ImportRow } from "../directory/import/source";
 import { squash } from "../directory/import/values";
 import { NUMERIC_SCALES, isNumericType } from "../surveys/questions";
 import { MAX_TEXT_LENGTH } from "./answers";
@@ -47,7 +47,15 @@ export const HISTORY_COLUMNS: HeaderAliases = {
     "End Date",
     "Timestamp",
   ],
-  score: ["Score", "NPS", "NPS Score", "Rating", "Likelihood to recommend", "How likely are you to recommend us to a friend or colleague?"],
+  score: [
+    "Score",
+    "NPS",
+    "NPS Score",
+    "Rating",
+    "Likelihood to recommend",
+    "How likely are you to recommend us to a friend or colleague?",
+    "How likely is it that you would recommend this company to a friend or colleague?",
+  ],
   comment: ["Comment", "Comments", "Feedback", "Reason", "Open Text", "Verbatim", "Why", "What is the primary reason for your score?"],
   survey: ["Survey", "Survey Name", "Survey Title"],
   question: ["Question", "Question Type", "Metric"],
@@ -84,6 +92,7 @@ export async function importResponseHistory(db: Db, { actor, now = new Date() }:
     throw badRequest("Name the survey these answers belong to: give surveyId, or a 'Survey' column naming a survey per row.", [{ path: "surveyId", message: "required without a survey column" }]);
   }
   const errors: ImportError[] = [...parsed.errors];
+  parsed.rows = withoutToolHeaderRows(parsed.rows);
   const formats = readColumns(parsed.rows, { dates: ["submittedAt"] }, options, errors);
   const targets = await surveyTargets(db, options.surveyId);
   const valid = parsed.rows.flatMap(({ row, values }) => {
@@ -224,6 +233,18 @@ export async function importResponseHistory(db: Db, { actor, now = new Date() }:
 
 /** Answers written per D1 batch (about a second of work each at benchmark scale). */
 const WRITE_BATCH_ROWS = 2000;
+
+/**
+ * Survey tools write more header rows than one: Qualtrics the question texts and then {"ImportId": …} for every
+ * column, SurveyMonkey a row of "Response" / "Open-Ended Response". They are headers, not answers: left out.
+ */
+function withoutToolHeaderRows(rows: ImportRow[]): ImportRow[] {
+  const cells = (r: ImportRow | undefined) => Object.values(r?.values ?? {}).map((v) => String(v));
+  const qualtrics = rows.findIndex((r, i) => i < 2 && cells(r).some((c) => c.startsWith('{"ImportId"')));
+  if (qualtrics !== -1) return rows.slice(qualtrics + 1);
+  const surveyMonkey = cells(rows[0]).some((c) => c === "Response" || c === "Open-Ended Response") && rows[0]?.values.email === undefined;
+  return surveyMonkey ? rows.slice(1) : rows;
+}
 
 /** Published surveys by id and by name (squashed), or the one given. */
 async function surveyTargets(db: Db, surveyId: string | undefined): Promise<{ byKey: Map<string, Target>; names: string[] }> {

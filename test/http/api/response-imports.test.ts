@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { overallScores, resolvePeriod } from "../../../src/domain/scoring/read";
 import { advanceScoring, currentRun } from "../../../src/domain/scoring/run";
 import { api, json } from "../../support/api";
-import { delightedHistory } from "../../support/crm-exports";
+import { delightedHistory, qualtricsHistory, surveyMonkeyHistory } from "../../support/crm-exports";
 import { makeAccount, makeContact, makeSurvey, testDb } from "../../support/fixtures";
 import { tokenWithScopes } from "../../support/tokens";
 
@@ -81,6 +81,28 @@ describe("POST /api/v1/responses/import", () => {
     const q1 = (await overallScores(db, run, resolvePeriod(run, "2025-Q1"))).nps;
     expect(q1).toMatchObject({ n: 2, promoters: 1, detractors: 1, nps: 0 });
     expect((await overallScores(db, run, resolvePeriod(run, "2025-Q3"))).nps).toMatchObject({ n: 1, detractors: 1, nps: -100 });
+  });
+
+  it("reads a Qualtrics export (its two extra header rows left out) with a mapping for its question columns", async () => {
+    const { a, b, survey } = await twoCustomers();
+    const report = await json(await post(qualtricsHistory([a.email!, b.email!]), { surveyId: survey.survey.id, mapping: JSON.stringify({ Q1: "score", Q2: "comment" }) }));
+    expect(report).toMatchObject({ created: 2, errors: [] });
+    expect(report.mapping).toMatchObject({ RecordedDate: "submittedAt", RecipientEmail: "email", Q1: "score", Q2: "comment" });
+    expect(await all("SELECT r.submitted_at, a.num_value FROM responses r JOIN answers a ON a.response_id = r.id AND a.type = 'nps' WHERE r.contact_id IN (?, ?) ORDER BY r.submitted_at", a.id, b.id)).toEqual([
+      { submitted_at: "2024-03-15T10:24:02.000Z", num_value: 9 },
+      { submitted_at: "2024-04-02T08:01:11.000Z", num_value: 4 },
+    ]);
+  });
+
+  it("reads a SurveyMonkey export as it comes (second header row, NPS question text, US date-times)", async () => {
+    const { a, b, survey } = await twoCustomers();
+    const report = await json(await post(surveyMonkeyHistory([a.email!, b.email!]), { surveyId: survey.survey.id }));
+    expect(report).toMatchObject({ created: 2, errors: [], dateFormat: "MM/DD/YYYY" });
+    expect(await all("SELECT r.submitted_at, a.num_value FROM responses r JOIN answers a ON a.response_id = r.id AND a.type = 'nps' WHERE r.contact_id IN (?, ?) ORDER BY r.submitted_at", a.id, b.id)).toEqual([
+      { submitted_at: "2024-03-15T10:22:33.000Z", num_value: 7 },
+      { submitted_at: "2024-06-30T16:06:40.000Z", num_value: 10 },
+    ]);
+    expect(await all("SELECT text_value FROM answers WHERE type = 'text' AND response_id IN (SELECT id FROM responses WHERE contact_id = ?)", a.id)).toEqual([{ text_value: "Slow onboarding, but good people" }]);
   });
 
   it("dryRun reports every row and writes nothing", async () => {
