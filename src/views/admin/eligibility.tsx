@@ -104,13 +104,26 @@ export function eligibilityPage(props: {
     nonce: props.nonce,
     viewer: props.viewer,
     active: "sending",
+    enhance: true,
     lead: "Pick a contact and a survey: see whether an invitation now would go out, and if not, which rule holds it back and until when.",
     children: (
       <>
         <p>
           <a href="/admin/sending">Sending</a>
         </p>
-        <form method="get" action="/admin/sending/eligibility" class="card filters" role="search">
+        {/* With JavaScript, the matching contacts follow the search box as it is typed in (the same page, its #hits part). */}
+        <form
+          method="get"
+          action="/admin/sending/eligibility"
+          class="card filters"
+          role="search"
+          hx-get="/admin/sending/eligibility"
+          hx-trigger="input changed delay:300ms from:#f-q, change from:#f-surveyId"
+          hx-target="#hits"
+          hx-select="#hits"
+          hx-swap="outerHTML"
+          hx-sync="this:replace"
+        >
           <TextField name="q" type="search" label="Contact (name, email or account)" value={props.q} />
           <SelectField name="surveyId" label="Survey" value={props.surveyId} options={props.surveys} blank="Choose a published survey" error={props.error} />
           <div class="actions">
@@ -118,46 +131,48 @@ export function eligibilityPage(props: {
           </div>
         </form>
         {props.explained && <Verdict explained={props.explained} rules={props.rules} />}
-        {props.q && props.hits.length === 0 && <p>No contact matches “{props.q}”.</p>}
-        {props.hits.length > 0 && (
-          <TableWrap label="Matching contacts">
-            <table>
-              <caption>Matching contacts — choose one to explain</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Contact</th>
-                  <th scope="col">Account</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Explain</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.hits.map((hit) => (
+        <div id="hits" aria-live="polite">
+          {props.q && props.hits.length === 0 && <p>No contact matches “{props.q}”.</p>}
+          {props.hits.length > 0 && (
+            <TableWrap label="Matching contacts">
+              <table>
+                <caption>Matching contacts — choose one to explain</caption>
+                <thead>
                   <tr>
-                    <td>
-                      {hit.name ?? "(no name)"}
-                      <br />
-                      <span class="muted">{hit.email ?? "(erased)"}</span>
-                    </td>
-                    <td>{hit.accountName}</td>
-                    <td>{hit.roleLabel ?? hit.role}</td>
-                    <td>{hit.status}</td>
-                    <td>
-                      {props.surveyId ? (
-                        <a href={withQuery("/admin/sending/eligibility", { q: props.q, surveyId: props.surveyId, contactId: hit.id })} aria-label={`Explain for ${hit.name ?? hit.email ?? hit.id}`}>
-                          Explain
-                        </a>
-                      ) : (
-                        <span class="muted">Choose a survey first</span>
-                      )}
-                    </td>
+                    <th scope="col">Contact</th>
+                    <th scope="col">Account</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Explain</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-        )}
+                </thead>
+                <tbody>
+                  {props.hits.map((hit) => (
+                    <tr>
+                      <td>
+                        {hit.name ?? "(no name)"}
+                        <br />
+                        <span class="muted">{hit.email ?? "(erased)"}</span>
+                      </td>
+                      <td>{hit.accountName}</td>
+                      <td>{hit.roleLabel ?? hit.role}</td>
+                      <td>{hit.status}</td>
+                      <td>
+                        {props.surveyId ? (
+                          <a href={withQuery("/admin/sending/eligibility", { q: props.q, surveyId: props.surveyId, contactId: hit.id })} aria-label={`Explain for ${hit.name ?? hit.email ?? hit.id}`}>
+                            Explain
+                          </a>
+                        ) : (
+                          <span class="muted">Choose a survey first</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+        </div>
       </>
     ),
   });
