@@ -65,6 +65,11 @@ export async function eraseContact(db: Db, actor: string, secret: string, id: st
       .update(outbox)
       .set({ toEmail: ERASED, subject: ERASED, textBody: "", htmlBody: "", headers: {}, surveyUrl: null, unsubscribeUrl: null })
       .where(inArray(outbox.invitationId, invitationsOfContact)),
+    // Mail to our side about the contact's cases (case opened, breached) quotes its name and verbatim; it links the case.
+    db
+      .update(outbox)
+      .set({ subject: ERASED, textBody: "", htmlBody: "" })
+      .where(and(sql`outbox.invitation_id IS NULL`, sql`EXISTS (SELECT 1 FROM cases c WHERE c.contact_id = ${id} AND instr(outbox.text_body, c.id) > 0)`)),
     db.update(deliveries).set({ lastError: null }).where(inArray(deliveries.invitationId, invitationsOfContact)),
     db
       .update(invitations)

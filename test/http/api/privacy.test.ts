@@ -115,7 +115,7 @@ describe("GDPR: /contacts/{id}/export and /erase", () => {
     expect(reimport.errors.map((e: { message: string }) => e.message)).toEqual([expect.stringContaining("erased"), expect.stringContaining("erased"), expect.stringContaining("erased")]);
   });
 
-  it("scrubs the case timeline and the webhook payloads that carry the contact's answers", async () => {
+  it("scrubs the case timeline, the case mails to our side and the webhook payloads that carry the contact's answers", async () => {
     const { contact, responseId } = await contactWithHistory();
     const caseId = (await env.DB.prepare("SELECT id FROM cases WHERE contact_id = ?").bind(contact.id).first<{ id: string }>())!.id;
     const now = new Date().toISOString();
@@ -124,7 +124,13 @@ describe("GDPR: /contacts/{id}/export and /erase", () => {
     const deliveryId = `msg_${responseId}`;
     await env.DB.prepare("INSERT INTO webhook_deliveries (id, endpoint_id, event_type, event_key, payload, window_start, created_at) VALUES (?, 'whe_1', 'response.completed', ?, ?, ?, ?)").bind(deliveryId, `k-${responseId}`, payload, now, now).run();
 
+    const noticeId = `out_notice_${caseId}`;
+    await env.DB.prepare("INSERT INTO outbox (id, invitation_id, kind, to_email, from_name, subject, text_body, html_body, headers) VALUES (?, NULL, 'case_opened', 'olivia@quorum.test', 'Quorum', 'New case: Erin Erasable at Acme — NPS 3', ?, '<p>Erin</p>', '{}')")
+      .bind(noticeId, `Erin Erasable at Acme answered NPS 3.\nIn their words:\nsupport never calls back\nOpen the case: https://q.test/admin/cases/${caseId}`)
+      .run();
+
     await api("POST", `/contacts/${contact.id}/erase`);
+    expect(await env.DB.prepare("SELECT subject, text_body, html_body FROM outbox WHERE id = ?").bind(noticeId).first()).toEqual({ subject: "(erased)", text_body: "", html_body: "" });
     expect(await env.DB.prepare("SELECT detail FROM case_events WHERE case_id = ? AND kind = 'note'").bind(caseId).first()).toEqual({ detail: JSON.stringify({ text: "(erased)" }) });
     const scrubbed = JSON.parse((await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE id = ?").bind(deliveryId).first<{ payload: string }>())!.payload);
     expect(scrubbed.data.answers).toEqual([{ questionId: "nps", type: "nps", value: 3 }, { questionId: "why", type: "text", value: "(erased)" }]);
