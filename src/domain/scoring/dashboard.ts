@@ -427,6 +427,8 @@ export async function accountList(db: Db, run: ScoreRun, periodKey: string | und
 // ─── account page ───────────────────────────────────────────────────────────
 
 export const ACCOUNT_PAGE_ROWS = 20;
+/** Responses on the account page (the feed, filtered to the account, has the rest). */
+export const ACCOUNT_PAGE_RESPONSES = 10;
 
 export interface CommitteeRoleCoverage {
   role: string;
@@ -505,7 +507,7 @@ export async function accountPage(db: Db, run: ScoreRun | null, accountId: strin
       .limit(200),
     roleMeansQuery(db, accountId, quarter?.start ?? since, quarter?.end ?? until),
     invitationsQuery(db, { accountId }, { limit: ACCOUNT_PAGE_ROWS }),
-    responsesQuery(db, { accountId }, { limit: ACCOUNT_PAGE_ROWS }),
+    responsesQuery(db, { accountId }, { limit: ACCOUNT_PAGE_RESPONSES }),
     db
       .select({ id: cases.id, type: cases.type, status: cases.status, severity: cases.severity, openedAt: cases.openedAt, dueAt: cases.dueAt, verbatim: cases.verbatim, period: cases.period })
       .from(cases)
@@ -556,8 +558,8 @@ export async function accountPage(db: Db, run: ScoreRun | null, accountId: strin
     roleLabels: Object.fromEntries(labels),
     invitations: invitationPage.items,
     moreInvitations: invitationPage.nextBefore !== null,
-    responses: responseRows.slice(0, ACCOUNT_PAGE_ROWS),
-    moreResponses: responseRows.length > ACCOUNT_PAGE_ROWS,
+    responses: responseRows.slice(0, ACCOUNT_PAGE_RESPONSES),
+    moreResponses: responseRows.length > ACCOUNT_PAGE_RESPONSES,
     cases: caseRows,
   };
 }

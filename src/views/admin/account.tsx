@@ -225,7 +225,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
                     <tr>
                       <td>{i.contactName ?? i.contactEmail ?? "Erased contact"}</td>
                       <td>{i.surveyName ?? i.surveyId}</td>
-                      <td>{formatInstant(i.admittedAt ?? i.scheduledFor ?? i.createdAt)}</td>
+                      <td>{formatInstant(i.admittedAt ?? i.completedAt ?? i.scheduledFor ?? i.createdAt)}</td>
                       <td>
                         <Badge tone={INVITATION_TONE[i.status] ?? "info"}>{i.status}</Badge>
                       </td>

@@ -89,7 +89,15 @@ export function CoverageBar(props: { segments: CoverageSegment[]; total: number;
         )}
         {placed.map((s) =>
           s.width >= 70 ? (
-            <text x={s.x0 + s.width / 2} y={BAR.top + BAR.height / 2 + 4} text-anchor="middle" class={s.key === "safe" ? "on-dark" : "on-light"}>
+            <text
+              x={s.x0 + s.width / 2}
+              y={BAR.top + BAR.height / 2 + 4}
+              text-anchor="middle"
+              class={s.key === "safe" ? "on-dark" : "on-light"}
+              stroke={s.key === "safe" ? "#1a7f37" : "#ffffff"}
+              stroke-width="4"
+              paint-order="stroke"
+            >
               {formatShare(props.total > 0 ? s.amount / props.total : null)}
             </text>
           ) : null,
@@ -185,7 +193,7 @@ export function TrendChart(props: { id: string; title: string; points: TrendChar
     .y((p) => y(p.value ?? 0))(props.points);
   const described = props.points.map((p) => `${p.label}: ${p.value === null ? "no answers" : format(p.value)}`).join("; ");
   return (
-    <svg class="chart" viewBox={`0 0 ${TREND.width} ${TREND.height}`} role="img" aria-labelledby={`${props.id}-title ${props.id}-desc`}>
+    <svg class="chart chart-trend" viewBox={`0 0 ${TREND.width} ${TREND.height}`} role="img" aria-labelledby={`${props.id}-title ${props.id}-desc`}>
       <title id={`${props.id}-title`}>{props.title}</title>
       <desc id={`${props.id}-desc`}>{described}</desc>
       {y.ticks(5).map((t) => (
