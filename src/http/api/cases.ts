@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { CaseActor } from "../../domain/cases/access";
 import { getCase, listCases, responsiveness } from "../../domain/cases/read";
 import { sendRecheck } from "../../domain/cases/recheck";
+import { getRouting, replaceRouting } from "../../domain/cases/routing";
 import { actOnCase, MAX_NOTE_LENGTH, type CaseAction } from "../../domain/cases/work";
 import { CASE_EVENT_KINDS } from "../../db/schema";
 import { Email, Timestamp } from "../../lib/fields";
@@ -129,6 +130,47 @@ casesRouter.openapi(
   async (c) => {
     const { from, to } = c.req.valid("query");
     return c.json({ items: await responsiveness(c.var.db, { from, to }, new Date()) }, 200);
+  },
+);
+
+const TeamSchema = z.strictObject({
+  key: z.string().trim().regex(/^[a-z][a-z0-9_-]{0,29}$/, "lower-case letters, digits, - and _, starting with a letter"),
+  label: z.string().trim().min(1).max(60),
+  assigneeEmail: Email.nullable().default(null).openapi({ description: "Takes the team's cases when the account owner is not a user." }),
+});
+const RouteSchema = z.strictObject({
+  kind: z.enum(["choice", "keyword"]),
+  questionId: z.string().trim().min(1).max(100).nullable().default(null).openapi({ description: "choice: the question whose answer is matched; keyword: limit to one text question (null: any)." }),
+  match: z.string().trim().min(1).max(100).openapi({ description: "choice: the option value; keyword: matched at the start of a word, any case." }),
+  team: z.string().trim().min(1).max(30),
+});
+const Routing = z.strictObject({ teams: z.array(TeamSchema).min(1).max(20), routes: z.array(RouteSchema).max(50) }).openapi("CaseRouting");
+
+casesRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/routing",
+    tags: ["Cases"],
+    summary: "Teams and routing rules",
+    description: "A case's team is the first matching rule's (in order): a choice answer or a keyword in the text answers; else 'support'.",
+    responses: { 200: jsonResponse(Routing, "The routing"), ...problemResponses },
+  }),
+  async (c) => c.json(await getRouting(c.var.db), 200),
+);
+
+casesRouter.openapi(
+  createRoute({
+    method: "put",
+    path: "/routing",
+    tags: ["Cases"],
+    summary: "Replace teams and routing rules",
+    description: "Admins only. Rules apply in the order given to cases opened from now on. Audited.",
+    request: { body: jsonBody(Routing) },
+    responses: { 200: jsonResponse(Routing, "The routing"), ...problemResponses, 422: problemResponses[400] },
+  }),
+  async (c) => {
+    if (!c.var.actor.scopes.includes("admin")) throw new ApiError(403, "Forbidden", "Only admins change how cases are routed.");
+    return c.json(await replaceRouting(c.var.db, c.var.actor.id, c.req.valid("json"), new Date()), 200);
   },
 );
 

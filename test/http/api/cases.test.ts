@@ -102,3 +102,51 @@ describe("/api/v1/cases", () => {
     expect(Array.isArray((await json(ok)).items)).toBe(true);
   });
 });
+
+describe("/api/v1/cases/routing", () => {
+  it("replaces teams and rules (a choice answer before keywords); a rule naming an unknown team is refused with nothing changed", async () => {
+    const before = await json(await api("GET", "/cases/routing"));
+    expect(before.teams.map((t: { key: string }) => t.key).sort()).toEqual(["finance", "product", "sales", "support"]);
+    const lead = await inviteUser("admin");
+    const routing = {
+      teams: [...before.teams, { key: "success", label: "Customer success", assigneeEmail: lead.email }],
+      routes: [{ kind: "choice", questionId: "topic", match: "onboarding", team: "success" }, ...before.routes],
+    };
+    const put = await api("PUT", "/cases/routing", routing);
+    expect(put.status).toBe(200);
+    expect((await json(put)).routes[0]).toEqual({ kind: "choice", questionId: "topic", match: "onboarding", team: "success" });
+
+    const bad = await api("PUT", "/cases/routing", { teams: before.teams, routes: [{ kind: "keyword", match: "x", team: "nobody" }] });
+    expect(bad.status).toBe(422);
+    expect((await json(bad)).errors).toEqual([{ path: "routes.0.team", message: "'nobody' is not one of the teams" }]);
+    const noSupport = await api("PUT", "/cases/routing", { teams: [{ key: "sales", label: "Sales" }], routes: [] });
+    expect(noSupport.status).toBe(422);
+    const reader = await tokenWithScopes(["read"]);
+    expect((await api("PUT", "/cases/routing", routing, { token: reader.token })).status).toBe(403);
+    expect((await json(await api("GET", "/cases/routing"))).routes).toHaveLength(before.routes.length + 1);
+
+    // A new case: the choice rule routes it to the new team, whose assignee takes it (the owner is no user).
+    const account = await makeAccount({ ownerEmail: "not-a-user@quorum.test" });
+    const contact = await makeContact(account.id);
+    const survey = await makeSurvey({
+      questions: [
+        { id: "nps", type: "nps", text: { en: "NPS" }, required: true },
+        { id: "topic", type: "choice", text: { en: "Topic" }, options: [{ value: "onboarding", label: { en: "Onboarding" } }, { value: "billing", label: { en: "Billing" } }] },
+      ],
+    });
+    const invitation = await makeInvitation(contact, survey);
+    const token = await signLink(env, { invitationId: invitation.id, purpose: "survey" });
+    await workerFetch(`/s/${token}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams([["q:nps", "1"], ["q:topic", "onboarding"], ["action", "submit"]]).toString(),
+    });
+    const opened = await vi.waitFor(async () => {
+      const found = await caseOfInvitation(invitation.id);
+      if (!found) throw new Error("no case yet");
+      return found;
+    }, { timeout: 10_000, interval: 100 });
+    expect(opened).toMatchObject({ team: "success", assignee_email: lead.email });
+  });
+});
