@@ -81,8 +81,20 @@ export function ContactsTable(props: { contacts: ContactHit[]; caption?: string 
 }
 
 function SearchForm(props: { action: string; q: string }) {
+  // With JavaScript, the results (#results) follow the search box as it is typed in; without it, the button.
   return (
-    <form method="get" action={props.action} class="card filters" role="search">
+    <form
+      method="get"
+      action={props.action}
+      class="card filters"
+      role="search"
+      hx-get={props.action}
+      hx-trigger="input changed delay:300ms from:#f-q"
+      hx-target="#results"
+      hx-select="#results"
+      hx-swap="outerHTML"
+      hx-sync="this:replace"
+    >
       <TextField name="q" type="search" label="Search" value={props.q} hint="Part of a name, an email address or a CRM id." />
       <div class="actions">
         <button type="submit">Search</button>
@@ -97,6 +109,7 @@ export function directoryPage(props: { nonce: string; viewer: AdminViewer; q: st
     nonce: props.nonce,
     viewer: props.viewer,
     active: "directory",
+    enhance: true,
     lead: "The accounts and the people we ask, as imported from the CRM.",
     children: (
       <>
@@ -104,20 +117,22 @@ export function directoryPage(props: { nonce: string; viewer: AdminViewer; q: st
           <a href="/admin/directory/import">Import a CRM export</a> · <a href="/admin/directory/accounts">All accounts</a> · <a href="/admin/directory/contacts">All contacts</a>
         </p>
         <SearchForm action="/admin/directory" q={props.q} />
-        <h2>Accounts</h2>
-        {props.accounts.length ? <AccountsTable accounts={props.accounts} /> : <p>No account matches.</p>}
-        {props.moreAccounts && (
-          <p>
-            <a href={withQuery("/admin/directory/accounts", { q: props.q })}>More accounts</a>
-          </p>
-        )}
-        <h2>Contacts</h2>
-        {props.contacts.length ? <ContactsTable contacts={props.contacts} /> : <p>No contact matches.</p>}
-        {props.moreContacts && (
-          <p>
-            <a href={withQuery("/admin/directory/contacts", { q: props.q })}>More contacts</a>
-          </p>
-        )}
+        <div id="results" aria-live="polite">
+          <h2>Accounts</h2>
+          {props.accounts.length ? <AccountsTable accounts={props.accounts} /> : <p>No account matches.</p>}
+          {props.moreAccounts && (
+            <p>
+              <a href={withQuery("/admin/directory/accounts", { q: props.q })}>More accounts</a>
+            </p>
+          )}
+          <h2>Contacts</h2>
+          {props.contacts.length ? <ContactsTable contacts={props.contacts} /> : <p>No contact matches.</p>}
+          {props.moreContacts && (
+            <p>
+              <a href={withQuery("/admin/directory/contacts", { q: props.q })}>More contacts</a>
+            </p>
+          )}
+        </div>
       </>
     ),
   });
@@ -133,14 +148,17 @@ export function directoryListPage(
     nonce: props.nonce,
     viewer: props.viewer,
     active: "directory",
+    enhance: true,
     children: (
       <>
         <p>
           <a href="/admin/directory">Directory</a> · <a href="/admin/directory/import">Import a CRM export</a>
         </p>
         <SearchForm action={path} q={props.q} />
-        {empty ? <p>Nothing matches.</p> : props.kind === "accounts" ? <AccountsTable accounts={props.accounts} /> : <ContactsTable contacts={props.contacts} />}
-        <Pager first={props.after ? withQuery(path, { q: props.q }) : null} next={props.nextAfter ? withQuery(path, { q: props.q, after: props.nextAfter }) : null} />
+        <div id="results" aria-live="polite">
+          {empty ? <p>Nothing matches.</p> : props.kind === "accounts" ? <AccountsTable accounts={props.accounts} /> : <ContactsTable contacts={props.contacts} />}
+          <Pager first={props.after ? withQuery(path, { q: props.q }) : null} next={props.nextAfter ? withQuery(path, { q: props.q, after: props.nextAfter }) : null} />
+        </div>
       </>
     ),
   });
