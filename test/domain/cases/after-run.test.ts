@@ -1,0 +1,43 @@
+// The scoring run's completion hook: silence cases (once per account and quarter) and account.category_changed
+// webhooks, through POST /api/v1/scoring/runs as an admin would trigger it.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, json } from "../../support/api";
+import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
+import { makeResponse } from "../../support/responses";
+
+async function runScoring(full = false) {
+  for (let i = 0; i < 20; i++) {
+    const res = await api("POST", "/scoring/runs", { full });
+    if (res.status === 200) return json(res);
+    expect(res.status).toBe(202);
+  }
+  throw new Error("scoring did not complete");
+}
+
+describe("after a scoring run", () => {
+  it("opens a silence case for a silent top-revenue account once, and announces category changes", async () => {
+    const now = new Date();
+    const survey = await makeSurvey();
+    // The largest account: invited this quarter, the invitation expired unanswered → silent.
+    const silent = await makeAccount({ annualRevenue: 5_000_000 });
+    const quiet = await makeContact(silent.id, { role: "decision_maker" });
+    await makeInvitation(quiet, survey, { status: "expired", admittedAt: new Date(now.getTime() - 3 * 86400_000).toISOString(), sentAt: new Date(now.getTime() - 3 * 86400_000).toISOString(), expiresAt: new Date(now.getTime() - 3600_000).toISOString() });
+    // A small account that will answer later (its category changes between the runs).
+    const changing = await makeAccount({ annualRevenue: 10_000 });
+    const fan = await makeContact(changing.id, { role: "decision_maker" });
+    const endpoint = await json(await api("POST", "/webhooks", { url: "https://hooks.acme-customer.com/categories", events: ["account.category_changed"] }));
+
+    await runScoring(true);
+    const cases = () => env.DB.prepare("SELECT period, type, top_account, trigger FROM cases WHERE account_id = ?").bind(silent.id).all();
+    const first = (await cases()).results;
+    expect(first).toEqual([{ period: expect.stringMatching(/^\d{4}-Q[1-4]$/), type: "silence", top_account: 1, trigger: "silent 1 quarter in a row" }]);
+
+    await makeResponse(fan, survey, { submittedAt: new Date(now.getTime() - 60_000).toISOString(), answers: [{ type: "nps", value: 10 }] });
+    await runScoring();
+    expect((await cases()).results).toEqual(first); // once per (account, period)
+    const announced = await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE endpoint_id = ? AND event_type = 'account.category_changed'").bind(endpoint.id).all<{ payload: string }>();
+    const changes = announced.results.map((r) => JSON.parse(r.payload).data);
+    expect(changes).toContainEqual(expect.objectContaining({ accountId: changing.id, to: "promoter" }));
+  });
+});
