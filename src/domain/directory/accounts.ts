@@ -10,9 +10,13 @@ import { auditInsert } from "../audit/log";
 import { inListChunks } from "../../db/limits";
 
 /** Account fields as the API and the imports accept them (normalized on parse). */
+/** Names end up in email headers (the owner's name as sender, the account in subjects): one line, no control characters. */
+const SINGLE_LINE = /^[^\u0000-\u001f\u007f\u2028\u2029]*$/;
+const ONE_LINE = "must be a single line (no line breaks or control characters)";
+
 export const accountFields = {
   externalId: z.string().trim().min(1, "must not be empty").max(200),
-  name: z.string().trim().min(1, "must not be empty").max(300),
+  name: z.string().trim().min(1, "must not be empty").max(300).regex(SINGLE_LINE, ONE_LINE),
   annualRevenue: Money,
   status: z.enum(["active", "churned"]),
   customerSince: Timestamp.nullable(),
@@ -20,7 +24,7 @@ export const accountFields = {
   country: CountryCode.nullable(),
   segment: z.string().trim().max(100).nullable(),
   ownerEmail: Email.nullable(),
-  ownerName: z.string().trim().max(200).nullable(),
+  ownerName: z.string().trim().max(200).regex(SINGLE_LINE, ONE_LINE).nullable(),
   parentId: z.string().max(100).nullable(),
 };
 

@@ -127,6 +127,9 @@ contactsRouter.openapi(
           .object({
             exportedAt: z.string(),
             contact: ContactView,
+            formerAddresses: z
+              .array(z.object({ email: z.string().nullable(), replacedAt: z.string() }))
+              .openapi({ description: "Every address the contact had before the current one, and when it was replaced." }),
             account: z.object({ id: z.string(), externalId: z.string(), name: z.string() }).nullable(),
             suppression: z.string().nullable(),
             invitations: z.array(z.record(z.string(), z.unknown())),

@@ -98,6 +98,14 @@ describe("/api/v1/accounts", () => {
     expect((await api("PATCH", "/accounts/acc_missing", { name: "x" })).status).toBe(404);
   });
 
+  it("refuses names with a line break, since they end up in email headers (sender name, subject)", async () => {
+    const ext = externalId();
+    const body = await json(await api("POST", "/accounts", { externalId: ext, name: "Evil\r\nBcc: x@evil.test", annualRevenue: 1, ownerName: "Olivia\nOwner" }));
+    expect(body.status).toBe(400);
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["name", "ownerName"]);
+    expect(await env.DB.prepare("SELECT 1 FROM accounts WHERE external_id = ?").bind(ext).first()).toBeNull();
+  });
+
   it("lists with filters and a cursor", async () => {
     const segment = `seg-${Date.now().toString(36)}`;
     const ids = [];
