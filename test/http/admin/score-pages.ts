@@ -1,9 +1,15 @@
 // Helpers of the score pages' tests (Overview, Accounts, Responses, Markets).
 import { expect } from "vitest";
-import { ADMIN_TOKEN, api, workerFetch } from "../../support/api";
+import { api, workerFetch } from "../../support/api";
+import { adminSession, type AdminSession } from "../../support/admin";
 
-/** An admin page as the admin token sees it (bearer: no session, no CSRF). */
-export const adminGet = (path: string) => workerFetch(path, { redirect: "manual", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+let session: Promise<AdminSession> | null = null;
+
+/** An admin page as a signed-in person sees it: with a session cookie, whose check counts in the page's round trips. */
+export async function adminGet(path: string): Promise<Response> {
+  session ??= adminSession();
+  return workerFetch(path, { redirect: "manual", headers: { cookie: (await session).cookie } });
+}
 export const roundTrips = (res: Response) => Number(res.headers.get("X-D1-Round-Trips"));
 export const byteSize = (html: string) => new TextEncoder().encode(html).length;
 
