@@ -107,4 +107,30 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     expect(closed.timeline.map((e: { kind: string }) => e.kind)).toEqual(["opened", "acknowledged", "closed"]);
     await context.close();
   });
+
+  it("Administration → Webhooks: add an endpoint (secret shown once), see it and its deliveries; axe clean at both widths", async () => {
+    const { context, page } = await signedInPage(browser, quorum, { viewport: DESKTOP, bypassCSP: true });
+    await page.goto(`${quorum.base}/admin/webhooks`);
+    await expectAccessibleAtBothWidths(page);
+    await page.setViewportSize(DESKTOP);
+    // Refused beside the field, what was typed kept.
+    await page.getByLabel("URL").fill("ftp://files.example.com/hook");
+    await page.getByRole("button", { name: "Add the endpoint" }).click();
+    await page.locator("#f-url-error").waitFor();
+    await expectAccessibleAtBothWidths(page);
+    await page.setViewportSize(DESKTOP);
+    // Local mode (the server's PUBLIC_URL is localhost): a receiver on this machine is allowed.
+    await page.getByLabel("URL").fill("http://127.0.0.1:9/quorum-hook");
+    await page.getByLabel("case.opened").check();
+    await page.getByRole("button", { name: "Add the endpoint" }).click();
+    await page.getByText("The signing secret, shown this once.").waitFor();
+    expect(await page.getByLabel("Signing secret").inputValue()).toMatch(/^whsec_/);
+    await expectAccessibleAtBothWidths(page);
+    await page.setViewportSize(DESKTOP);
+    await page.getByRole("link", { name: "All webhook endpoints" }).click();
+    await page.getByRole("link", { name: "http://127.0.0.1:9/quorum-hook" }).click();
+    expect(await page.getByText("The signing secret, shown this once.").count()).toBe(0);
+    await screenshot(page, "webhooks");
+    await context.close();
+  });
 });

@@ -2,7 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { webhookDeliveries, webhookEndpoints, WEBHOOK_EVENTS } from "../../db/schema";
 import { createEndpoint, getDelivery, listEndpoints, publicEndpoint, replayDelivery, rotateSecret, updateEndpoint } from "../../domain/webhooks/endpoints";
-import { isLocalMode } from "../../domain/webhooks/urls";
+import { checkWebhookUrl, isLocalMode } from "../../domain/webhooks/urls";
 import { ApiError, notFound } from "../../lib/errors";
 import { formErrorsFrom, type FormErrors } from "../../views/admin/components";
 import { deliveryPage, endpointPage, webhooksPage, type EndpointValues } from "../../views/admin/webhooks";
@@ -46,7 +46,9 @@ webhooksAdmin.post("/", async (c) => {
   const errors: FormErrors = {};
   const events = values.events.filter((e): e is (typeof WEBHOOK_EVENTS)[number] => (WEBHOOK_EVENTS as readonly string[]).includes(e));
   if (events.length === 0 || events.length !== values.events.length) errors.events = "Choose at least one event from the list.";
+  const url = checkWebhookUrl(values.url, isLocalMode(c.env.PUBLIC_URL));
   if (!values.url) errors.url = "Enter the URL of your receiver.";
+  else if (!url.ok) errors.url = url.message;
   if (!["standard", "slack"].includes(values.format)) errors.format = "Choose a format from the list.";
   if (values.description.length > 200) errors.description = "At most 200 characters.";
   if (Object.keys(errors).length) return renderList(c, { values, errors }, 422);

@@ -29,9 +29,10 @@ function SecretOnce(props: { secret: string | null }) {
         <strong>The signing secret, shown this once.</strong> Store it in your receiver now; verify each delivery's <code>webhook-signature</code> with it
         (Standard Webhooks).
       </p>
-      <p>
-        <code>{props.secret}</code>
-      </p>
+      <div class="field">
+        <label for="f-secret">Signing secret</label>
+        <input type="text" id="f-secret" readonly value={props.secret} autocomplete="off" spellcheck={false} />
+      </div>
     </div>
   );
 }
