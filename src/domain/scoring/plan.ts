@@ -84,7 +84,9 @@ export function decidePlan(input: PlanInput): RunPlan {
   const first = oldest && oldest < current ? oldest : current;
   const { quarters, t12s } = planPeriods({ first, current });
   const scored = new Set<string>([...quarters, ...t12s]);
-  const clear = input.staged.filter((period) => !quarters.includes(period));
+  const stagedQuarters = input.staged.filter((k) => !k.startsWith("cohort:"));
+  const cohorts = new Set(input.staged.filter((k) => k.startsWith("cohort:")).map((k) => k.slice("cohort:".length)));
+  const clear = [...new Set([...stagedQuarters, ...cohorts])].filter((period) => !quarters.includes(period));
   if (input.full || !input.base) {
     return { first, current, stage: quarters, compute: [...quarters, ...t12s], carry: [], clear, keep: input.base?.periodRuns ?? {} };
   }
@@ -108,9 +110,16 @@ export function decidePlan(input: PlanInput): RunPlan {
   for (const k of quarters) if (!input.base.periodRuns[k]) computeQuarters.add(k);
   const computeT12s = new Set<string>([...computeQuarters].map(toT12));
   for (const k of t12s) if (!input.base.periodRuns[k]) computeT12s.add(k);
+  // A T12's true promoter share reads its quarters' cohort staging: a quarter without it is recomputed too.
+  for (const k of computeT12s) {
+    for (let i = 0; i <= 3; i++) {
+      const quarter = shiftPeriodKey(k.replace(/-T12$/, ""), -i)!;
+      if (quarters.includes(quarter) && !cohorts.has(quarter)) computeQuarters.add(quarter);
+    }
+  }
   const compute = [...quarters.filter((k) => computeQuarters.has(k)), ...t12s.filter((k) => computeT12s.has(k))];
 
-  const staged = new Set(input.staged);
+  const staged = new Set(stagedQuarters);
   const needed = new Set<string>();
   for (const k of compute) {
     const quarter = k.replace(/-T12$/, "");
@@ -149,7 +158,6 @@ export function periodRunsOf(plan: RunPlan, runId: string): Record<string, strin
  * account (both ~1.1–1.2 s whole on a loaded machine); parts cover disjoint groups, so results are unchanged.
  */
 const STAGE_T12_PARTS = 2;
-const TRUE_PROMOTER_T12_PARTS = 2;
 const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { role: 2 };
 
 export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearStartMonth" | "dirtyThrough">, plan: RunPlan): Step[] {
@@ -164,11 +172,11 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
   const steps: Step[] = [
     { name: "prune old account results", statements: [q.pruneAccountsChunk(run.id, JSON.stringify(plan.keep))], repeat: true },
     { name: "prune old results", statements: q.pruneSmallResults(run.id, JSON.stringify(plan.keep)) },
-    ...plan.clear.map((key) => ({ name: `clear staging ${key}`, statements: q.clearStaging(key) })),
+    ...plan.clear.flatMap((key) => [...clearSteps(key), { name: `clear cohort ${key}`, statements: q.clearCohort(key) }]),
   ];
   for (const key of plan.stage) {
     const p = period(key);
-    steps.push({ name: `clear staging ${key}`, statements: q.clearStaging(key) });
+    steps.push(...clearSteps(key));
     steps.push(...stageSteps(p, q.stageQuarterLatest));
     steps.push({ name: `stage ${key} heard`, statements: [q.stageQuarterHeard(p), q.markStaged(key)] });
   }
@@ -183,6 +191,7 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
         ...cutSteps(run.id, p),
         ...q.RESPONSE_RATE_CUTS.map((cut) => one(`${key} response rate by ${cut}`, q.upsertCutInvitations(run.id, p, cut))),
         one(`${key} coverage`, q.upsertCoverage(run.id, p)),
+        ...cohortSteps(p),
         one(`${key} true promoters`, q.updateTruePromoters(run.id, p)),
       );
     } else if (carry.has(key)) {
@@ -195,14 +204,14 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
   for (const key of t12s.filter((k) => compute.has(k))) {
     const p = period(key);
     steps.push(
-      { name: `clear staging ${key}`, statements: q.clearStaging(key) },
+      ...clearSteps(key),
       ...stageSteps(p, q.stageT12Latest, STAGE_T12_PARTS),
       ...accountSteps(run.id, p, p.quarters, [one(`${key} account invitations`, q.updateAccountInvitationsT12(run.id, p, mapping))], null),
       ...cutSteps(run.id, p),
       one(`${key} response rates`, q.upsertCutInvitationsT12(run.id, p, mapping)),
       one(`${key} coverage`, q.upsertCoverage(run.id, p)),
-      ...parts(TRUE_PROMOTER_T12_PARTS).map((part) => one(`${key} true promoters${partName(part)}`, q.updateTruePromoters(run.id, p, part))),
-      { name: `clear staging ${key}`, statements: q.clearStaging(key) },
+      one(`${key} true promoters`, q.updateTruePromoters(run.id, p)),
+      ...clearSteps(key),
     );
   }
   steps.push({ name: "forget the changes this run took in", statements: [q.forgetDirtyChunk(run.dirtyThrough)], repeat: true });
@@ -214,6 +223,22 @@ function t12Period(p: Period, calendar: Calendar): Period {
 }
 
 const one = (name: string, statement: SQL): Step => ({ name, statements: [statement] });
+
+/** A period's staging emptied: the marker and who was heard, then the staged answers in bounded chunks. */
+const clearSteps = (key: string): Step[] => [
+  { name: `clear staging ${key}`, statements: q.clearStaging(key) },
+  { name: `clear staged answers ${key}`, statements: [q.clearLatestChunk(key)], repeat: true },
+];
+
+/** §7.5 a quarter's cohort staging, in three short steps. */
+function cohortSteps(p: Period): Step[] {
+  const cohort = q.stageCohort(p);
+  return [
+    { name: `${p.key} cohort clear`, statements: cohort.clear },
+    one(`${p.key} cohort invited`, cohort.invited),
+    { name: `${p.key} cohort answers`, statements: cohort.answers },
+  ];
+}
 
 const parts = (count: number): q.Part[] => Array.from({ length: count }, (_, index) => ({ index, count }));
 const partName = (part: q.Part) => (part.count > 1 ? ` part ${part.index + 1}/${part.count}` : "");

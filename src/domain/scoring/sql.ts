@@ -17,12 +17,23 @@ const inList = (values: readonly string[]) => sql.join(values.map((v) => sql`${v
 
 // ─── staging ─────────────────────────────────────────────────────────────────
 
-/** Empties the staging of one period (a bounded delete; the run clears period by period) and marks it unstaged. */
+/** Marks a period's staging incomplete and empties its smaller tables; score_latest follows in chunks. */
 export const clearStaging = (period: string): SQL[] => [
   sql`DELETE FROM score_staged WHERE period = ${period}`,
-  sql`DELETE FROM score_latest WHERE period = ${period}`,
   sql`DELETE FROM score_heard WHERE period = ${period}`,
 ];
+
+/** A bounded chunk of a period's staged answers (repeat until 0 changes: each statement stays short). */
+export const clearLatestChunk = (period: string, limit = 25000): SQL =>
+  sql`DELETE FROM score_latest WHERE (period, type, contact_id, survey_id) IN (
+    SELECT period, type, contact_id, survey_id FROM score_latest WHERE period = ${period} LIMIT ${limit})`;
+
+/** Cohort staging left under a key no longer scored, with its marker. */
+export const clearCohort = (period: string): SQL[] => [
+  sql`DELETE FROM score_staged WHERE period = ${cohortMarker(period)}`,
+  sql`DELETE FROM score_cohort WHERE period = ${period}`,
+];
+export const cohortMarker = (quarter: string) => `cohort:${quarter}`;
 
 /** A quarter's staging is complete: later runs reuse it until the quarter's responses change. */
 export const markStaged = (period: string): SQL =>
@@ -367,28 +378,47 @@ export function upsertCoverage(runId: string, period: Period): SQL {
 }
 
 /**
- * §7.5 true promoter share of a period's cohort: contacts whose latest NPS answer to an invitation of the period
- * is 9–10, over distinct contacts invited to a survey version with an NPS question. With `part`, one share of the
- * contacts: the first part sets the counts, later parts add theirs (contacts lie in exactly one part).
+ * §7.5 a quarter's cohort staging: one row per contact invited in the quarter (not failed), flagged when invited to
+ * a survey version with an NPS question, with the contact's latest NPS answer (by submit, then response id, then
+ * question id) to an invitation of the quarter. Trailing 12 months combine four quarters' rows.
  */
-export function updateTruePromoters(runId: string, period: Period, part?: Part): SQL {
-  const base = (column: string) => (part && part.index > 0 ? sql.raw(`coalesce(${column}, 0) + `) : sql``);
-  const inContactPart = inPart(sql.raw("i.contact_id"), part);
+export function stageCohort(period: Period): { clear: SQL[]; invited: SQL; answers: SQL[] } {
+  const within = sql`i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed'`;
+  return {
+    clear: clearCohort(period.key),
+    invited: sql`INSERT OR REPLACE INTO score_cohort (period, contact_id, invited_nps, latest, value)
+      SELECT ${period.key}, i.contact_id, max(i.survey_version_id IN (SELECT sv.id FROM survey_versions sv
+          WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))), NULL, NULL
+      FROM ${admittedIndex} WHERE ${within} GROUP BY i.contact_id`,
+    answers: [
+      sql`UPDATE score_cohort SET latest = s.latest, value = s.answer
+        FROM (
+          SELECT contact_id, latest, answer FROM (
+            SELECT i.contact_id, r.submitted_at || r.id AS latest, a.num_value AS answer,
+              row_number() OVER (PARTITION BY i.contact_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn
+            FROM ${admittedIndex}
+            JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
+            JOIN answers a ON a.response_id = r.id AND a.type = 'nps'
+            WHERE ${within} AND a.num_value BETWEEN 0 AND 10
+          ) WHERE rn = 1
+        ) s
+        WHERE score_cohort.period = ${period.key} AND score_cohort.contact_id = s.contact_id`,
+      markStaged(cohortMarker(period.key)),
+    ],
+  };
+}
+
+/**
+ * §7.5 true promoter share of a period from its quarters' cohort staging: contacts whose latest NPS answer to an
+ * invitation of the period is 9–10, over distinct contacts invited to a survey version with an NPS question (not
+ * over respondents). An invitation lies in one quarter, so the latest across quarters is the greatest `latest`.
+ */
+export function updateTruePromoters(runId: string, period: Period): SQL {
   return sql`UPDATE score_coverage SET
-      nps_invited_contacts = ${base("nps_invited_contacts")}(
-        SELECT count(DISTINCT i.contact_id) FROM ${admittedIndex}
-        WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed' ${inContactPart}
-          AND i.survey_version_id IN (SELECT sv.id FROM survey_versions sv
-            WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))),
-      true_promoters = ${base("true_promoters")}(
-        SELECT count(*) FROM (
-          SELECT a.num_value AS answer,
-            row_number() OVER (PARTITION BY i.contact_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn
-          FROM ${admittedIndex}
-          JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
-          JOIN answers a ON a.response_id = r.id AND a.type = 'nps'
-          WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed' AND a.num_value BETWEEN 0 AND 10 ${inContactPart}
-        ) WHERE rn = 1 AND answer >= 9)
+      nps_invited_contacts = (SELECT count(DISTINCT contact_id) FROM score_cohort WHERE period IN (${inList(period.quarters)}) AND invited_nps = 1),
+      true_promoters = (SELECT count(*) FROM (
+        SELECT value, max(latest) FROM score_cohort WHERE period IN (${inList(period.quarters)}) AND latest IS NOT NULL GROUP BY contact_id
+      ) WHERE value >= 9)
     WHERE run_id = ${runId} AND period = ${period.key}`;
 }
 
