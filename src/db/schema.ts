@@ -619,6 +619,19 @@ export const scoreStaged = sqliteTable("score_staged", {
   stagedAt: text("staged_at").notNull(),
 });
 
+/** Staging per quarter: contacts invited in it (to an NPS survey version) and their latest NPS answer to those invitations. */
+export const scoreCohort = sqliteTable(
+  "score_cohort",
+  {
+    period: text("period").notNull(),
+    contactId: text("contact_id").notNull(),
+    invitedNps: integer("invited_nps").notNull(),
+    latest: text("latest"), // submitted_at || response id of the latest NPS answer to an invitation of the quarter
+    value: integer("value"),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.contactId] })],
+);
+
 /** Staging: each contact's latest answer of a type per (period, survey); is_latest marks the latest across surveys. */
 export const scoreLatest = sqliteTable(
   "score_latest",
