@@ -103,6 +103,39 @@ describe("/api/v1/cases", () => {
   });
 });
 
+describe("the re-check through the real flow", () => {
+  it("is mailed once, answered on the respondent page, and the answer lands on the case timeline", async () => {
+    const owner = await inviteUser("account_manager");
+    const { caseId } = await detractorAnswers(owner.email);
+    await api("POST", `/cases/${caseId}/close`, { resolution: "Fixed the routing." });
+    const sent = await json(await api("POST", `/cases/${caseId}/recheck`));
+    const invitationId = sent.recheckInvitationId as string;
+    const mail = await vi.waitFor(async () => {
+      const row = await env.DB.prepare("SELECT kind, subject FROM outbox WHERE invitation_id = ?").bind(invitationId).first<{ kind: string; subject: string }>();
+      if (!row) throw new Error(`not mailed yet: ${JSON.stringify(await env.DB.prepare("SELECT status, last_error FROM deliveries WHERE invitation_id = ?").bind(invitationId).first())}`);
+      return row;
+    }, { timeout: 10_000, interval: 100 });
+    expect(mail).toEqual({ kind: "recheck", subject: "Did we resolve it?" });
+    const token = await signLink(env, { invitationId, purpose: "survey" });
+    const page = await workerFetch(`/s/${token}`);
+    expect(await page.text()).toContain("Did we resolve it?");
+    const res = await workerFetch(`/s/${token}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams([["q:resolved", "yes"], ["action", "submit"]]).toString(),
+    });
+    expect(res.status).toBe(303);
+    const answer = await vi.waitFor(async () => {
+      const detail = await json(await api("GET", `/cases/${caseId}`));
+      const found = detail.timeline.find((e: { kind: string }) => e.kind === "recheck_answer");
+      if (!found) throw new Error("no answer yet");
+      return found;
+    }, { timeout: 10_000, interval: 100 });
+    expect(answer).toMatchObject({ actor: "contact", detail: { resolved: "yes" } });
+  });
+});
+
 describe("/api/v1/cases/routing", () => {
   it("replaces teams and rules (a choice answer before keywords); a rule naming an unknown team is refused with nothing changed", async () => {
     const before = await json(await api("GET", "/cases/routing"));
