@@ -64,7 +64,7 @@ const RETURNING = sql.raw(
  */
 export function admitStatement(a: Admission, now: Date, invitationId = newId("inv", now)): SQL {
   const at = now.toISOString();
-  return sql`${withDecision(newCandidate(a, at))}
+  return sql`${withDecision(newCandidate(a, at), { single: true })}
     INSERT OR IGNORE INTO invitations (id, survey_id, survey_version_id, contact_id, account_id, kind, journey_stage, status,
       blocking_rule, cause_type, cause_id, scheduled_for, deferred_since, admitted_at, expires_at, override_reason, created_at, updated_at)
     SELECT ${invitationId}, survey_id, version_id, contact_id, account_id, kind, stage, status, blocking_rule,
@@ -93,7 +93,7 @@ function dueCandidate(invitationId: string, emailHmac: string | null, now: strin
 /** Re-checks a due scheduled/deferred invitation against every rule, in one guarded UPDATE (same check as the insert). */
 export function recheckStatement(invitationId: string, emailHmac: string | null, now: Date): SQL {
   const at = now.toISOString();
-  return sql`${withDecision(dueCandidate(invitationId, emailHmac, at))}
+  return sql`${withDecision(dueCandidate(invitationId, emailHmac, at), { single: true })}
     UPDATE invitations SET
       status = d.status,
       blocking_rule = d.blocking_rule,

@@ -55,7 +55,7 @@ export async function explainEligibility(
   const at = now.toISOString();
   const [row] = await runAll<DecisionRow>(
     db,
-    sql`${withDecision(newCandidate(input, at))} SELECT ${EXPLAINED},
+    sql`${withDecision(newCandidate(input, at), { single: true })} SELECT ${EXPLAINED},
       ${isTargeted(sql`d.role`, sql`(SELECT target_roles FROM surveys WHERE id = d.survey_id)`)} AS targeted FROM decision d`,
   );
   if (!row) throw new Error("explainEligibility: contact or survey vanished"); // callers check both exist first

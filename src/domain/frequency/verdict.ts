@@ -68,7 +68,39 @@ const after = (w: string) => `CASE WHEN ${w}.admitted THEN (SELECT json_patch(${
  * single candidate prior is 0 and this is exactly the check of the guarded insert. `pending_id` (an invitation of the
  * same survey still scheduled or deferred) takes no slot either: the send answers with that one instead.
  */
-const RULES_CTES = `
+/** Candidates of a set, in send order: how many earlier ones each account rule has seen admitted (`p`). */
+const SHARED_PRIOR = `-- Accounts where some candidate matches two or more account rules: being held back by one rule keeps a candidate out
+-- of the other's count, so only a walk in send order is exact there. Elsewhere each rule is independent and closed-form.
+complex AS (SELECT account_id FROM account_use GROUP BY cand_key HAVING count(*) > 1),
+seq AS (
+  SELECT cand_key, account_id, free, row_number() OVER (PARTITION BY account_id ORDER BY cand_key) AS k
+  FROM freedom WHERE account_id IN (SELECT account_id FROM complex)
+),
+walk(account_id, k, cand_key, prior, admitted) AS (
+  SELECT s.account_id, s.k, s.cand_key, '{}', ${admits("s", "'{}'")} FROM seq s WHERE s.k = 1
+  UNION ALL
+  SELECT s.account_id, s.k, s.cand_key, ${after("w")}, ${admits("s", after("w"))}
+  FROM walk w JOIN seq s ON s.account_id = w.account_id AND s.k = w.k + 1
+),
+-- p: how many earlier candidates of the account this rule has seen admitted. With one account rule per candidate, the
+-- earlier free candidates are admitted until the cap is full: p = min(free before, max - used).
+account_prior AS (
+  SELECT a.*, ${priorOf("w.prior", "a.rule_id")} AS p FROM account_use a JOIN walk w ON w.cand_key = a.cand_key
+  UNION ALL
+  SELECT a.*, CASE WHEN a.counts = 'sent' THEN min(max(a.max - a.used, 0), coalesce(sum(f.free) OVER (PARTITION BY a.account_id, a.rule_id ORDER BY a.cand_key
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)) ELSE 0 END
+  FROM account_use a JOIN freedom f ON f.cand_key = a.cand_key WHERE a.account_id NOT IN (SELECT account_id FROM complex)
+),`;
+/** At most one enabled account rule: no candidate can match two, so the closed form alone is exact (a shorter statement). */
+const CLOSED_PRIOR = `account_prior AS (
+  SELECT a.*, CASE WHEN a.counts = 'sent' THEN min(max(a.max - a.used, 0), coalesce(sum(f.free) OVER (PARTITION BY a.account_id, a.rule_id ORDER BY a.cand_key
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)) ELSE 0 END AS p
+  FROM account_use a JOIN freedom f ON f.cand_key = a.cand_key
+),`;
+/** A single candidate (the guarded insert, a re-check, eligibility): nobody before it, p = 0 — a shorter statement. */
+const SINGLE_PRIOR = `account_prior AS (SELECT a.*, 0 AS p FROM account_use a),`;
+
+const rulesCtes = (ACCOUNT_PRIOR: string) => `
 rule AS (
   SELECT c.cand_key, c.contact_id, c.account_id, c.survey_id, c.stage, c.now,
          r.id AS rule_id, r.scope, r.counts, r.max, r.window_days, r.action, r.per,
@@ -113,33 +145,11 @@ freedom AS (
   FROM cand c
 ),
 account_use AS (
-  SELECT r.cand_key, r.account_id, r.rule_id, r.action, r.max, r.window_days, r.now, r.counts,
-         (SELECT count(*) FROM hit h WHERE h.cand_key = r.cand_key AND h.rule_id = r.rule_id) AS used
-  FROM rule r WHERE r.scope = 'account'
+  SELECT r.cand_key, r.account_id, r.rule_id, r.action, r.max, r.window_days, r.now, r.counts, count(h.n) AS used
+  FROM rule r LEFT JOIN hit h ON h.cand_key = r.cand_key AND h.rule_id = r.rule_id
+  WHERE r.scope = 'account' GROUP BY r.cand_key, r.rule_id
 ),
--- Accounts where some candidate matches two or more account rules: being held back by one rule keeps a candidate out
--- of the other's count, so only a walk in send order is exact there. Elsewhere each rule is independent and closed-form.
-complex AS (SELECT account_id FROM account_use GROUP BY cand_key HAVING count(*) > 1),
-seq AS (
-  SELECT cand_key, account_id, free, row_number() OVER (PARTITION BY account_id ORDER BY cand_key) AS k
-  FROM freedom WHERE account_id IN (SELECT account_id FROM complex)
-),
-walk(account_id, k, cand_key, prior, admitted) AS (
-  SELECT s.account_id, s.k, s.cand_key, '{}', ${admits("s", "'{}'")} FROM seq s WHERE s.k = 1
-  UNION ALL
-  SELECT s.account_id, s.k, s.cand_key, ${after("w")}, ${admits("s", after("w"))}
-  FROM walk w JOIN seq s ON s.account_id = w.account_id AND s.k = w.k + 1
-),
--- p: how many earlier candidates of the account this rule has seen admitted. With one account rule per candidate, the
--- earlier free candidates are admitted until the cap is full: p = min(free before, max - used).
-account_prior AS (
-  SELECT a.*, ${priorOf("w.prior", "a.rule_id")} AS p FROM account_use a JOIN walk w ON w.cand_key = a.cand_key
-  UNION ALL
-  SELECT a.*, CASE WHEN a.counts = 'sent' THEN min(max(a.max - a.used, 0), coalesce(sum(f.free) OVER (PARTITION BY a.account_id, a.rule_id ORDER BY a.cand_key
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)) ELSE 0 END
-  FROM account_use a JOIN freedom f ON f.cand_key = a.cand_key WHERE a.account_id NOT IN (SELECT account_id FROM complex)
-),
-account_block AS (
+${ACCOUNT_PRIOR}account_block AS (
   SELECT a.cand_key, a.rule_id, a.action,
          CASE WHEN a.p >= a.max THEN ${shift("a.now", "+", "a.window_days")} ELSE ${shift("h.at", "+", "a.window_days")} END AS until
   FROM account_prior a LEFT JOIN hit h ON h.cand_key = a.cand_key AND h.rule_id = a.rule_id AND h.n = a.max - a.p
@@ -170,10 +180,22 @@ decision AS (
   FROM cand c LEFT JOIN summary s ON s.cand_key = c.cand_key
 )`;
 
-/** `WITH cand AS (<candidates>), … decision AS (…)` — follow it with a statement that reads `decision`. */
-export function withDecision(candidates: SQL): SQL {
-  return sql`WITH RECURSIVE cand AS (${candidates}),${sql.raw(RULES_CTES)} `;
+const SET_CTES = rulesCtes(SHARED_PRIOR);
+const CLOSED_CTES = rulesCtes(CLOSED_PRIOR);
+const SINGLE_CTES = rulesCtes(SINGLE_PRIOR);
+
+/**
+ * `WITH cand AS (<candidates>), … decision AS (…)` — follow it with a statement that reads `decision`. `single`: one
+ * candidate; `accountRules`: the number of enabled account rules when known (≤ 1 picks the shorter closed form).
+ */
+export function withDecision(candidates: SQL, options: { single?: boolean; accountRules?: number } = {}): SQL {
+  if (options.single) return sql`WITH cand AS (${candidates}),${sql.raw(SINGLE_CTES)} `;
+  if (options.accountRules !== undefined && options.accountRules <= 1) return sql`WITH cand AS (${candidates}),${sql.raw(CLOSED_CTES)} `;
+  return sql`WITH RECURSIVE cand AS (${candidates}),${sql.raw(SET_CTES)} `;
 }
+
+/** How many account-scope rules are enabled: with at most one, a set of candidates needs no walk (see withDecision). */
+export const ENABLED_ACCOUNT_RULES = sql`SELECT count(*) FROM frequency_rules WHERE enabled = 1 AND scope = 'account'`;
 
 /** A deferral may last at most 30 days from when the invitation was first held back (then: `defer-limit`). */
 export const DEFER_LIMIT_DAYS = 30;

@@ -87,7 +87,7 @@ function decodeCursor(cursor: string | undefined): [string, string] | null {
 /** One account range: its summary, and up to `limit` items after the cursor. */
 function rangeStatement(input: PlanInput, range: AccountRange, at: string, after: [string, string] | null, limit: number) {
   const candidates = selectionCandidates(input.surveyId, input.selection, at, input.override ?? false, range, input.includeOffTarget ?? false);
-  return sql`${withDecision(candidates)}, ${SHOWN}
+  return sql`${withDecision(candidates, { accountRules: range.accountRules })}, ${SHOWN}
     SELECT NULL AS contactId, NULL AS contactName, NULL AS accountId, NULL AS accountName, NULL AS pending, NULL AS status, NULL AS blockingRule,
       NULL AS until, NULL AS rules, NULL AS optedOut, ${SUMMARY} AS summary
     UNION ALL

@@ -3,7 +3,7 @@
 // rules, never forced past them. The top-up has its own cause (the quarter's top-up), picks only a contact §4 admits
 // at that moment, and never one whose regular wave send it would block; where no committee contact is admissible,
 // the shortfall lists each candidate's reason.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
 import type { Survey } from "../../db/schema";
@@ -29,9 +29,9 @@ const TOP_ACCOUNTS = sql.raw(`top AS (
   WHERE coalesce(before, 0) < ${TOP_REVENUE_SHARE} * total)`);
 
 /** A committee-role contact of the account admitted (queued or later, not failed) in the quarter. */
-const covered = (quarter: Pick<Period, "start" | "end">) => sql`EXISTS (
+const covered = (quarter: Pick<Period, "start" | "end">, accountId: SQL) => sql`EXISTS (
   SELECT 1 FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN roles r ON r.key = c.role AND r.committee = 1
-  WHERE i.account_id = t.id AND i.admitted_at >= ${quarter.start} AND i.admitted_at < ${quarter.end} AND i.status <> 'failed')`;
+  WHERE i.account_id = ${accountId} AND i.admitted_at >= ${quarter.start} AND i.admitted_at < ${quarter.end} AND i.status <> 'failed')`;
 
 /** The quarter's top-up cause: at most one top-up invitation per contact, survey and quarter (unique index of 0030). */
 export const topUpCause = (surveyId: string, quarter: Pick<Period, "start">) => `${surveyId}:topup:${quarter.start.slice(0, 10)}`;
@@ -81,8 +81,8 @@ function candidateRows(db: Db, survey: Survey | null, quarter: Pick<Period, "sta
   const surveyId = survey?.id ?? null;
   return runAll<CandidateRow>(
     db,
-    sql`WITH ${TOP_ACCOUNTS}
-      SELECT t.id AS accountId, t.name, t.annual_revenue AS annualRevenue, ${covered(quarter)} AS covered,
+    sql`WITH ${TOP_ACCOUNTS}, t AS (SELECT top.*, ${covered(quarter, sql`top.id`)} AS is_covered FROM top)
+      SELECT t.id AS accountId, t.name, t.annual_revenue AS annualRevenue, t.is_covered AS covered,
         c.id AS contactId, c.name AS contactName, c.role, c.prn,
         ${isTargeted(sql`c.role`, sql`coalesce(s.target_roles, '[]')`)} AS targeted,
         EXISTS (SELECT 1 FROM responses x WHERE x.account_id = t.id AND x.role = c.role AND x.status = 'complete' AND x.submitted_at >= ${yearAgo}) AS heard,
@@ -91,8 +91,9 @@ function candidateRows(db: Db, survey: Survey | null, quarter: Pick<Period, "sta
         (SELECT max(r.window_days) FROM frequency_rules r WHERE r.enabled = 1 AND r.scope = 'contact' AND r.counts = 'sent'
            AND (r.match_kind IS NULL OR r.match_kind = s.kind) AND (r.match_survey_id IS NULL OR r.match_survey_id = s.id)
            AND (r.match_journey_stage IS NULL OR r.match_journey_stage = s.journey_stage) AND (r.match_role IS NULL OR r.match_role = c.role)) AS guardDays
-      FROM top t
-      LEFT JOIN (contacts c JOIN roles ro ON ro.key = c.role AND ro.committee = 1) ON c.account_id = t.id
+      FROM t
+      -- Candidates only for uncovered accounts: a covered account needs no top-up and no explanation.
+      LEFT JOIN (contacts c JOIN roles ro ON ro.key = c.role AND ro.committee = 1) ON c.account_id = t.id AND t.is_covered = 0
       LEFT JOIN surveys s ON s.id = ${surveyId}
       ORDER BY t.annual_revenue DESC, t.id, heard, c.prn, c.id`,
   );

@@ -3,7 +3,7 @@ import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { unprocessable } from "../../lib/errors";
 import { pendingOf } from "../frequency/admit";
-import { deferLimit, isTargeted, NOT_TARGETED, optOutReason } from "../frequency/verdict";
+import { deferLimit, ENABLED_ACCOUNT_RULES, isTargeted, NOT_TARGETED, optOutReason } from "../frequency/verdict";
 
 export interface ContactFilter {
   roles?: string[];
@@ -46,6 +46,8 @@ const FROM = (surveyId: string) =>
 export interface AccountRange {
   from: string;
   to: string | null;
+  /** Enabled account-scope rules, read in the same statement (≤ 1 lets the plan use the shorter closed form). */
+  accountRules: number;
 }
 
 const inRange = (range?: AccountRange) =>
@@ -84,13 +86,13 @@ export async function accountRanges(
   accountsPerRange: number,
   includeOffTarget = false,
 ): Promise<AccountRange[]> {
-  const starts = await runAll<{ id: string }>(
+  const starts = await runAll<{ id: string; accountRules: number }>(
     db,
-    sql`SELECT account_id AS id FROM (
+    sql`SELECT account_id AS id, (${ENABLED_ACCOUNT_RULES}) AS accountRules FROM (
         SELECT c.account_id, row_number() OVER (ORDER BY c.account_id) AS n ${FROM(surveyId)} WHERE ${selectionWhere(selection, includeOffTarget)} GROUP BY c.account_id)
       WHERE (n - 1) % ${accountsPerRange} = 0 ORDER BY account_id`,
   );
-  return starts.map((start, i) => ({ from: start.id, to: starts[i + 1]?.id ?? null }));
+  return starts.map((start, i) => ({ from: start.id, to: starts[i + 1]?.id ?? null, accountRules: start.accountRules }));
 }
 
 export interface SelectedContact {
