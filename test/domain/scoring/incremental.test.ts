@@ -158,6 +158,22 @@ describe("incremental runs", () => {
     expect(parsePlan(incremental).carry).toEqual(["2026-Q2", "2026-Q3", "2026-Q4"]);
   }, 60_000);
 
+  it("follows an edited answer to its invitation's quarter (the cohort's true promoter share)", async () => {
+    // Invited in 2026-Q2, answered in 2026-Q3: the Q2 cohort counts it.
+    const { response } = await makeResponse(people.c1!, survey, {
+      submittedAt: "2026-07-02T10:00:00.000Z",
+      answers: [{ type: "nps", value: 10 }],
+      invitation: { admittedAt: "2026-06-29T10:00:00.000Z" },
+    });
+    await run();
+    const share = async () => (await overallScores(testDb(), (await currentRun(testDb()))!, resolvePeriod((await currentRun(testDb()))!, "2026-Q2"))).truePromoterShare;
+    const before = await share();
+    await testDb().update(answers).set({ numValue: 0 }).where(eq(answers.responseId, response.id));
+    const incremental = await expectIncrementalEqualsFull();
+    expect(parsePlan(incremental).compute).toContain("2026-Q2");
+    expect((await share()).promoters).toBe(before.promoters! - 1);
+  }, 60_000);
+
   it("follows a revenue change", async () => {
     await testDb().insert(accountRevenue).values({ accountId: ids.c!, validFrom: "2026-02-01T00:00:00.000Z", amount: 9000 });
     const incremental = await expectIncrementalEqualsFull();
