@@ -191,35 +191,48 @@ casesRouter.openapi(
 
 const Params = z.object({ id: z.string().min(1).max(100) });
 
-function actionRoute<T extends z.ZodType>(path: string, summary: string, description: string, body: T | null, toAction: (input: z.infer<T>) => CaseAction) {
-  casesRouter.openapi(
-    createRoute({
-      method: "post",
-      path: `/{id}/${path}`,
-      tags: ["Cases"],
-      summary,
-      description: `${description} Admins work every case; account managers the cases of their accounts and those assigned to them (403 otherwise); analysts read only. On the timeline and in the audit log.`,
-      request: body ? { params: Params, body: jsonBody(body) } : { params: Params },
-      responses: { 200: jsonResponse(CaseDetail, "The case after the change"), ...problemResponses, 422: problemResponses[400] },
-    }),
-    // The route's request type depends on `body`; the handler reads it through the same schema.
-    (async (c: Context<AppEnv>) => {
-      const id = (c.req as unknown as { valid(t: "param"): { id: string } }).valid("param").id;
-      const input = body ? (c.req as unknown as { valid(t: "json"): z.infer<T> }).valid("json") : ({} as z.infer<T>);
-      const now = new Date();
-      await actOnCase({ db: c.var.db, queue: c.env.LOOP_QUEUE }, caseActorOf(c.var.actor), id, toAction(input), now);
-      return c.json(await getCase(c.var.db, id, now), 200);
-    }) as never,
-  );
+/** What every case action's route shares: POST /{id}/{action}, answered with the case after the change. */
+const actionRoute = (action: string, summary: string, description: string) => ({
+    method: "post" as const,
+    path: `/{id}/${action}`,
+    tags: ["Cases"],
+    summary,
+    description: `${description} Admins work every case; account managers the cases of their accounts and those assigned to them (403 otherwise); analysts read only. On the timeline and in the audit log.`,
+    responses: { 200: jsonResponse(CaseDetail, "The case after the change"), ...problemResponses, 422: problemResponses[400] },
+  });
+
+async function workAndShow(c: Context<AppEnv>, id: string, action: CaseAction) {
+  const now = new Date();
+  await actOnCase({ db: c.var.db, queue: c.env.LOOP_QUEUE }, caseActorOf(c.var.actor), id, action, now);
+  return c.json(await getCase(c.var.db, id, now), 200);
 }
 
 const Text = (what: string) => z.string().max(MAX_NOTE_LENGTH, `at most ${MAX_NOTE_LENGTH} characters`).openapi({ description: what });
+const CaseAssign = z.strictObject({ assigneeEmail: Email }).openapi("CaseAssign");
+const CaseNote = z.strictObject({ text: Text("The note") }).openapi("CaseNote");
+const CaseClose = z.strictObject({ resolution: Text("What was done") }).openapi("CaseClose");
+const CaseReopen = z.strictObject({ reason: Text("Why").optional() }).openapi("CaseReopen");
 
-actionRoute("acknowledge", "Acknowledge a case", "open → acknowledged: someone is on it (stops the SLA clock).", null, () => ({ type: "acknowledge" }));
-actionRoute("assign", "Assign a case", "To a user by email.", z.strictObject({ assigneeEmail: Email }).openapi("CaseAssign"), (b) => ({ type: "assign", assigneeEmail: b.assigneeEmail }));
-actionRoute("notes", "Add a note", "A note on the timeline.", z.strictObject({ text: Text("The note") }).openapi("CaseNote"), (b) => ({ type: "note", text: b.text }));
-actionRoute("close", "Close a case", "Needs a resolution note (what was done). Announced as case.closed.", z.strictObject({ resolution: Text("What was done") }).openapi("CaseClose"), (b) => ({ type: "close", resolution: b.resolution }));
-actionRoute("reopen", "Reopen a closed case", "closed → open.", z.strictObject({ reason: Text("Why").optional() }).openapi("CaseReopen"), (b) => ({ type: "reopen", reason: b.reason }));
+casesRouter.openapi(
+  createRoute({ ...actionRoute("acknowledge", "Acknowledge a case", "open → acknowledged: someone is on it (stops the SLA clock)."), request: { params: Params } }),
+  (c) => workAndShow(c, c.req.valid("param").id, { type: "acknowledge" }),
+);
+casesRouter.openapi(
+  createRoute({ ...actionRoute("assign", "Assign a case", "To a user by email."), request: { params: Params, body: jsonBody(CaseAssign) } }),
+  (c) => workAndShow(c, c.req.valid("param").id, { type: "assign", assigneeEmail: c.req.valid("json").assigneeEmail }),
+);
+casesRouter.openapi(
+  createRoute({ ...actionRoute("notes", "Add a note", "A note on the timeline."), request: { params: Params, body: jsonBody(CaseNote) } }),
+  (c) => workAndShow(c, c.req.valid("param").id, { type: "note", text: c.req.valid("json").text }),
+);
+casesRouter.openapi(
+  createRoute({ ...actionRoute("close", "Close a case", "Needs a resolution note (what was done). Announced as case.closed."), request: { params: Params, body: jsonBody(CaseClose) } }),
+  (c) => workAndShow(c, c.req.valid("param").id, { type: "close", resolution: c.req.valid("json").resolution }),
+);
+casesRouter.openapi(
+  createRoute({ ...actionRoute("reopen", "Reopen a closed case", "closed → open."), request: { params: Params, body: jsonBody(CaseReopen) } }),
+  (c) => workAndShow(c, c.req.valid("param").id, { type: "reopen", reason: c.req.valid("json").reason }),
+);
 
 casesRouter.openapi(
   createRoute({

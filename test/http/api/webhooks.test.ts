@@ -59,4 +59,12 @@ describe("/api/v1/webhooks", () => {
     expect((await api("GET", "/webhooks", undefined, { token: null })).status).toBe(401);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'webhook.replay'").first()).toEqual({ n: 0 });
   });
+
+  it("documents cases and webhooks in the OpenAPI document", async () => {
+    const doc = await json(await api("GET", "/openapi.json", undefined, { token: null }));
+    for (const path of ["/cases", "/cases/{id}", "/cases/{id}/close", "/cases/routing", "/cases/responsiveness", "/webhooks", "/webhooks/{id}/rotate-secret", "/webhooks/{id}/deliveries/{deliveryId}/replay"]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(doc.paths["/cases/{id}/close"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CaseClose" });
+  });
 });
