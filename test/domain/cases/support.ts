@@ -8,7 +8,7 @@ import { newId } from "../../../src/lib/ids";
 import { testDb } from "../../support/fixtures";
 
 /** Records what would be queued; the test then processes the messages explicitly. */
-export function recordingQueue<T = LoopMessage>(): Queue<T> & { sent: T[] } {
+export function recordingQueue<T = LoopMessage>(): RecordingQueue<T> {
   const sent: T[] = [];
   return {
     sent,
@@ -21,10 +21,12 @@ export function recordingQueue<T = LoopMessage>(): Queue<T> & { sent: T[] } {
     async metrics() {
       return {} as never;
     },
-  } as unknown as Queue<T> & { sent: T[] };
+  } as unknown as RecordingQueue<T>;
 }
 
-export function loopDeps(queue = recordingQueue()): LoopDeps & { queue: ReturnType<typeof recordingQueue> } {
+export type RecordingQueue<T = LoopMessage> = Queue<T> & { sent: T[] };
+
+export function loopDeps(queue: RecordingQueue = recordingQueue<LoopMessage>()): LoopDeps & { queue: RecordingQueue } {
   const db = testDb();
   return { db, queue, provider: new OutboxProvider(db), publicUrl: "http://quorum.test" };
 }
