@@ -89,7 +89,7 @@ INSERT INTO surveys (id, name, kind, journey_stage, target_roles, texts, questio
   ('sur_onb', 'Onboarding', 'transactional', 'onboarding', '[]', '{}', '${questions(["ces", "nps"])}', 'active', 'ver_onb'),
   ('sur_sup', 'Support', 'transactional', 'support', '[]', '{}', '${questions(["ces", "osat"])}', 'active', 'ver_sup');
 INSERT INTO survey_versions (id, survey_id, version, questions, texts, default_locale, published_at)
-  SELECT current_version_id, id, 1, questions, texts, 'en', '2023-01-01T00:00:00.000Z' FROM surveys;
+  SELECT current_version_id, id, 1, questions, texts, 'en', '2023-01-01T00:00:00.000Z' FROM surveys WHERE id IN ('sur_rel', 'sur_onb', 'sur_sup');
 
 -- Rows go in time order, as they would arrive in production (ids are time-ordered too), so pages are laid out
 -- the way a real database's are.
@@ -339,7 +339,7 @@ async function runThroughSqlite(run) {
 if (!keep || !existsSync(DATA)) generate();
 else applyPendingMigrations();
 // Start from no scores at all, so every run of the benchmark does the same work.
-sqlite(sqliteFile(), "DELETE FROM score_runs; DELETE FROM score_accounts; DELETE FROM score_groups; DELETE FROM score_coverage; DELETE FROM score_latest; DELETE FROM score_heard; DELETE FROM score_staged; DELETE FROM score_dirty; DELETE FROM responses WHERE id LIKE 'rsp_day_%'; DELETE FROM invitations WHERE id LIKE 'inv_day_%'; DELETE FROM score_dirty;");
+sqlite(sqliteFile(), "DELETE FROM score_runs; DELETE FROM score_accounts; DELETE FROM score_groups; DELETE FROM score_coverage; DELETE FROM score_latest; DELETE FROM score_heard; DELETE FROM score_staged; DELETE FROM score_dirty; DELETE FROM answers WHERE response_id LIKE 'rsp_day_%'; DELETE FROM responses WHERE id LIKE 'rsp_day_%'; DELETE FROM invitations WHERE id LIKE 'inv_day_%'; DELETE FROM score_dirty;");
 const counts = sqlite(sqliteFile(), "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM contacts), (SELECT count(*) FROM responses), (SELECT count(*) FROM answers), (SELECT count(*) FROM invitations);", ["-readonly"]).trim();
 console.log(`data: accounts|contacts|responses|answers|invitations = ${counts}`);
 if (generateOnly) process.exit(0);

@@ -158,7 +158,9 @@ export function periodRunsOf(plan: RunPlan, runId: string): Record<string, strin
  * account (both ~1.1–1.2 s whole on a loaded machine); parts cover disjoint groups, so results are unchanged.
  */
 const STAGE_T12_PARTS = 2;
-const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { role: 2 };
+const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { role: 2, survey: 2 };
+/** Trailing 12 months hold ~4× a quarter's rows: their marking and account sums are split too (by contact, by account). */
+const T12_PARTS = 2;
 
 export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearStartMonth" | "dirtyThrough">, plan: RunPlan): Step[] {
   const calendar = calendarOf(run);
@@ -246,13 +248,13 @@ const partName = (part: q.Part) => (part.count > 1 ? ` part ${part.index + 1}/${
 const stageSteps = (period: Period, stage: (period: Period, type: q.ScoredType, part?: q.Part) => SQL, partCount = 1): Step[] =>
   q.SCORED_TYPES.flatMap((type) => [
     ...parts(partCount).map((part) => one(`stage ${period.key} ${type}${partName(part)}`, stage(period, type, part))),
-    one(`stage ${period.key} ${type} latest across surveys`, q.markLatestAcrossSurveys(period, type)),
+    ...parts(partCount).map((part) => one(`stage ${period.key} ${type} latest across surveys${partName(part)}`, q.markLatestAcrossSurveys(period, type, part))),
   ]);
 
 function accountSteps(runId: string, period: Period, t12Quarters: string[], invitations: Step[], streak: q.StreakSource | null): Step[] {
   return [
     one(`${period.key} accounts`, q.insertAccounts(runId, period, period.quarters)),
-    one(`${period.key} account answers`, q.updateAccountAnswers(runId, period)),
+    ...parts(period.kind === "t12" ? T12_PARTS : 1).map((part) => one(`${period.key} account answers${partName(part)}`, q.updateAccountAnswers(runId, period, part))),
     one(`${period.key} account heard`, q.updateAccountHeard(runId, period, t12Quarters)),
     ...invitations,
     one(`${period.key} account categories`, q.finishAccounts(runId, period, streak)),

@@ -98,12 +98,13 @@ export function stageT12Latest(period: Period, type: ScoredType, part?: Part): S
 }
 
 /** Flags each contact's latest answer across all surveys (§7: "across all surveys that contain that type"). */
-export function markLatestAcrossSurveys(period: Period, type: ScoredType): SQL {
+export function markLatestAcrossSurveys(period: Period, type: ScoredType, part?: Part): SQL {
+  const contactPart = inPart(sql.raw("contact_id"), part);
   return sql`UPDATE score_latest SET is_latest = 1
-    WHERE period = ${period.key} AND type = ${type} AND (contact_id, survey_id) IN (
+    WHERE period = ${period.key} AND type = ${type} ${contactPart} AND (contact_id, survey_id) IN (
       SELECT contact_id, survey_id FROM (
         SELECT contact_id, survey_id, max(latest) FROM score_latest
-        WHERE period = ${period.key} AND type = ${type} GROUP BY contact_id))`;
+        WHERE period = ${period.key} AND type = ${type} ${contactPart} GROUP BY contact_id))`;
 }
 
 /** Who completed any response in a quarter, with the role of the response snapshot. */
@@ -146,7 +147,7 @@ function typeSums(prefix = ""): SQL {
 }
 
 /** §7.1/7.3/7.6/7.7 per account: NPS counts, role-weighted sums (weights in hundredths), role-mean gap, OSAT, CES, SoW. */
-export function updateAccountAnswers(runId: string, period: Period): SQL {
+export function updateAccountAnswers(runId: string, period: Period, part?: Part): SQL {
   return sql`UPDATE score_accounts SET
       nps_n = s.nps_n, nps_promoters = s.nps_p, nps_detractors = s.nps_d,
       weight_sum = s.weight_sum, weighted_answer_sum = s.weighted_answer_sum, role_mean_gap = s.role_mean_gap,
@@ -163,7 +164,8 @@ export function updateAccountAnswers(runId: string, period: Period): SQL {
         sum(x.ces_n) AS ces_n, CAST(coalesce(sum(x.ces_sum), 0) AS INTEGER) AS ces_sum, sum(x.ces_top) AS ces_top,
         sum(x.sow_n) AS sow_n, sum(x.sow_sum) AS sow_sum
       FROM (
-        SELECT account_id, role, ${typeSums()} FROM score_latest WHERE period = ${period.key} AND is_latest = 1 GROUP BY account_id, role
+        SELECT account_id, role, ${typeSums()} FROM score_latest WHERE period = ${period.key} AND is_latest = 1 ${inPart(sql.raw("account_id"), part)}
+        GROUP BY account_id, role
       ) x LEFT JOIN roles ro ON ro.key = x.role
       GROUP BY x.account_id
     ) s
