@@ -65,8 +65,8 @@ export const topRevenueOf = (account: string) => sql.raw(`(${account}.status = '
      AND (p.annual_revenue > ${account}.annual_revenue OR (p.annual_revenue = ${account}.annual_revenue AND p.id < ${account}.id))), 0)
   < ${TOP_REVENUE_SHARE} * (SELECT sum(p.annual_revenue) FROM accounts p WHERE p.status = 'active'))`);
 
-/** The user (by email) who takes an account's cases: the owner's user, else the team's assignee. */
-export const ownerUserOf = (account: string) => sql.raw(`(SELECT u.email FROM users u WHERE u.email = lower(${account}.owner_email))`);
+/** The active user (by email) who takes an account's cases: the owner's user, else (the caller's fallback) the team's assignee. */
+export const ownerUserOf = (account: string) => sql.raw(`(SELECT u.email FROM users u WHERE u.email = lower(${account}.owner_email) AND u.status = 'active')`);
 
 export type SubmittedOutcome = { caseId: string | null; opened: boolean; notified: SendResult };
 

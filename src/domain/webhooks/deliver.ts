@@ -46,6 +46,8 @@ export function signedRequest(endpoint: Pick<WebhookEndpoint, "url" | "format" |
     .join(" ");
   return new Request(endpoint.url, {
     method: "POST",
+    // A redirect is an answer, not an instruction: it is never followed (it could point inside a network).
+    redirect: "manual",
     headers: {
       "content-type": "application/json",
       "user-agent": "Quorum-Webhooks/1",
@@ -57,6 +59,26 @@ export function signedRequest(endpoint: Pick<WebhookEndpoint, "url" | "format" |
   });
 }
 
+/** The start of the receiver's answer, read only as far as needed (a huge or endless body is never held in memory). */
+async function excerptOf(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    while (text.length < EXCERPT_CHARS) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // A broken body: the excerpt is what arrived.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return text.slice(0, EXCERPT_CHARS);
+}
+
 async function attempt(fetcher: Fetcher, request: Request, timeoutMs: number): Promise<{ status: number | null; ok: boolean; error: string | null; excerpt: string | null }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -65,7 +87,7 @@ async function attempt(fetcher: Fetcher, request: Request, timeoutMs: number): P
       fetcher(new Request(request, { signal: controller.signal })),
       new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(new Error(`timed out after ${timeoutMs / 1000} s`)))),
     ]);
-    const excerpt = (await response.text().catch(() => "")).slice(0, EXCERPT_CHARS);
+    const excerpt = await excerptOf(response);
     return { status: response.status, ok: response.ok, error: response.ok ? null : `HTTP ${response.status}`, excerpt: excerpt || null };
   } catch (error) {
     return { status: null, ok: false, error: (error instanceof Error ? error.message : String(error)).slice(0, 500), excerpt: null };

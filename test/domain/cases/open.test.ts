@@ -135,6 +135,26 @@ describe("opening a response case", () => {
   });
 });
 
+describe("a deactivated owner", () => {
+  it("is not assigned: the team's assignee takes the case", async () => {
+    const owner = uniqueEmail("gone");
+    const teamLead = uniqueEmail("support-lead");
+    await makeUser(owner);
+    await makeUser(teamLead);
+    await env.DB.prepare("UPDATE users SET status = 'deactivated' WHERE email = ?").bind(owner).run();
+    await env.DB.prepare("UPDATE case_teams SET assignee_email = ? WHERE key = 'support'").bind(teamLead).run();
+    try {
+      const { response } = await responseWith([{ type: "nps", value: 1 }], { ownerEmail: owner });
+      await handleSubmittedResponse(loopDeps(), response.id, NOW);
+      expect((await caseOf(response.id)).results[0]).toMatchObject({ owner_email: owner, team: "support", assignee_email: teamLead });
+      expect(await outboxTo(owner)).toHaveLength(0);
+      expect((await outboxTo(teamLead)).map((m) => m.kind)).toEqual(["case_opened"]);
+    } finally {
+      await env.DB.prepare("UPDATE case_teams SET assignee_email = NULL WHERE key = 'support'").run();
+    }
+  });
+});
+
 describe("edits after submit re-run the rules", () => {
   it("an edit down to a detractor opens the case; an edit back up never closes it", async () => {
     const { response } = await responseWith([{ type: "nps", value: 9, questionId: "nps" }]);

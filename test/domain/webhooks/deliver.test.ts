@@ -206,6 +206,24 @@ describe("retries, dead letter, replay", () => {
     expect((await getDelivery(a.deps.db, a.endpoint.id, idOfA)).windowStart).toBe(T0.toISOString());
   });
 
+  it("never follows a redirect (it counts as a failure) and keeps only an excerpt of a long answer", async () => {
+    const { deps, endpoint } = await endpointFor(["case.opened"]);
+    const redirected = await emitFor(deps, endpoint.id, event(), T0);
+    const seen: RequestRedirect[] = [];
+    const redirecting: Fetcher = async (request) => {
+      seen.push(request.redirect);
+      return new Response(null, { status: 302, headers: { location: "http://10.0.0.1/internal" } });
+    };
+    expect(await deliverWebhook({ ...deps, fetcher: redirecting }, redirected, T0)).toEqual({ result: "retry", delaySeconds: 30 });
+    expect(seen).toEqual(["manual"]);
+    expect((await getDelivery(deps.db, endpoint.id, redirected)).attemptLog[0]).toMatchObject({ ok: false, statusCode: 302 });
+
+    const chatty = await emitFor(deps, endpoint.id, event(), T0);
+    const longAnswer: Fetcher = async () => new Response("x".repeat(1_000_000), { status: 200 });
+    expect(await deliverWebhook({ ...deps, fetcher: longAnswer }, chatty, T0)).toEqual({ result: "delivered" });
+    expect((await getDelivery(deps.db, endpoint.id, chatty)).attemptLog[0]!.responseExcerpt).toHaveLength(500);
+  });
+
   it("times out after the timeout and logs the attempt", async () => {
     const { deps, endpoint } = await endpointFor(["case.opened"]);
     const id = await emitFor(deps, endpoint.id, event(), T0);
