@@ -209,7 +209,7 @@ describe("retries, dead letter, replay", () => {
   it("never follows a redirect (it counts as a failure) and keeps only an excerpt of a long answer", async () => {
     const { deps, endpoint } = await endpointFor(["case.opened"]);
     const redirected = await emitFor(deps, endpoint.id, event(), T0);
-    const seen: RequestRedirect[] = [];
+    const seen: string[] = [];
     const redirecting: Fetcher = async (request) => {
       seen.push(request.redirect);
       return new Response(null, { status: 302, headers: { location: "http://10.0.0.1/internal" } });
