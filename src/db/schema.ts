@@ -20,6 +20,8 @@ export const settings = sqliteTable("settings", {
   caseNpsMax: integer("case_nps_max").notNull(),
   caseOsatMax: integer("case_osat_max").notNull(),
   caseCesMax: integer("case_ces_max").notNull(),
+  caseSlaTopDays: integer("case_sla_top_days").notNull().default(2), // business days to acknowledge, top 20 % of revenue
+  caseSlaOtherDays: integer("case_sla_other_days").notNull().default(5), // …every other account
   // Send window (issue 13, migration 0031): scheduled sends go out only on working days between these local times.
   sendWindowStart: text("send_window_start").notNull().default("09:00"),
   sendWindowEnd: text("send_window_end").notNull().default("17:00"),

@@ -40,6 +40,8 @@ interface ResponseRow {
   case_nps_max: number;
   case_osat_max: number;
   case_ces_max: number;
+  case_sla_top_days: number;
+  case_sla_other_days: number;
   time_zone: string;
 }
 
@@ -87,7 +89,7 @@ async function handleSubmitted(deps: LoopDeps, which: SQL, now: Date): Promise<S
     sql`SELECT r.id, r.status, r.account_id, r.contact_id, r.survey_id, r.submitted_at, r.updated_at, i.cause_type, i.cause_id,
         a.owner_email, a.name AS account_name, ${percentileOf("a")} AS percentile, ${topRevenueOf("a")} AS top, ${ownerUserOf("a")} AS owner_user,
         (SELECT k.id FROM cases k WHERE k.response_id = r.id) AS case_id,
-        s.case_nps_max, s.case_osat_max, s.case_ces_max, s.time_zone
+        s.case_nps_max, s.case_osat_max, s.case_ces_max, s.case_sla_top_days, s.case_sla_other_days, s.time_zone
       FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN accounts a ON a.id = r.account_id
       JOIN settings s ON s.id = 1
       WHERE ${which}`,
@@ -127,7 +129,7 @@ async function handleSubmitted(deps: LoopDeps, which: SQL, now: Date): Promise<S
   const caseId = newId("cas", now);
   const timeZone = response.time_zone || "UTC";
   const holidays = new Set((await listHolidays(deps.db, { from: at.slice(0, 10) })).map((h) => h.date));
-  const dueAt = addBusinessDays(now, slaDays(top), timeZone, holidays).toISOString();
+  const dueAt = addBusinessDays(now, slaDays(top, { top: response.case_sla_top_days, other: response.case_sla_other_days }), timeZone, holidays).toISOString();
 
   const [inserted = []] = await runBatch(deps.db, [
     sql`INSERT INTO cases (id, type, response_id, account_id, contact_id, status, severity, revenue_percentile, top_account, priority,

@@ -26,12 +26,18 @@ export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], 
   if (silent.length === 0) return [];
   const at = now.toISOString();
   const [settingsRows = [], holidayRows] = await Promise.all([
-    runBatch<{ time_zone: string }>(deps.db, [sql`SELECT time_zone FROM settings WHERE id = 1`]).then((r) => r[0]),
+    runBatch<{ time_zone: string; top: number; other: number }>(deps.db, [
+      sql`SELECT time_zone, case_sla_top_days AS top, case_sla_other_days AS other FROM settings WHERE id = 1`,
+    ]).then((r) => r[0]),
     listHolidays(deps.db, { from: at.slice(0, 10) }),
   ]);
   const timeZone = settingsRows[0]?.time_zone ?? "UTC";
+  const days = settingsRows[0] ? { top: settingsRows[0].top, other: settingsRows[0].other } : undefined;
   const holidays = new Set(holidayRows.map((h) => h.date));
-  const due = { top: addBusinessDays(now, slaDays(true), timeZone, holidays).toISOString(), other: addBusinessDays(now, slaDays(false), timeZone, holidays).toISOString() };
+  const due = {
+    top: addBusinessDays(now, slaDays(true, days), timeZone, holidays).toISOString(),
+    other: addBusinessDays(now, slaDays(false, days), timeZone, holidays).toISOString(),
+  };
 
   const opened: string[] = [];
   const calling = silent.filter((s) => s.topRevenue || s.silentStreak >= 2);

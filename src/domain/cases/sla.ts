@@ -34,4 +34,5 @@ export function addBusinessDays(opened: Date, days: number, timeZone: string, ho
   return new Date(midnightOf(date, timeZone).getTime() + timeOfDay);
 }
 
-export const slaDays = (topAccount: boolean) => (topAccount ? SLA_BUSINESS_DAYS.top : SLA_BUSINESS_DAYS.other);
+/** Business days to acknowledge: the settings' (caseSlaTopDays / caseSlaOtherDays), 2 and 5 by default. */
+export const slaDays = (topAccount: boolean, days: { top: number; other: number } = SLA_BUSINESS_DAYS) => (topAccount ? days.top : days.other);

@@ -10,6 +10,9 @@ const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use a 24-hour t
 const CaseThreshold = (scale: string, min: number, max: number) =>
   z.number().int().min(min).max(max).openapi({ description: `A response case opens when the ${scale} answer is at most this.` });
 
+const SlaDays = (whose: string) =>
+  z.number().int().min(1).max(30).openapi({ description: `Business days (organization time zone, without weekends and holidays) to acknowledge a case, for ${whose}.` });
+
 export const SettingsView = z
   .object({
     organizationName: z.string(),
@@ -19,6 +22,8 @@ export const SettingsView = z
     caseNpsMax: z.number().int(),
     caseOsatMax: z.number().int(),
     caseCesMax: z.number().int(),
+    caseSlaTopDays: z.number().int().openapi({ description: "Business days to acknowledge a case of an account in the top 20 % of revenue." }),
+    caseSlaOtherDays: z.number().int().openapi({ description: "Business days to acknowledge any other case." }),
     sendWindowStart: z.string().openapi({ description: "Local time (HH:MM) from which scheduled work goes out on working days." }),
     sendWindowEnd: z.string().openapi({ description: "Local time (HH:MM) until which scheduled work goes out." }),
     updatedAt: z.string(),
@@ -34,6 +39,8 @@ export const SettingsPatch = z
     caseNpsMax: CaseThreshold("NPS (0–10)", 0, 10),
     caseOsatMax: CaseThreshold("OSAT (1–5)", 1, 5),
     caseCesMax: CaseThreshold("CES (1–7)", 1, 7),
+    caseSlaTopDays: SlaDays("accounts in the top 20 % of revenue (default 2)"),
+    caseSlaOtherDays: SlaDays("every other account (default 5)"),
     sendWindowStart: LocalTime.openapi({ description: "Scheduled work (program slices, due deferrals, delayed sends, reminders) goes out on working days from this local time." }),
     sendWindowEnd: LocalTime.openapi({ description: "…until this local time (after the start)." }),
   })

@@ -5,6 +5,7 @@ import { severityOf, triggersOf } from "../../../src/domain/cases/rules";
 
 import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
 import { makeResponse, type AnswerSpec } from "../../support/responses";
+import { api } from "../../support/api";
 import { loopDeps, makeUser, outboxTo, uniqueEmail } from "./support";
 
 const DEFAULTS = { caseNpsMax: 6, caseOsatMax: 2, caseCesMax: 3 };
@@ -132,6 +133,27 @@ describe("opening a response case", () => {
     const outcome = await handleSubmittedResponse(loopDeps(), response.id, NOW);
     expect((await caseOf(response.id)).results[0]).toMatchObject({ team: "support", assignee_email: null, notified_at: null });
     expect(outcome.notified.ok).toBe(true);
+  });
+});
+
+describe("SLA days from settings", () => {
+  it("uses caseSlaTopDays / caseSlaOtherDays set through the settings API; invalid values are refused", async () => {
+    expect((await api("PATCH", "/settings", { caseSlaTopDays: 0 })).status).toBe(400);
+    expect((await api("PATCH", "/settings", { caseSlaOtherDays: 31 })).status).toBe(400);
+    const res = await api("PATCH", "/settings", { caseSlaTopDays: 1, caseSlaOtherDays: 10 });
+    expect(await res.json()).toMatchObject({ caseSlaTopDays: 1, caseSlaOtherDays: 10 });
+    try {
+      const top = await responseWith([{ type: "nps", value: 0 }], { annualRevenue: 900_000_000_000_000 });
+      await handleSubmittedResponse(loopDeps(), top.response.id, NOW);
+      // Monday 09:00 + 1 business day.
+      expect((await caseOf(top.response.id)).results[0]).toMatchObject({ top_account: 1, due_at: "2026-05-05T09:00:00.000Z" });
+      const small = await responseWith([{ type: "nps", value: 0 }], { annualRevenue: 1 });
+      await handleSubmittedResponse(loopDeps(), small.response.id, NOW);
+      // Monday 09:00 + 10 business days: two weeks later.
+      expect((await caseOf(small.response.id)).results[0]).toMatchObject({ top_account: 0, due_at: "2026-05-18T09:00:00.000Z" });
+    } finally {
+      await api("PATCH", "/settings", { caseSlaTopDays: 2, caseSlaOtherDays: 5 });
+    }
   });
 });
 
