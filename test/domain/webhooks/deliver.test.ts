@@ -8,6 +8,7 @@ import { emitWebhookEvent } from "../../../src/domain/webhooks/emit";
 import { checkWebhookUrl } from "../../../src/domain/webhooks/urls";
 import type { LoopMessage } from "../../../src/domain/messages";
 import { consumeLoop } from "../../../src/jobs/queue";
+import worker from "../../../src/index";
 import { ApiError } from "../../../src/lib/errors";
 import { loopDeps, makeUser, outboxTo, recordingQueue, uniqueEmail } from "../cases/support";
 
@@ -278,5 +279,15 @@ describe("the queue consumer", () => {
     expect(result.explicitAcks).toEqual(["w1"]);
     expect(result.retryMessages).toEqual([{ msgId: "w2" }]); // (the runtime does not report the delay; it is tested above)
     expect(customer.received[0]!.verifiedWith).toEqual([0]);
+  });
+
+  it("a delivery whose queue retries ran out (dead-letter queue) is marked dead and stays replayable", async () => {
+    const { deps, endpoint } = await endpointFor(["case.opened"]);
+    const id = await emitFor(deps, endpoint.id, event(), new Date());
+    const batch = createMessageBatch<LoopMessage>("quorum-loop-dlq", [{ id: "d1", timestamp: new Date(), attempts: 31, body: { type: "webhook.deliver", deliveryId: id } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as never, env);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["d1"]);
+    expect(await getDelivery(deps.db, endpoint.id, id)).toMatchObject({ status: "dead", lastError: "gave up after 31 attempts (dead-letter queue)" });
   });
 });
