@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { signInLinks, users, type User } from "../../db/schema";
 import { sha256Hex } from "../../lib/crypto";
 import { randomSecret } from "../../lib/ids";
+import { headerSafe } from "../../lib/header-text";
 import type { MailMessage, MailProvider } from "../delivery/provider";
 import { getSettings } from "../settings/settings";
 
@@ -86,8 +87,8 @@ export function signInMail(user: Pick<User, "email" | "name">, url: string, opti
     kind: "sign_in",
     idempotencyKey: `sign-in:${url.slice(-16)}`,
     to: user.email,
-    fromName: options.organizationName,
-    subject,
+    fromName: headerSafe(options.organizationName),
+    subject: headerSafe(subject),
     text,
     html: String(body),
     headers: {},

@@ -6,6 +6,7 @@ import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
 import type { MailMessage, MailProvider, SendResult } from "../delivery/provider";
 import type { NoticeKind } from "../messages";
+import { headerSafe } from "../../lib/header-text";
 
 export interface Notice {
   kind: NoticeKind;
@@ -28,8 +29,9 @@ ${notice.lines.map((line) => html`<p style="white-space:pre-wrap">${line}</p>`)}
     kind: notice.kind,
     idempotencyKey: notice.key,
     to: notice.to,
-    fromName: organizationName,
-    subject: notice.subject,
+    // Account and organization names are stored text: never a CR/LF in a header (SPEC §13).
+    fromName: headerSafe(organizationName),
+    subject: headerSafe(notice.subject),
     text,
     html: String(body),
     headers: {},

@@ -1,5 +1,6 @@
 import { html } from "hono/html";
 import type { MailKind } from "../messages";
+import { headerSafe } from "../../lib/header-text";
 import type { Question, SurveyTexts } from "../../db/schema";
 import { localized, messagesFor, respondentLocale, type Messages } from "../../views/i18n";
 import type { MailMessage } from "./provider";
@@ -34,8 +35,9 @@ export function composeMail(context: MailContext, links: MailLinks, kind: MailKi
   const locale = respondentLocale(context.contactLocale, Object.keys(context.texts), context.defaultLocale);
   const { t } = messagesFor(locale);
   const texts = context.texts[locale] ?? context.texts[context.defaultLocale];
-  const sender = context.ownerName ?? context.organizationName;
-  const subject = kind === "reminder" ? t.email.reminderSubject(sender) : (texts?.emailSubject ?? t.email.subject(sender));
+  // Names and subjects come from stored text (a CRM, an editor): never a CR/LF in a header (SPEC §13).
+  const sender = headerSafe(context.ownerName ?? context.organizationName);
+  const subject = headerSafe(kind === "reminder" ? t.email.reminderSubject(sender) : (texts?.emailSubject ?? t.email.subject(sender)));
   const intro = texts?.intro || `${t.whyDefault(context.accountName)} ${t.whatDefault}`;
   const signature = [sender, context.organizationName].filter((line, i, all) => all.indexOf(line) === i);
   const scale = npsScale(context, links, locale, t);
@@ -69,7 +71,7 @@ ${scale ? scaleHtml(scale) : ""}<p>${scale ? t.email.orOpen : t.email.takesMinut
     idempotencyKey,
     to: context.email,
     fromName: sender,
-    ...(context.ownerEmail ? { replyTo: context.ownerEmail } : {}),
+    ...(context.ownerEmail ? { replyTo: headerSafe(context.ownerEmail) } : {}),
     subject,
     text,
     html: String(body),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeMail, type MailContext } from "../../../src/domain/delivery/compose";
+import { signInMail } from "../../../src/domain/access/sign-in-links";
+import { noticeMail } from "../../../src/domain/cases/notify";
 
 const context: MailContext = {
   invitationId: "inv_1",
@@ -85,5 +87,23 @@ describe("composeMail", () => {
     const osat = composeMail({ ...context, firstQuestion: { ...firstQuestion, type: "osat" as const } }, links, "invitation", "k");
     expect(osat.html).not.toContain("?score=");
     expect(osat.text).not.toContain("?score=");
+  });
+
+  it("keeps CR/LF of stored names and survey subjects out of every header it builds (SPEC §13)", () => {
+    const crlf = /[\r\n]/;
+    const mail = composeMail(
+      { ...context, contactLocale: "en", ownerName: "Olivia\r\nBcc: x@evil.test", texts: { en: { title: "T", intro: "I", emailSubject: "Quick\nBcc: y@evil.test" } } },
+      links,
+      "invitation",
+      "k",
+    );
+    expect([mail.fromName, mail.subject]).toEqual(["Olivia Bcc: x@evil.test", "Quick Bcc: y@evil.test"]);
+    const reminder = composeMail({ ...context, ownerName: null, organizationName: "Vendor\r\nBcc: z" }, links, "reminder", "k");
+    expect(reminder.fromName).not.toMatch(crlf);
+    expect(reminder.subject).not.toMatch(crlf);
+    const notice = noticeMail({ kind: "case_opened", key: "k", to: "a@b.test", subject: "New case: Acme\r\nBcc: x", lines: [], link: { label: "Open", url: "http://q.test" } }, "Org\nBcc: y");
+    expect([notice.fromName, notice.subject].join("")).not.toMatch(crlf);
+    const signIn = signInMail({ email: "a@b.test", name: "A" }, "http://q.test/x", { organizationName: "Org\r\nBcc: z", invited: true });
+    expect([signIn.fromName, signIn.subject].join("")).not.toMatch(crlf);
   });
 });

@@ -71,6 +71,18 @@ describe("deliverInvitation", () => {
     expect((await workerFetch(new URL(mail!.unsubscribe_url).pathname)).status).toBe(200);
   });
 
+  it("never lets a CR/LF from stored text reach a header: owner name (From, subject) and reply-to written straight to the DB", async () => {
+    const { account, invitation } = await queuedInvitation();
+    // The API refuses such names now; rows from before (or written around it) must still compose safe headers.
+    await env.DB.prepare("UPDATE accounts SET owner_name = ?, owner_email = ? WHERE id = ?").bind("Olivia\r\nBcc: x@evil.test", "olivia@vendor.test\r\nBcc: y@evil.test", account.id).run();
+    const provider = new FakeProvider({ ok: true, providerMessageId: "m-crlf" });
+    expect((await deliverInvitation(env, testDb(), provider, invitation.id, "invitation", new Date())).ok).toBe(true);
+    const [mail] = provider.sent;
+    for (const header of [mail!.fromName, mail!.subject, mail!.replyTo ?? ""]) expect(header).not.toMatch(/[\r\n]/);
+    expect(mail!.fromName).toBe("Olivia Bcc: x@evil.test");
+    expect(mail!.subject).toContain("Olivia Bcc: x@evil.test");
+  });
+
   it("never sends twice: a redelivered or concurrent message finds the ledger claimed or sent", async () => {
     const { invitation } = await queuedInvitation();
     const db = testDb();
