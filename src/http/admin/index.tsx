@@ -59,4 +59,6 @@ admin.route("/webhooks", webhooksAdmin);
 
 admin.route("/", administration);
 
-admin.notFound((c) => c.html(adminMessagePage({ nonce: c.var.nonce ?? "", viewer: c.var.viewer ?? null, title: "Page not found", body: "There is no admin page at this address. Use the navigation above." }), 404));
+// A mounted router's notFound is never consulted (the app's answers problem+json), so the last route catches every
+// unknown /admin address and answers a page a person can act on.
+admin.all("*", (c) => c.html(adminMessagePage({ nonce: c.var.nonce ?? "", viewer: c.var.viewer ?? null, title: "Page not found", body: "There is no admin page at this address. Use the navigation above." }), 404));

@@ -1,0 +1,32 @@
+// What a first look at the whole admin UI found (QA walkthrough): each test is a step a person took that went wrong.
+import { beforeAll, describe, expect, it } from "vitest";
+import { adminSession, getPage, postForm, type AdminSession } from "../../support/admin";
+import { uniqueEmail } from "../../support/people";
+
+let session: AdminSession;
+beforeAll(async () => {
+  session = await adminSession();
+});
+
+describe("admin walkthrough", () => {
+  it("answers an unknown admin address with a page, not problem+json", async () => {
+    for (const path of ["/admin/nope", "/admin/people/usr_nope", "/admin/directory/contacts/con_nope"]) {
+      const page = await getPage(session, path);
+      expect(page.status).toBe(404);
+      expect(page.html).toContain("<!doctype html>");
+      expect(page.html).toContain("Page not found");
+      expect(page.html).toContain('href="/admin/accounts"'); // the navigation, to go on from there
+    }
+  });
+
+  it("lets a newcomer sign in as a colleague they just invited, from the outbox", async () => {
+    const email = uniqueEmail("analyst");
+    const invited = await postForm(session, "/admin/people", { name: "Ana Lyst", email, role: "analyst" });
+    expect(invited.status).toBe(303);
+    const outbox = await getPage(session, "/admin/outbox");
+    const row = outbox.html.split("<tr>").find((r) => r.includes(email))!;
+    expect(row).toMatch(/<a href="http:\/\/[^"]+\/admin\/sign-in\?link=[\w-]+">Sign in<\/a>/);
+    expect(row).toContain("Sign-in link"); // the kind in words
+    expect(row).not.toContain("(sign_in)");
+  });
+});
