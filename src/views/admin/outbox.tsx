@@ -1,5 +1,5 @@
 import type { OutboxMail } from "../../db/schema";
-import { Pager, TableWrap, withQuery } from "./components";
+import { Badge, Pager, TableWrap, withQuery } from "./components";
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -18,6 +18,40 @@ export function scoreLinks(mail: Pick<OutboxMail, "htmlBody" | "surveyUrl">): { 
     links.push({ label: label || url.slice(base.length), url });
   }
   return links;
+}
+
+/** What each kind of mail is, in words (the stored kind is a key). */
+const KIND_LABEL: Record<OutboxMail["kind"], string> = {
+  invitation: "Survey invitation",
+  reminder: "Reminder",
+  recheck: "Re-check",
+  case_opened: "New case",
+  case_breached: "Case overdue",
+  webhook_disabled: "Webhook disabled",
+  sign_in: "Sign-in link",
+};
+
+/** The words on the link a mail to our side carries (the survey links of invitations are shown apart). */
+const ADMIN_LINK_LABEL: Partial<Record<OutboxMail["kind"], string>> = {
+  sign_in: "Sign in",
+  case_opened: "Open the case",
+  case_breached: "Open the case",
+  webhook_disabled: "Open the webhooks",
+};
+
+/**
+ * The link inside a mail to a colleague (a sign-in link, a case, the webhooks page): the first address into /admin in
+ * its text, so a newcomer can sign in as the person they just invited without copying it out of the body.
+ */
+export function adminLink(mail: Pick<OutboxMail, "kind" | "textBody">): { label: string; url: string } | null {
+  const label = ADMIN_LINK_LABEL[mail.kind];
+  const url = label && mail.textBody.match(/https?:\/\/[^\s"<>]+\/admin\/[^\s"<>]*/)?.[0];
+  return label && url ? { label, url } : null;
+}
+
+function AdminLink(props: { mail: OutboxMail }) {
+  const link = adminLink(props.mail);
+  return link ? <a href={link.url}>{link.label}</a> : null;
 }
 
 /** Administration → Outbox: mail written in local mode, with the links to click. */
@@ -56,12 +90,13 @@ export function outboxPage(props: { nonce: string; viewer: AdminViewer; mails: O
                     <td>
                       <details>
                         <summary>
-                          {mail.subject} ({mail.kind})
+                          {mail.subject} <Badge>{KIND_LABEL[mail.kind]}</Badge>
                         </summary>
                         <pre>{mail.textBody}</pre>
                       </details>
                     </td>
                     <td>
+                      <AdminLink mail={mail} />
                       {mail.surveyUrl && <a href={mail.surveyUrl}>Survey</a>}
                       {scoreLinks(mail).length > 0 && (
                         <>
