@@ -52,6 +52,9 @@ export async function escalateBreaches(deps: { db: Db; provider: MailProvider; p
     }));
     const result = await sendNotices(deps.provider, notices, breach.organization_name ?? "Quorum");
     if (!result.ok) console.error("escalation email failed", breach.id, result.error);
+    // Nobody was told (the provider failed for every recipient): the next tick tries again. Once someone got it,
+    // it is not sent again (one escalation per case).
+    if (result.sent === 0 && notices.length > 0) await runBatch(deps.db, [sql`UPDATE cases SET escalated_at = NULL WHERE id = ${breach.id} AND escalated_at = ${at}`]);
   }
   return claimed.map((c) => c.id);
 }

@@ -39,8 +39,9 @@ ${notice.lines.map((line) => html`<p style="white-space:pre-wrap">${line}</p>`)}
 }
 
 /** Sends each notice; the first failure is returned (the caller retries or gives up), later ones still go out. */
-export async function sendNotices(provider: MailProvider, notices: Notice[], organizationName: string): Promise<SendResult> {
+export async function sendNotices(provider: MailProvider, notices: Notice[], organizationName: string): Promise<SendResult & { sent: number }> {
   let outcome: SendResult = { ok: true };
+  let sent = 0;
   for (const notice of notices) {
     let result: SendResult;
     try {
@@ -48,9 +49,10 @@ export async function sendNotices(provider: MailProvider, notices: Notice[], org
     } catch (error) {
       result = { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
     }
-    if (!result.ok && outcome.ok) outcome = result;
+    if (result.ok) sent++;
+    else if (outcome.ok) outcome = result;
   }
-  return outcome;
+  return { ...outcome, sent };
 }
 
 /**

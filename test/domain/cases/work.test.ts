@@ -151,6 +151,24 @@ describe("breach and escalation", () => {
   });
 });
 
+describe("escalation when the mail provider is down", () => {
+  it("tries again on the next tick when nobody could be told, then sends once", async () => {
+    const owner = uniqueEmail("owner-down");
+    await makeUser(owner);
+    const { caseId } = await openCase(owner);
+    const deps = loopDeps();
+    const due = Date.parse((await getCase(deps.db, caseId, NOW)).dueAt);
+    // The provider is a third-party HTTP service: its outage is faked behind the production interface.
+    const down = { name: "down", send: async () => ({ ok: false as const, permanent: false, error: "503 from the mail API" }) };
+    await escalateBreaches({ db: deps.db, provider: down, publicUrl: deps.publicUrl }, new Date(due + 1000));
+    expect((await env.DB.prepare("SELECT escalated_at FROM cases WHERE id = ?").bind(caseId).first())).toEqual({ escalated_at: null });
+    await escalateBreaches({ db: deps.db, provider: deps.provider, publicUrl: deps.publicUrl }, new Date(due + 300_000));
+    await escalateBreaches({ db: deps.db, provider: deps.provider, publicUrl: deps.publicUrl }, new Date(due + 600_000));
+    expect((await outboxTo(owner)).filter((m) => m.kind === "case_breached" && m.text_body.includes(caseId))).toHaveLength(1);
+    expect((await getCase(deps.db, caseId, new Date(due + 600_000))).timeline.filter((e) => e.kind === "breached")).toHaveLength(1);
+  });
+});
+
 describe("silence cases", () => {
   it("open once per (account, period): a top-20 % account silent once, any account silent a second quarter in a row", async () => {
     const top = await makeAccount({ annualRevenue: 9_000_000_000_000 });
