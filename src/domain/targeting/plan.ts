@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
+import type { BatchResponse } from "drizzle-orm/batch";
 import { runAll } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { blockingRulesOf } from "../frequency/eligibility";
 import { NOT_TARGETED, withDecision, type BlockingRule, type Verdict } from "../frequency/verdict";
 import { sendTotals, type SendTotals } from "./sends";
-import { accountRanges, assertSelectionExists, selectionCandidates, type AccountRange, type Selection } from "./selection";
-import { sendableSurvey } from "./surveys";
+import { accountRangeStarts, assertNoneMissing, missingIds, rangesFrom, selectionCandidates, type AccountRange, type Selection } from "./selection";
+import { assertSendable, surveyRow } from "./surveys";
 
 export interface PlanItem {
   contactId: string;
@@ -108,18 +109,38 @@ export interface PlanInput {
 }
 
 /**
+ * What a plan reads before its statements — the survey, the named ids that do not exist, the account ranges — as query
+ * builders, so they go in one batch (one D1 round trip), alongside a page's own reads if it has any.
+ */
+export function planReads(db: Db, input: PlanInput) {
+  return [
+    surveyRow(db, input.surveyId),
+    missingIds(db, input.selection),
+    accountRangeStarts(db, input.surveyId, input.selection, ACCOUNTS_PER_STATEMENT, input.includeOffTarget ?? false),
+  ] as const;
+}
+
+export type PlanReads = BatchResponse<ReturnType<typeof planReads>>;
+
+/**
  * Who a send would invite and who not, and why — read-only, the same rule SQL as the guarded insert, candidates of
- * one account sharing its caps in send order. Evaluated one account range per statement (short statements, D1 runs
- * one at a time); totals cover the whole selection, items are paged by (account, contact).
+ * one account sharing its caps in send order. One batch of reads, then one statement per range of 200 accounts
+ * (short statements, D1 serves others in between; a plan of up to 200 accounts is one); totals cover the whole
+ * selection, items are paged by (account, contact).
  */
 export async function planSend(db: Db, input: PlanInput, now: Date): Promise<Plan> {
-  await sendableSurvey(db, input.surveyId);
-  await assertSelectionExists(db, input.selection);
+  return planFrom(db, input, await db.batch(planReads(db, input)), now);
+}
+
+/** The plan, from the reads of `planReads` (read by the caller, in its own batch). */
+export async function planFrom(db: Db, input: PlanInput, [survey, missing, starts]: PlanReads, now: Date): Promise<Plan> {
+  assertSendable(survey[0], input.surveyId);
+  assertNoneMissing(input.selection, missing);
   const at = now.toISOString();
   const after = decodeCursor(input.cursor);
   const summary: SummaryRow[] = [];
   const rows: PlanRow[] = [];
-  for (const range of await accountRanges(db, input.surveyId, input.selection, ACCOUNTS_PER_STATEMENT, input.includeOffTarget ?? false)) {
+  for (const range of rangesFrom(starts)) {
     const wanted = input.limit + 1 - rows.length;
     const reached = !after || range.to === null || range.to > after[0];
     const [head, ...items] = await runAll<PlanRow>(db, rangeStatement(input, range, at, after, reached ? wanted : 0));

@@ -78,20 +78,22 @@ export function selectionCandidates(
     ${FROM(surveyId)} WHERE ${selectionWhere(selection, includeOffTarget)} ${inRange(range)}`;
 }
 
-/** Splits a selection into account ranges of about `accountsPerRange` accounts each (one statement). */
-export async function accountRanges(
-  db: Db,
-  surveyId: string,
-  selection: Selection,
-  accountsPerRange: number,
-  includeOffTarget = false,
-): Promise<AccountRange[]> {
-  const starts = await runAll<{ id: string; accountRules: number }>(
-    db,
-    sql`SELECT account_id AS id, (${ENABLED_ACCOUNT_RULES}) AS accountRules FROM (
-        SELECT c.account_id, row_number() OVER (ORDER BY c.account_id) AS n ${FROM(surveyId)} WHERE ${selectionWhere(selection, includeOffTarget)} GROUP BY c.account_id)
-      WHERE (n - 1) % ${accountsPerRange} = 0 ORDER BY account_id`,
-  );
+/**
+ * The first account of every range of about `accountsPerRange` accounts of a selection, with the enabled account
+ * rules: a query builder, so a plan reads it in one batch with the survey and the selection check.
+ */
+export function accountRangeStarts(db: Db, surveyId: string, selection: Selection, accountsPerRange: number, includeOffTarget = false) {
+  return db
+    .select({ id: sql<string>`account_id`, accountRules: sql<number>`(${ENABLED_ACCOUNT_RULES})` })
+    .from(
+      sql`(SELECT c.account_id, row_number() OVER (ORDER BY c.account_id) AS n ${FROM(surveyId)} WHERE ${selectionWhere(selection, includeOffTarget)} GROUP BY c.account_id)`,
+    )
+    .where(sql`(n - 1) % ${accountsPerRange} = 0`)
+    .orderBy(sql`account_id`);
+}
+
+/** Range starts → ranges [from, next start). */
+export function rangesFrom(starts: { id: string; accountRules: number }[]): AccountRange[] {
   return starts.map((start, i) => ({ from: start.id, to: starts[i + 1]?.id ?? null, accountRules: start.accountRules }));
 }
 
@@ -113,17 +115,24 @@ export function selectedContacts(db: Db, surveyId: string, selection: Selection,
   );
 }
 
+/** Which named contacts or accounts do not exist (up to 20; none for a filter): a query builder for a caller's batch. */
+export function missingIds(db: Db, selection: Selection) {
+  const [table, ids] = "contactIds" in selection ? ["contacts", selection.contactIds] : "accountIds" in selection ? ["accounts", selection.accountIds] : ["accounts", []];
+  return db
+    .select({ value: sql<string>`value` })
+    .from(sql`json_each(${JSON.stringify(ids)})`)
+    .where(sql`value NOT IN (SELECT id FROM ${sql.raw(table)})`)
+    .limit(20);
+}
+
+/** Named contacts or accounts that do not exist (read by `missingIds`): a 422 that lists them, before anything is written. */
+export function assertNoneMissing(selection: Selection, missing: { value: string }[]): void {
+  if (!missing.length || "filter" in selection) return;
+  const path = "contactIds" in selection ? "contactIds" : "accountIds";
+  throw unprocessable(`Unknown ${path}: ${missing.map((r) => r.value).join(", ")}. Nothing was sent.`, missing.map((r) => ({ path, message: `no such id '${r.value}'` })));
+}
+
 /** Named contacts or accounts that do not exist: a 422 that lists them, before anything is written. */
 export async function assertSelectionExists(db: Db, selection: Selection): Promise<void> {
-  const check = (table: "contacts" | "accounts", ids: string[], path: string) =>
-    runAll<{ value: string }>(
-      db,
-      sql`SELECT value FROM json_each(${JSON.stringify(ids)}) WHERE value NOT IN (SELECT id FROM ${sql.raw(table)}) LIMIT 20`,
-    ).then((rows) => {
-      if (rows.length) {
-        throw unprocessable(`Unknown ${path}: ${rows.map((r) => r.value).join(", ")}. Nothing was sent.`, rows.map((r) => ({ path, message: `no such id '${r.value}'` })));
-      }
-    });
-  if ("contactIds" in selection) await check("contacts", selection.contactIds, "contactIds");
-  if ("accountIds" in selection) await check("accounts", selection.accountIds, "accountIds");
+  assertNoneMissing(selection, await missingIds(db, selection).all());
 }

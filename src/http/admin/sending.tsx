@@ -8,7 +8,7 @@ import { explainEligibility } from "../../domain/frequency/eligibility";
 import { createRule, deleteRule, toView, updateRule, type RuleView } from "../../domain/frequency/rules";
 import { invitationsQuery, pageOf } from "../../domain/invitations/list";
 import { periodFromKey, quarterAt, quarterKey, quarterPeriod, shiftQuarter } from "../../domain/scoring/periods";
-import { planSend, type Plan } from "../../domain/targeting/plan";
+import { planFrom, planReads, type Plan, type PlanInput, type PlanReads } from "../../domain/targeting/plan";
 import { committeeCoverage } from "../../domain/targeting/revenue";
 import type { ProgramContext } from "../../domain/targeting/waves";
 import { isTimeZone } from "../../lib/fields";
@@ -263,20 +263,23 @@ sending.get("/planner", async (c) => {
   const db = c.var.db;
   const values = c.req.query("surveyId") === undefined ? emptyPlanner : plannerValues((n) => c.req.query(n)?.trim() ?? "", (n) => (c.req.queries(n) ?? []).map((v) => v.trim()).filter(Boolean));
   const cursor = c.req.query("cursor") || null;
-  const [surveyRows, accountRows, roleList, rules] = await db.batch([publishedSurveys(db), largestAccounts(db), roleRows(db), ruleRows(db)]);
   let errors: FormErrors = {};
-  let plan: Plan | null = null;
+  let input: PlanInput | null = null;
   if (values !== emptyPlanner) {
     const request = sendRequestOf(values);
     if (!acceptsOffTarget(PlanRequest)) delete request.includeOffTarget;
     const parsed = validate(PlanRequest, { ...request, limit: PLAN_PAGE, ...(cursor ? { cursor } : {}) });
     if (!parsed.ok) errors = parsed.errors;
-    else if (!surveyRows.some((s) => s.id === values.surveyId)) errors = { surveyId: "Choose a published survey." };
     else {
       const body = parsed.value as typeof parsed.value & { includeOffTarget?: boolean };
-      plan = await planSend(db, { surveyId: body.surveyId, selection: selectionOf(body), includeOffTarget: body.includeOffTarget, cursor: body.cursor, limit: body.limit }, new Date());
+      input = { surveyId: body.surveyId, selection: selectionOf(body), includeOffTarget: body.includeOffTarget, cursor: body.cursor, limit: body.limit };
     }
   }
+  // The form's choices and the plan's own reads in one batch; then the plan's statement (one for up to 200 accounts).
+  const [surveyRows, accountRows, roleList, rules, ...reads] = await db.batch([publishedSurveys(db), largestAccounts(db), roleRows(db), ruleRows(db), ...(input ? planReads(db, input) : [])]);
+  let plan: Plan | null = null;
+  if (input && !surveyRows.some((s) => s.id === input.surveyId)) errors = { surveyId: "Choose a published survey." };
+  else if (input) plan = await planFrom(db, input, reads as PlanReads, new Date());
   return c.html(
     plannerPage({
       nonce: c.var.nonce,
