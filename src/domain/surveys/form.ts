@@ -1,4 +1,5 @@
 import type { Question, QuestionType, Survey, SurveyTexts, SurveyVersion } from "../../db/schema";
+import { formWording } from "../../lib/form-wording";
 import { fieldErrorsFromZod, type FieldError } from "../../lib/errors";
 import { Locale } from "../../lib/fields";
 import { isChoiceType, MAX_LOCALES, MAX_QUESTIONS } from "./questions";
@@ -261,15 +262,6 @@ export function surveyInputFrom(state: EditorState): Record<string, unknown> {
     }),
   };
 }
-
-/** The API's own wording, except where a form says it better (an empty field, a number box). Rules are unchanged. */
-const formWording = (issue: { code?: string; origin?: string; minimum?: unknown; expected?: string; input?: unknown }): string | undefined => {
-  if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) return "fill this in";
-  if (issue.code === "invalid_type" && issue.expected === "number") return "enter a number";
-  if (issue.code === "invalid_type" && issue.input === undefined) return "fill this in";
-  if (issue.code === "invalid_value" && issue.input === "") return "choose one";
-  return undefined;
-};
 
 /** Checks the form with the API's schema (SurveyCreate); the survey to store, or the problems by field path. */
 export function validateEditorState(state: EditorState): { ok: true; value: SurveyInput } | { ok: false; errors: FieldError[] } {

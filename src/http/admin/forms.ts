@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
 import { fieldErrorsFromZod } from "../../lib/errors";
+import { formWording } from "../../lib/form-wording";
 import type { FormErrors } from "../../views/admin/components";
 import { formErrorsFrom } from "../../views/admin/components";
 import { refuse, type AdminEnv } from "./session";
@@ -42,9 +43,9 @@ export function numberOrText(value: string): number | string | undefined {
 /** "" → undefined, so optional fields left blank are absent rather than empty strings. */
 export const optional = (value: string) => (value === "" ? undefined : value);
 
-/** Validates a form object with the API's zod schema: the parsed value, or the problems keyed by field name. */
+/** Validates a form object with the API's zod schema (in a form's words): the parsed value, or the problems by field. */
 export function validate<S extends z.ZodType>(schema: S, input: unknown): { ok: true; value: z.output<S> } | { ok: false; errors: FormErrors } {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: formWording });
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, errors: formErrorsFrom(fieldErrorsFromZod(result.error.issues)) };
 }

@@ -78,7 +78,26 @@ export function CsrfInput(props: { token: string | null }) {
   return props.token ? <input type="hidden" name="csrf" value={props.token} /> : null;
 }
 
-/** A summary at the top of a refused form, each problem linking to its field. */
+/**
+ * A field's name in words from its path, for the error summary ("journeyStage" → "Journey stage",
+ * "texts.de.title" → "Title (de)", "questions.1.text.en" → "Question 2 text (en)"); "" for the whole form.
+ */
+export function fieldNameInWords(path: string): string {
+  const words: string[] = [];
+  const locales: string[] = [];
+  const segments = path.split(".");
+  segments.forEach((segment, i) => {
+    const previous = segments[i - 1];
+    if (segment === "(body)" || segment === "texts") return;
+    if (/^\d+$/.test(segment) && words.length) words[words.length - 1] = `${words.at(-1)!.replace(/s$/, "")} ${Number(segment) + 1}`;
+    else if (/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(segment) && (previous === "texts" || previous === "text" || previous === "label")) locales.push(segment);
+    else words.push(segment.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase());
+  });
+  const name = [words.join(" "), ...locales.map((l) => `(${l})`)].join(" ").trim();
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** A summary at the top of a refused form, each problem named by its field and linking to it. */
 export function ErrorSummary(props: { errors: FormErrors; title?: string }) {
   const entries = Object.entries(props.errors);
   if (entries.length === 0) return null;
@@ -88,7 +107,7 @@ export function ErrorSummary(props: { errors: FormErrors; title?: string }) {
       <ul>
         {entries.map(([field, message]) => (
           <li>
-            <a href={`#${fieldId(field)}`}>{message}</a>
+            <a href={`#${fieldId(field)}`}>{fieldNameInWords(field) ? `${fieldNameInWords(field)}: ${message}` : message}</a>
           </li>
         ))}
       </ul>

@@ -1,6 +1,7 @@
 // What a first look at the whole admin UI found (QA walkthrough): each test is a step a person took that went wrong.
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminSession, getPage, postForm, type AdminSession } from "../../support/admin";
+import { adminSession, fieldError, getPage, postForm, type AdminSession } from "../../support/admin";
+import { fieldNameInWords } from "../../../src/views/admin/components";
 import { uniqueEmail } from "../../support/people";
 
 let session: AdminSession;
@@ -28,5 +29,26 @@ describe("admin walkthrough", () => {
     expect(row).toMatch(/<a href="http:\/\/[^"]+\/admin\/sign-in\?link=[\w-]+">Sign in<\/a>/);
     expect(row).toContain("Sign-in link"); // the kind in words
     expect(row).not.toContain("(sign_in)");
+  });
+
+  it("names the field of each problem in a refused form's summary, in words a person reads (not zod's)", async () => {
+    const refused = await postForm(session, "/admin/people", { name: "", email: "not-an-email", role: "" });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.html, "role")).toBe("choose one");
+    expect(refused.html).not.toContain("Invalid option");
+    const summary = /<div class="alert"[^>]*id="error-summary">([\s\S]*?)<\/div>/.exec(refused.html)![1]!;
+    expect(summary).toContain(">Role: choose one</a>");
+    expect(summary).toContain(">Name: enter the person&#39;s name</a>");
+
+    const plan = await getPage(session, "/admin/sending/planner?surveyId=");
+    expect(plan.html).not.toContain("Too small");
+    expect(plan.html).toContain("Survey id: fill this in");
+  });
+
+  it("puts field paths into words", () => {
+    expect(fieldNameInWords("journeyStage")).toBe("Journey stage");
+    expect(fieldNameInWords("texts.de.title")).toBe("Title (de)");
+    expect(fieldNameInWords("questions.1.text.en")).toBe("Question 2 text (en)");
+    expect(fieldNameInWords("(body)")).toBe("");
   });
 });

@@ -1,0 +1,12 @@
+/**
+ * The API's own zod wording, except where a form says it better to a person (an empty field, a number box, a
+ * select left on "Choose…"). Passed as zod's `error` option when a page validates a form; the rules are unchanged.
+ */
+export const formWording = (issue: { code?: string; origin?: string; minimum?: unknown; expected?: string; input?: unknown }): string | undefined => {
+  if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) return "fill this in";
+  if (issue.code === "invalid_type" && issue.expected === "number") return "enter a number";
+  if (issue.code === "invalid_type" && issue.input === undefined) return "fill this in";
+  if (issue.code === "invalid_value" && (issue.input === "" || issue.input === undefined)) return "choose one";
+  if (issue.code === "invalid_value") return "choose one of the options offered";
+  return undefined;
+};
