@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { apiTokens, auditLog, holidays, settings } from "../../db/schema";
 import { createToken, revokeToken, type TokenView } from "../../domain/access/tokens";
-import { listAuditEntries } from "../../domain/audit/query";
+import { listAuditEntriesNamed } from "../../domain/audit/query";
 import { SLA_BUSINESS_DAYS } from "../../domain/cases/sla";
 import { listOutbox } from "../../domain/delivery/outbox";
 import { addHoliday, deleteHoliday, updateSettings, type Settings } from "../../domain/settings/settings";
@@ -177,7 +177,7 @@ administration.get("/audit", async (c) => {
   const refused = Object.keys(errors).length > 0;
   const rows = refused
     ? []
-    : await listAuditEntries(c.var.db, {
+    : await listAuditEntriesNamed(c.var.db, {
         actor: f.actor || undefined,
         entityType: f.entityType || undefined,
         entityId: f.entityId || undefined,

@@ -3,7 +3,17 @@ import { ErrorSummary, Pager, TableWrap, TextField, withQuery, type FormErrors }
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
-type AuditLogEntry = typeof auditLog.$inferSelect;
+type AuditLogEntry = typeof auditLog.$inferSelect & { actorName: string | null; actorEmail: string | null };
+
+/** Who acted, in words: the person's name and email, the token's name, the set-up token or the system. */
+function Actor(props: { entry: AuditLogEntry }) {
+  const { actor, actorName, actorEmail } = props.entry;
+  if (actorName && actorEmail) return <>{actorName}<br /><span class="muted">{actorEmail}</span></>;
+  if (actorName) return <>{actorName}<br /><span class="muted">API token</span></>;
+  if (actor === "bootstrap") return <>Admin token<br /><span class="muted">set-up (ADMIN_TOKEN)</span></>;
+  if (actor === "system") return <>System</>;
+  return <>{actor}</>;
+}
 
 /** Administration → Audit log: every change, who made it and when; newest first. */
 
@@ -32,7 +42,7 @@ export function auditPage(props: { nonce: string; viewer: AdminViewer; filter: A
         </p>
         <ErrorSummary errors={e} title="The filter needs:" />
         <form method="get" action="/admin/audit" class="card filters">
-          <TextField name="actor" label="Actor" value={f.actor} error={e.actor} hint="A token id, a person's email, system." />
+          <TextField name="actor" label="Actor" value={f.actor} error={e.actor} hint="A person's email, a token id, bootstrap (the set-up token) or system." />
           <TextField name="entityType" label="Entity type" value={f.entityType} error={e.entityType} hint="e.g. account, survey, frequency_rule" />
           <TextField name="entityId" label="Entity id" value={f.entityId} error={e.entityId} />
           <TextField name="action" label="Action" value={f.action} error={e.action} hint="e.g. account.update" />
@@ -60,7 +70,9 @@ export function auditPage(props: { nonce: string; viewer: AdminViewer; filter: A
                 {props.entries.map((entry) => (
                   <tr>
                     <td>{formatInstant(entry.at)}</td>
-                    <td>{entry.actor}</td>
+                    <td>
+                      <Actor entry={entry} />
+                    </td>
                     <td>{entry.action}</td>
                     <td>
                       {entry.entityType}

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminSession, fieldError, getPage, postForm, type AdminSession } from "../../support/admin";
 import { fieldNameInWords } from "../../../src/views/admin/components";
-import { uniqueEmail } from "../../support/people";
+import { inviteUser, signInAs, uniqueEmail } from "../../support/people";
 
 let session: AdminSession;
 beforeAll(async () => {
@@ -50,5 +50,21 @@ describe("admin walkthrough", () => {
     expect(fieldNameInWords("texts.de.title")).toBe("Title (de)");
     expect(fieldNameInWords("questions.1.text.en")).toBe("Question 2 text (en)");
     expect(fieldNameInWords("(body)")).toBe("");
+  });
+
+  it("names who acted in the audit log (not user:usr_…), and finds them by email", async () => {
+    const admin = await inviteUser("admin", { name: "Audra Admin" });
+    const asAudra = await signInAs(admin);
+    const invitee = uniqueEmail("invitee");
+    expect((await postForm(asAudra, "/admin/people", { name: "In Vitee", email: invitee, role: "analyst" })).status).toBe(303);
+
+    const log = await getPage(session, `/admin/audit?actor=${encodeURIComponent(admin.email.toUpperCase())}`);
+    expect(log.status).toBe(200);
+    expect(log.html).toContain(`Audra Admin<br/><span class="muted">${admin.email}</span>`);
+    expect(log.html).not.toContain(`user:${admin.id}`);
+    expect(log.html).toContain("user.invite");
+    expect(log.trips).toBeLessThanOrEqual(3);
+    const bootstrap = await getPage(session, "/admin/audit?actor=bootstrap");
+    expect(bootstrap.html).toContain("Admin token<br/>");
   });
 });
