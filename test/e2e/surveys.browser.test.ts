@@ -141,6 +141,10 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     await page.getByRole("link", { name: "German (de)" }).click();
     await expect.poll(() => previewText(page, "phone"), PREVIEW_WAIT).toContain("Wie war Ihr Start bei uns?");
     await expectAccessible(axe.page, page.url());
+    // Its long question-type badges ("CES (1–7, …)") wrap at 320 px instead of widening the page.
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await page.setViewportSize(DESKTOP);
     await expectAccessible(axe.page, `${quorum.base}/admin/surveys`);
     await axe.context.close();
 
