@@ -24,6 +24,12 @@ export interface PlannerValues {
 export const emptyPlanner: PlannerValues = { surveyId: "", contactIds: [], accountIds: [], roles: [], countries: "", segments: "", minAnnualRevenue: "", includeOffTarget: false };
 
 /** The planner's input as URL query parameters (repeated names for lists). */
+/** The confirmation before a send says what will happen, not how many were looked at ("27 contacts" when 6 get mail). */
+export function sendConfirmation(totals: { queued: number; deferred: number; suppressed: number }): string {
+  const parts = [`${totals.queued} invited now`, totals.deferred ? `${totals.deferred} deferred until their rules allow` : "", totals.suppressed ? `${totals.suppressed} not sent (suppressed)` : ""];
+  return `Send this survey? ${parts.filter(Boolean).join(", ")}.`;
+}
+
 export function plannerQuery(values: PlannerValues, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   params.set("surveyId", values.surveyId);
@@ -179,7 +185,7 @@ function PlanItems(props: { plan: Plan }) {
 }
 
 /** Hidden fields repeating the planned input, so "Send" posts exactly what was planned. */
-function CarriedInput(props: { values: PlannerValues; cursor?: string | null }) {
+function CarriedInput(props: { values: PlannerValues; cursor?: string | null; sendKey: string }) {
   const v = props.values;
   return (
     <>
@@ -198,6 +204,7 @@ function CarriedInput(props: { values: PlannerValues; cursor?: string | null }) 
       {v.minAnnualRevenue && <input type="hidden" name="minAnnualRevenue" value={v.minAnnualRevenue} />}
       {v.includeOffTarget && <input type="hidden" name="includeOffTarget" value="on" />}
       {props.cursor && <input type="hidden" name="cursor" value={props.cursor} />}
+      <input type="hidden" name="idempotencyKey" value={props.sendKey} />
     </>
   );
 }
@@ -214,6 +221,8 @@ export function plannerPage(props: {
   /** The page's cursor, for the "first page" link. */
   cursor: string | null;
   rules: Map<string, RuleView>;
+  /** One-time key of the Send form: pressing Send twice (or back and Send again) sends once. */
+  sendKey: string;
 }): string {
   const plan = props.plan;
   return adminPage({
@@ -241,9 +250,9 @@ export function plannerPage(props: {
             {props.viewer.role === "admin" && plan.totals.candidates > 0 && (
               <form method="post" action="/admin/sending/planner/send" class="card">
                 <CsrfInput token={props.viewer.csrfToken} />
-                <CarriedInput values={props.values} />
+                <CarriedInput values={props.values} sendKey={props.sendKey} />
                 <p>Sending goes through the same rules at the moment you press the button; the result may differ if something changed meanwhile.</p>
-                <button type="submit" data-confirm={`Send this survey to the ${plan.totals.candidates} contacts planned?`}>
+                <button type="submit" data-confirm={sendConfirmation(plan.totals)}>
                   Send
                 </button>
               </form>
@@ -256,20 +265,25 @@ export function plannerPage(props: {
 }
 
 /** After "Send": what the send did, with a link to the invitations it wrote; large selections continue in slices. */
-export function sentPage(props: { nonce: string; viewer: AdminViewer; values: PlannerValues; outcome: SendOutcome; surveyName: string }): string {
+export function sentPage(props: { nonce: string; viewer: AdminViewer; values: PlannerValues; outcome: SendOutcome; surveyName: string; sendKey: string }): string {
   const t = props.outcome.totals;
   return adminPage({
-    title: "Survey sent",
+    title: props.outcome.replayed ? "Survey already sent" : "Survey sent",
     nonce: props.nonce,
     viewer: props.viewer,
     active: "sending",
     flash: `“${props.surveyName}”: ${t.queued} invited now, ${t.deferred} deferred, ${t.suppressed} suppressed, ${t.notTargeted} not targeted, ${t.pending} already pending.`,
     children: (
       <>
+        {props.outcome.replayed && (
+          <p role="status" class="card">
+            This send was already made (the Send button was pressed again). Nothing was sent twice; this is the result of the first send.
+          </p>
+        )}
         {props.outcome.nextCursor && (
           <form method="post" action="/admin/sending/planner/send" class="card">
             <CsrfInput token={props.viewer.csrfToken} />
-            <CarriedInput values={props.values} cursor={props.outcome.nextCursor} />
+            <CarriedInput values={props.values} cursor={props.outcome.nextCursor} sendKey={props.sendKey} />
             <p>This selection is larger than one batch. Continue with the next contacts:</p>
             <button type="submit">Send to the next contacts</button>
           </form>

@@ -159,6 +159,8 @@ describe("/admin/sending", () => {
     expect(plan.html).toContain("Cooled Carl");
     expect(plan.html).not.toContain("Off Otto");
     expect(plan.html).toContain(account.name);
+    // The confirmation says what the button will do, not how many contacts were looked at.
+    expect(plan.html).toContain('data-confirm="Send this survey? 1 invited now, 1 deferred until their rules allow."');
     expect(await count("SELECT count(*) AS n FROM invitations WHERE survey_id = ?", survey.survey.id)).toBe(0);
     // Sign-in check + one batch (the form's choices, the survey, the selection check, the account ranges) + the plan's
     // statement. The budget covers a plan of up to 200 accounts (one range); a larger one runs one short statement per
@@ -173,6 +175,33 @@ describe("/admin/sending", () => {
       { contact_id: cooled.id, status: "deferred", blocking_rule: "contact-cooldown" },
       { contact_id: fresh.id, status: "queued", blocking_rule: null },
     ]);
+  });
+
+  it("sends once when Send is pressed twice: the second submit of the same form answers 'already sent' and writes nothing", async () => {
+    const account = await makeAccount();
+    const fresh = await makeContact(account.id, { role: "champion" });
+    const gone = await makeContact(account.id, { role: "champion", status: "unsubscribed" });
+    const survey = await makeSurvey({ kind: "transactional", journeyStage: "onboarding", targetRoles: ["champion"] });
+    const plan = await getPage(session, `/admin/sending/planner?surveyId=${survey.survey.id}&contactIds=${fresh.id}&contactIds=${gone.id}`);
+    const key = inputValue(plan.html, "idempotencyKey");
+    expect(key).toMatch(/^[\w-]{16,}$/);
+    const form = { surveyId: survey.survey.id, contactIds: [fresh.id, gone.id], idempotencyKey: key! };
+    const writes = () => count("SELECT (SELECT count(*) FROM invitations WHERE survey_id = ?) + (SELECT count(*) FROM audit_log WHERE entity_id = ?) AS n", survey.survey.id, survey.survey.id);
+
+    const first = await postForm(session, "/admin/sending/planner/send", form);
+    expect(first.status).toBe(201);
+    expect(first.html).toContain("1 invited now, 0 deferred, 1 suppressed");
+    const written = await writes();
+    expect(written).toBe(3); // the queued and the suppressed invitation, the audit row
+
+    const again = await postForm(session, "/admin/sending/planner/send", form);
+    expect(again.status).toBe(200);
+    expect(again.html).toContain("already made");
+    expect(again.html).toContain("1 invited now, 0 deferred, 1 suppressed");
+    // Back and Send again, twice at once: still the first send's rows only (the suppressed one is not written again).
+    await Promise.all([postForm(session, "/admin/sending/planner/send", form), postForm(session, "/admin/sending/planner/send", form)]);
+    expect(await writes()).toBe(written);
+    expect(inputValue((await getPage(session, `/admin/sending/planner?surveyId=${survey.survey.id}&contactIds=${fresh.id}`)).html, "idempotencyKey")).not.toBe(key);
   });
 
   it("plans named contacts from the explainer: one outside the survey's roles is listed as not targeted", async () => {
