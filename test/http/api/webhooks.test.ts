@@ -61,7 +61,9 @@ describe("/api/v1/webhooks", () => {
   });
 
   it("documents cases and webhooks in the OpenAPI document", async () => {
-    const doc = await json(await api("GET", "/openapi.json", undefined, { token: null }));
+    const res = await api("GET", "/openapi.json", undefined, { token: null });
+    expect(res.status).toBe(200);
+    const doc = await json(res);
     for (const path of ["/cases", "/cases/{id}", "/cases/{id}/close", "/cases/routing", "/cases/responsiveness", "/webhooks", "/webhooks/{id}/rotate-secret", "/webhooks/{id}/deliveries/{deliveryId}/replay"]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
