@@ -833,3 +833,25 @@ export const contactAddresses = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.contactId, t.email] }), index("contact_addresses_email").on(t.email)],
 );
+
+// ─── manual sends by idempotency key (SPEC §5; migrations 0080–0084) ────────────────
+
+/**
+ * One row per (actor, idempotency key) of a manual send, inserted in the send's first batch: a repeated submit (the
+ * planner's Send pressed twice, an API retry with the same Idempotency-Key) fails the key and writes nothing, and is
+ * answered with `outcome`, the first send's result (JSON, set once the send is done). `fingerprint` is a hash of the
+ * request, so a key reused for a different send is refused.
+ */
+export const sendRequests = sqliteTable(
+  "send_requests",
+  {
+    actor: text("actor").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    sendId: text("send_id").notNull(),
+    surveyId: text("survey_id").notNull(),
+    outcome: text("outcome"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.actor, t.key] }), index("send_requests_created").on(t.createdAt)],
+);

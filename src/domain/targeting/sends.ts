@@ -1,4 +1,9 @@
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
+import { sendRequests } from "../../db/schema";
+import { sha256Hex } from "../../lib/crypto";
+import { ApiError, unprocessable } from "../../lib/errors";
 import type { QueueMessage } from "../messages";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
@@ -6,8 +11,8 @@ import { emailHmac } from "../directory/suppression";
 import { admitAll, type AdmissionResult } from "../frequency/admit";
 import { NOT_TARGETED } from "../frequency/verdict";
 import { admittedIds, enqueueDeliveries } from "./enqueue";
-import { assertSelectionExists, selectedContacts, type Selection } from "./selection";
-import { sendableSurvey } from "./surveys";
+import { assertNoneMissing, missingIds, selectedContacts, type Selection } from "./selection";
+import { assertSendable, surveyRow } from "./surveys";
 
 export interface SendDeps {
   db: Db;
@@ -27,6 +32,11 @@ export interface SendInput {
   includeOffTarget?: boolean;
   /** From the previous response's nextCursor, to continue a selection larger than one slice. */
   cursor?: string;
+  /**
+   * One-time key of this send (the planner form's, or an API client's Idempotency-Key): the same key again writes
+   * nothing and answers the first send's outcome (`replayed`); the same key for a different request is refused.
+   */
+  idempotencyKey?: string;
 }
 
 /** One selected contact's outcome: a new invitation, the pending one answered instead, or not-targeted (nothing written). */
@@ -58,6 +68,8 @@ export interface SendOutcome {
   totals: SendTotals;
   invitations: SendItem[];
   nextCursor: string | null;
+  /** True when this answers a repeated idempotency key: the first send's outcome, nothing written again. */
+  replayed?: boolean;
 }
 
 /** Totals of a send's items: each item counts once, pending and not-targeted apart from the verdicts. */
@@ -84,13 +96,36 @@ async function admissionsFor(secret: string, contacts: { id: string; email: stri
   );
 }
 
+/** The request an idempotency key stands for (selection, options, slice), so a key reused for another send is refused. */
+const fingerprintOf = (input: SendInput) =>
+  sha256Hex(JSON.stringify([input.surveyId, input.selection, input.override ?? null, input.includeOffTarget ?? false, input.cursor ?? null]));
+
+/** The answer to a key already used: the first outcome, or why there is none. */
+function replay(row: typeof sendRequests.$inferSelect, fingerprint: string): SendOutcome {
+  if (row.fingerprint !== fingerprint) {
+    throw unprocessable(`This idempotency key was already used for a different send. Nothing was sent; use a new key for a new send.`, [
+      { path: "idempotencyKey", message: "already used for a different request" },
+    ]);
+  }
+  if (row.outcome === null) throw new ApiError(409, "Send in progress", "The first send with this key is still being written. Nothing was sent again; look at the invitations in a moment.");
+  return { ...(JSON.parse(row.outcome) as SendOutcome), replayed: true };
+}
+
+const requestRow = (db: Db, actor: string, key: string) => db.select().from(sendRequests).where(and(eq(sendRequests.actor, actor), eq(sendRequests.key, key)));
+
 /**
  * A manual send: every selected contact goes through the guarded insert (caps, opt-outs), the audit row rides in the
  * first batch, admitted invitations are queued for delivery. Selections larger than SEND_SLICE continue with nextCursor.
+ * With an idempotency key, the key's row rides in the first batch too: a second submit fails its UNIQUE key (the whole
+ * batch with it, so nothing is written twice) and is answered with the first outcome.
  */
 export async function sendSurvey(deps: SendDeps, actor: string, input: SendInput, now: Date): Promise<SendOutcome> {
-  await sendableSurvey(deps.db, input.surveyId);
-  await assertSelectionExists(deps.db, input.selection);
+  const key = input.idempotencyKey;
+  const [survey, missing, earlier] = await deps.db.batch([surveyRow(deps.db, input.surveyId), missingIds(deps.db, input.selection), requestRow(deps.db, actor, key ?? "")]);
+  const fingerprint = key ? await fingerprintOf(input) : "";
+  if (key && earlier[0]) return replay(earlier[0], fingerprint);
+  assertSendable(survey[0], input.surveyId);
+  assertNoneMissing(input.selection, missing);
   const offTarget = input.includeOffTarget ?? false;
   const selected = await selectedContacts(deps.db, input.surveyId, input.selection, SEND_SLICE + 1, input.cursor, offTarget);
   const slice = selected.slice(0, SEND_SLICE);
@@ -114,7 +149,18 @@ export async function sendSurvey(deps: SendDeps, actor: string, input: SendInput
     },
     now,
   );
-  const results = await admitAll(deps.db, await admissionsFor(deps.hmacSecret, invited, input, sendId), now, [audit]);
+  const claim = key
+    ? [deps.db.insert(sendRequests).values({ actor, key, fingerprint, sendId, surveyId: input.surveyId, outcome: null, createdAt: now.toISOString() })]
+    : [];
+  let results: AdmissionResult[];
+  try {
+    results = await admitAll(deps.db, await admissionsFor(deps.hmacSecret, invited, input, sendId), now, [...claim, audit]);
+  } catch (error) {
+    // A concurrent submit with the same key won: this batch was rolled back whole.
+    const won = key && isUniqueViolation(error) ? await requestRow(deps.db, actor, key).get() : undefined;
+    if (won) return replay(won, fingerprint);
+    throw error;
+  }
   await enqueueDeliveries(deps.queue, admittedIds(results));
   const byContact = new Map(results.map((r) => [r.contactId, r]));
   const invitations = slice.map((c): SendItem => {
@@ -123,13 +169,17 @@ export async function sendSurvey(deps: SendDeps, actor: string, input: SendInput
     if (!r) return { ...names, invitationId: null, status: "not-targeted", blockingRule: NOT_TARGETED, scheduledFor: null, pending: false };
     return { ...names, invitationId: r.invitationId, status: r.status, blockingRule: r.blockingRule, scheduledFor: r.scheduledFor, pending: r.pending ?? false };
   });
-  return {
+  const outcome: SendOutcome = {
     sendId,
     surveyId: input.surveyId,
     totals: sendTotals(invitations),
     invitations,
     nextCursor: selected.length > SEND_SLICE ? slice[slice.length - 1]!.id : null,
   };
+  if (key) {
+    await deps.db.update(sendRequests).set({ outcome: JSON.stringify(outcome) }).where(and(eq(sendRequests.actor, actor), eq(sendRequests.key, key)));
+  }
+  return outcome;
 }
 
 /** What the audit log keeps of a selection: the filter, or how many ids (not the whole list). */

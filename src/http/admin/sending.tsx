@@ -12,6 +12,7 @@ import { planFrom, planReads, type Plan, type PlanInput, type PlanReads } from "
 import { committeeCoverage } from "../../domain/targeting/revenue";
 import type { ProgramContext } from "../../domain/targeting/waves";
 import { isTimeZone } from "../../lib/fields";
+import { randomSecret } from "../../lib/ids";
 import { sendSurvey } from "../../domain/targeting/sends";
 import { ApiError, notFound } from "../../lib/errors";
 import { RuleCreate, RulePatch } from "../api/frequency-rules";
@@ -33,6 +34,8 @@ const RULE_FLASH = { created: "Rule created.", saved: "Rule saved.", deleted: "R
 const INVITATIONS_PAGE = 50;
 const ACCOUNT_CHOICES = 500;
 const PLAN_PAGE = 100;
+/** The send form's one-time key: 16 random bytes in base64url (22 characters); longer is not ours. */
+const SEND_KEY_MAX = 200;
 
 // ─── shared reads (query builders, so each page reads them in one batch) ───
 
@@ -292,6 +295,7 @@ sending.get("/planner", async (c) => {
       plan,
       cursor,
       rules: ruleMap(rules),
+      sendKey: randomSecret(16),
     }),
     Object.keys(errors).length ? 422 : 200,
   );
@@ -308,14 +312,25 @@ sending.post("/planner/send", async (c) => {
     throw new ApiError(422, "Nothing was sent", `The send is incomplete: ${Object.values(parsed.errors).join("; ")}. Go back to the planner and check the form.`);
   }
   const input = parsed.value as typeof parsed.value & { includeOffTarget?: boolean };
+  // The form's one-time key (made when the plan was shown): pressing Send twice, or back and Send again, sends once.
+  const idempotencyKey = text(body, "idempotencyKey");
+  if (idempotencyKey.length > SEND_KEY_MAX) throw new ApiError(422, "Nothing was sent", "The form's send key is malformed. Go back to the planner and plan the send again.");
   const outcome = await sendSurvey(
     { db: c.var.db, queue: c.env.MAIL_QUEUE, hmacSecret: c.env.HMAC_SECRET },
     c.var.actor.id,
-    { surveyId: input.surveyId, selection: selectionOf(input), override: null, cursor: input.cursor, ...(input.includeOffTarget ? { includeOffTarget: true } : {}) },
+    {
+      surveyId: input.surveyId,
+      selection: selectionOf(input),
+      override: null,
+      cursor: input.cursor,
+      ...(input.includeOffTarget ? { includeOffTarget: true } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    },
     new Date(),
   );
   const survey = await c.var.db.select({ name: surveys.name }).from(surveys).where(eq(surveys.id, input.surveyId)).get();
-  return c.html(sentPage({ nonce: c.var.nonce, viewer: c.var.viewer, values, outcome, surveyName: survey?.name ?? input.surveyId }), 201);
+  const page = { nonce: c.var.nonce, viewer: c.var.viewer, values, outcome, surveyName: survey?.name ?? input.surveyId, sendKey: randomSecret(16) };
+  return c.html(sentPage(page), outcome.replayed ? 200 : 201);
 });
 
 // ─── invitations ───

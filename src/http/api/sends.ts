@@ -100,8 +100,25 @@ const SendResponse = z
       }),
     ),
     nextCursor: z.string().nullable(),
+    replayed: z
+      .boolean()
+      .optional()
+      .openapi({ description: "true when this answers a repeated Idempotency-Key: the first send's result, nothing written again." }),
   })
   .openapi("SendResult");
+
+const SendHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
+    .optional()
+    .openapi({
+      description:
+        "A one-time key of this send (e.g. a UUID). The same key again (a retry) writes nothing and answers the first send's result with 200 and replayed: true; the same key with a different body is refused (422). Per token; each continuation with nextCursor needs its own key.",
+    }),
+});
 
 export function selectionOf(body: { contactIds?: string[]; accountIds?: string[]; filter?: z.infer<typeof Filter> }): Selection {
   if (body.contactIds) return { contactIds: body.contactIds };
@@ -154,11 +171,12 @@ sendsRouter.openapi(
     tags: ["Sending"],
     summary: "Send a survey to contacts, accounts or a filter, through the frequency rules",
     description: "Handles up to 400 contacts per call; when nextCursor is set, POST again with it to continue.",
-    request: { body: jsonBody(SendRequest) },
-    responses: { 201: jsonResponse(SendResponse, "Invitations decided"), ...problemResponses },
+    request: { body: jsonBody(SendRequest), headers: SendHeaders },
+    responses: { 201: jsonResponse(SendResponse, "Invitations decided"), 200: jsonResponse(SendResponse, "A repeated Idempotency-Key: the first send's result, nothing written"), ...problemResponses },
   }),
   async (c) => {
     const body = c.req.valid("json");
+    const idempotencyKey = c.req.valid("header")["idempotency-key"];
     assertMayOverride(c, body.override);
     const outcome = await sendSurvey(
       { db: c.var.db, queue: c.env.MAIL_QUEUE, hmacSecret: c.env.HMAC_SECRET },
@@ -169,9 +187,10 @@ sendsRouter.openapi(
         override: body.override ?? null,
         includeOffTarget: body.includeOffTarget ?? false,
         cursor: body.cursor,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
       },
       new Date(),
     );
-    return c.json(outcome, 201);
+    return outcome.replayed ? c.json(outcome, 200) : c.json(outcome, 201);
   },
 );

@@ -180,3 +180,47 @@ describe("atomic caps under concurrent triggers", () => {
     ]);
   });
 });
+
+describe("POST /api/v1/sends with an Idempotency-Key", () => {
+  it("writes once: a retry (even concurrent) answers the first result with 200 and replayed, a different body with the key is refused", async () => {
+    const token = await integrationToken();
+    const account = await makeAccount();
+    const fresh = await makeContact(account.id);
+    const gone = await makeContact(account.id, { status: "unsubscribed" });
+    const survey = await transactional();
+    const body = { surveyId: survey.survey.id, contactIds: [fresh.id, gone.id] };
+    const headers = { "idempotency-key": `retry-${crypto.randomUUID()}` };
+    const rows = () => env.DB.prepare("SELECT count(*) AS n FROM invitations WHERE survey_id = ?").bind(survey.survey.id).first<{ n: number }>().then((r) => r!.n);
+
+    const first = await api("POST", "/sends", body, { token, headers });
+    expect(first.status).toBe(201);
+    const sent = await json(first);
+    expect(sent.totals).toMatchObject({ queued: 1, suppressed: 1 });
+    expect(await rows()).toBe(2);
+    const before = await counts();
+
+    const retries = await Promise.all([api("POST", "/sends", body, { token, headers }), api("POST", "/sends", body, { token, headers })]);
+    for (const retry of retries) {
+      expect(retry.status).toBe(200);
+      expect(await json(retry)).toEqual({ ...sent, replayed: true });
+    }
+    expect(await counts()).toEqual(before);
+
+    const other = await api("POST", "/sends", { ...body, contactIds: [fresh.id] }, { token, headers });
+    expect(other.status).toBe(422);
+    expect(await counts()).toEqual(before);
+
+    // Without a key, a repeated send still writes (a deferral, another suppressed row), as before.
+    expect((await api("POST", "/sends", body, { token })).status).toBe(201);
+    expect(await rows()).toBe(4);
+  });
+
+  it("refuses a malformed key and documents the header in the OpenAPI document", async () => {
+    const res = await api("POST", "/sends", { surveyId: "x", contactIds: ["y"] }, { token: await integrationToken(), headers: { "idempotency-key": "has space" } });
+    expect(res.status).toBe(400);
+    const doc = await json(await api("GET", "/openapi.json"));
+    const send = (doc.paths["/sends"] ?? doc.paths["/sends/"]).post;
+    expect(send.parameters).toEqual([expect.objectContaining({ name: "idempotency-key", in: "header", required: false })]);
+    expect(Object.keys(send.responses)).toEqual(expect.arrayContaining(["200", "201"]));
+  });
+});
