@@ -8,7 +8,7 @@ import { ApiError } from "../../lib/errors";
 import { ImportQuery } from "../api/imports";
 import type { FormErrors, Option } from "../../views/admin/components";
 import { directoryListPage, directoryPage } from "../../views/admin/directory";
-import { emptyImport, importPage, type ColumnChoice, type ImportFormValues, type ImportKindChoice } from "../../views/admin/import";
+import { emptyImport, importFieldLabel, importPage, type ColumnChoice, type ImportFormValues, type ImportKindChoice } from "../../views/admin/import";
 import { adminsChange, formBody, text, validate, type FormBody } from "./forms";
 import type { AdminEnv } from "./session";
 
@@ -57,8 +57,8 @@ directory.get("/contacts", async (c) => {
 // ─── import ───
 
 const FIELDS: Record<ImportKindChoice, Option[]> = {
-  accounts: Object.keys(ACCOUNT_COLUMNS).map((field) => ({ value: field, label: field })),
-  contacts: Object.keys(CONTACT_COLUMNS).map((field) => ({ value: field, label: field })),
+  accounts: Object.keys(ACCOUNT_COLUMNS).map((field) => ({ value: field, label: importFieldLabel(field) })),
+  contacts: Object.keys(CONTACT_COLUMNS).map((field) => ({ value: field, label: importFieldLabel(field) })),
 };
 
 directory.get("/import", (c) =>

@@ -1,5 +1,5 @@
 import { DATE_FORMATS, type ImportReport, type RowOutcome } from "../../domain/directory/import/options";
-import { Badge, CsrfInput, ErrorSummary, fieldId, SelectField, TableWrap, TextAreaField, type FormErrors, type Option, type Tone } from "./components";
+import { Badge, CsrfInput, ErrorSummary, fieldId, fieldNameInWords, SelectField, TableWrap, TextAreaField, type FormErrors, type Option, type Tone } from "./components";
 import { formatInteger } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -35,6 +35,12 @@ const OUTCOME: Record<RowOutcome, { label: string; tone: Tone }> = {
   optedOut: { label: "Opted out", tone: "warn" },
   error: { label: "Error", tone: "bad" },
 };
+
+/** An import field in words for the mapping and the report ("externalId" → "CRM id", "annualRevenue" → "Annual revenue"). */
+export function importFieldLabel(field: string): string {
+  const named: Record<string, string> = { externalId: "CRM id", parentExternalId: "Parent account's CRM id", accountExternalId: "Account's CRM id", optOut: "Email opt-out" };
+  return named[field] ?? (fieldNameInWords(field) || field);
+}
 
 function Mapping(props: { columns: ColumnChoice[]; fields: Option[] }) {
   return (
@@ -75,7 +81,7 @@ function Mapping(props: { columns: ColumnChoice[]; fields: Option[] }) {
 function Report(props: { report: ImportReport }) {
   const r = props.report;
   const problems = new Map<number, string[]>();
-  for (const error of r.errors) problems.set(error.row, [...(problems.get(error.row) ?? []), `${error.field}: ${error.message}`]);
+  for (const error of r.errors) problems.set(error.row, [...(problems.get(error.row) ?? []), `${importFieldLabel(error.field)}: ${error.message}`]);
   const lines: [string, number][] = [
     [r.dryRun ? "Would be created" : "Created", r.created],
     [r.dryRun ? "Would be updated" : "Updated", r.updated],

@@ -64,7 +64,11 @@ describe("/admin/directory", () => {
     expect(checked.status).toBe(200);
     expect(checked.html).toContain("Dry run: nothing was written yet");
     expect(checked.html).toMatch(/Would be created<\/dt><dd>1</);
-    expect(checked.html).toContain("annualRevenue"); // the row without revenue is refused for a new account, with its row number
+    expect(checked.html).toContain("Annual revenue: "); // the row without revenue is refused for a new account, with its row number
+    // Fields are offered and named in words, not as keys.
+    expect(checked.html).toMatch(/<option value="externalId"( selected="")?>CRM id<\/option>/);
+    expect(checked.html).toMatch(/<option value="annualRevenue"( selected="")?>Annual revenue<\/option>/);
+    expect(checked.html).not.toMatch(/>annualRevenue</);
     expect(checked.html).toMatch(/<td>3<\/td><td>[^<]*<\/td><td><span class="badge badge-bad">Error/);
     expect(checked.html).toMatch(/<label for="f-map-\d+">Tier Code<\/label>/);
     expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id IN (?, ?)", ...ids)).toBe(0);
