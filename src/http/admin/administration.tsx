@@ -3,7 +3,6 @@ import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { apiTokens, auditLog, holidays, settings } from "../../db/schema";
 import { createToken, revokeToken, type TokenView } from "../../domain/access/tokens";
 import { listAuditEntriesNamed } from "../../domain/audit/query";
-import { SLA_BUSINESS_DAYS } from "../../domain/cases/sla";
 import { listOutbox } from "../../domain/delivery/outbox";
 import { addHoliday, deleteHoliday, updateSettings, type Settings } from "../../domain/settings/settings";
 import { ApiError, notFound } from "../../lib/errors";
@@ -111,11 +110,11 @@ async function currentSettings(db: Db): Promise<Settings> {
 
 administration.get("/settings", async (c) => {
   const current = await currentSettings(c.var.db);
-  return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values: settingsFormValues(current), errors: {}, updatedAt: current.updatedAt, flash: flashFrom(c, { saved: "Settings saved." }), slaDays: SLA_BUSINESS_DAYS }));
+  return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values: settingsFormValues(current), errors: {}, updatedAt: current.updatedAt, flash: flashFrom(c, { saved: "Settings saved." }) }));
 });
 
-const SETTINGS_FIELDS = ["organizationName", "timeZone", "fiscalYearStartMonth", "defaultLocale", "caseNpsMax", "caseOsatMax", "caseCesMax", "sendWindowStart", "sendWindowEnd"] as const;
-const NUMERIC_SETTINGS = new Set<string>(["fiscalYearStartMonth", "caseNpsMax", "caseOsatMax", "caseCesMax"]);
+const SETTINGS_FIELDS = ["organizationName", "timeZone", "fiscalYearStartMonth", "defaultLocale", "caseNpsMax", "caseOsatMax", "caseCesMax", "sendWindowStart", "sendWindowEnd", "caseSlaTopDays", "caseSlaOtherDays"] as const;
+const NUMERIC_SETTINGS = new Set<string>(["fiscalYearStartMonth", "caseNpsMax", "caseOsatMax", "caseCesMax", "caseSlaTopDays", "caseSlaOtherDays"]);
 
 administration.post("/settings", async (c) => {
   const body = await formBody(c);
@@ -124,7 +123,7 @@ administration.post("/settings", async (c) => {
   const parsed = validate(SettingsPatch, input);
   if (!parsed.ok) {
     const current = await currentSettings(c.var.db);
-    return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values, errors: parsed.errors, updatedAt: current.updatedAt, flash: null, slaDays: SLA_BUSINESS_DAYS }), 422);
+    return c.html(settingsPage({ nonce: c.var.nonce, viewer: c.var.viewer, values, errors: parsed.errors, updatedAt: current.updatedAt, flash: null }), 422);
   }
   await updateSettings(c.var.db, c.var.actor.id, parsed.value);
   return c.redirect("/admin/settings?done=saved", 303);

@@ -9,7 +9,7 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 
 /** The settings form as typed (strings), so a refused form shows exactly what was entered. */
 export type SettingsFormValues = Record<
-  "organizationName" | "timeZone" | "fiscalYearStartMonth" | "defaultLocale" | "caseNpsMax" | "caseOsatMax" | "caseCesMax" | "sendWindowStart" | "sendWindowEnd",
+  "organizationName" | "timeZone" | "fiscalYearStartMonth" | "defaultLocale" | "caseNpsMax" | "caseOsatMax" | "caseCesMax" | "sendWindowStart" | "sendWindowEnd" | "caseSlaTopDays" | "caseSlaOtherDays",
   string
 >;
 
@@ -24,6 +24,8 @@ export function settingsFormValues(settings: Settings): SettingsFormValues {
     caseCesMax: String(settings.caseCesMax),
     sendWindowStart: settings.sendWindowStart,
     sendWindowEnd: settings.sendWindowEnd,
+    caseSlaTopDays: String(settings.caseSlaTopDays),
+    caseSlaOtherDays: String(settings.caseSlaOtherDays),
   };
 }
 
@@ -34,8 +36,6 @@ export function settingsPage(props: {
   errors: FormErrors;
   updatedAt: string;
   flash: string | null;
-  /** Case SLAs in business days (SPEC §8; fixed in code, shown so nobody has to look them up). */
-  slaDays: { top: number; other: number };
 }): string {
   const v = props.values;
   const e = props.errors;
@@ -79,10 +79,11 @@ export function settingsPage(props: {
             <TextField name="caseOsatMax" type="number" label="Satisfaction (1–5)" value={v.caseOsatMax} error={e.caseOsatMax} min={1} max={5} />
             <TextField name="caseCesMax" type="number" label="Effort (1–7)" value={v.caseCesMax} error={e.caseCesMax} min={1} max={7} />
           </fieldset>
-          <p>
-            Cases are due {props.slaDays.top} business days after they open for the accounts holding the top 20 % of revenue, {props.slaDays.other} for the others (weekends and
-            holidays skipped).
-          </p>
+          <fieldset>
+            <legend>A case is due, in business days (weekends and holidays skipped)</legend>
+            <TextField name="caseSlaTopDays" type="number" label="Accounts holding the top 20 % of revenue" value={v.caseSlaTopDays} error={e.caseSlaTopDays} min={1} />
+            <TextField name="caseSlaOtherDays" type="number" label="Every other account" value={v.caseSlaOtherDays} error={e.caseSlaOtherDays} min={1} />
+          </fieldset>
           {!readOnly && <button type="submit">Save settings</button>}
         </form>
       </>

@@ -76,6 +76,8 @@ describe("/admin administration", () => {
       caseCesMax: "3",
       sendWindowStart: "18:00",
       sendWindowEnd: "08:00",
+      caseSlaTopDays: "0",
+      caseSlaOtherDays: "5",
     };
     const before = await env.DB.prepare("SELECT * FROM settings").first();
     const refused = await postForm(session, "/admin/settings", form);
@@ -83,17 +85,20 @@ describe("/admin administration", () => {
     expect(fieldError(refused.html, "timeZone")).toBeTruthy();
     expect(fieldError(refused.html, "caseNpsMax")).toBeTruthy();
     expect(fieldError(refused.html, "sendWindowEnd")).toBe("the window must end after it starts");
+    expect(fieldError(refused.html, "caseSlaTopDays")).toBeTruthy();
     expect(inputValue(refused.html, "timeZone")).toBe("Mars/Olympus");
     expect(await env.DB.prepare("SELECT * FROM settings").first()).toEqual(before);
 
-    const saved = await postForm(session, "/admin/settings", { ...form, timeZone: "Europe/Berlin", caseNpsMax: "5", sendWindowStart: "08:30", sendWindowEnd: "18:00" });
+    const saved = await postForm(session, "/admin/settings", { ...form, timeZone: "Europe/Berlin", caseNpsMax: "5", sendWindowStart: "08:30", sendWindowEnd: "18:00", caseSlaTopDays: "1" });
     expect(saved.status).toBe(303);
-    expect(await env.DB.prepare("SELECT organization_name, time_zone, case_nps_max, send_window_start, send_window_end FROM settings").first()).toEqual({
+    expect(await env.DB.prepare("SELECT organization_name, time_zone, case_nps_max, send_window_start, send_window_end, case_sla_top_days, case_sla_other_days FROM settings").first()).toEqual({
       organization_name: "Quorum Test Org",
       time_zone: "Europe/Berlin",
       case_nps_max: 5,
       send_window_start: "08:30",
       send_window_end: "18:00",
+      case_sla_top_days: 1,
+      case_sla_other_days: 5,
     });
     expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'settings.update'")).toBeGreaterThan(0);
   });
