@@ -122,8 +122,9 @@ export function ruleFormPage(props: {
   const v = props.values;
   const e = props.errors;
   const action = props.editing ? `/admin/sending/rules/${encodeURIComponent(props.editing)}` : "/admin/sending/rules";
+  const admin = props.viewer.role === "admin";
   return adminPage({
-    title: props.editing ? `Edit rule ${props.editing}` : "New frequency rule",
+    title: props.editing ? (admin ? `Edit rule ${props.editing}` : `Rule ${props.editing}`) : "New frequency rule",
     nonce: props.nonce,
     viewer: props.viewer,
     active: "sending",
@@ -133,6 +134,7 @@ export function ruleFormPage(props: {
         <p>
           <a href="/admin/sending/rules">All rules</a>
         </p>
+        {!admin && <p class="notice">You can look at this rule; only admins change frequency rules.</p>}
         <ErrorSummary errors={e} />
         <form method="post" action={action} class="card stack" novalidate>
           <CsrfInput token={props.viewer.csrfToken} />
@@ -200,10 +202,12 @@ export function ruleFormPage(props: {
             ]}
           />
           <CheckboxField name="enabled" label="Enabled" checked={v.enabled} error={e.enabled} />
-          <div class="actions">
-            <button type="submit">{props.editing ? "Save rule" : "Create rule"}</button>
-            <a href="/admin/sending/rules">Cancel</a>
-          </div>
+          {admin && (
+            <div class="actions">
+              <button type="submit">{props.editing ? "Save rule" : "Create rule"}</button>
+              <a href="/admin/sending/rules">Cancel</a>
+            </div>
+          )}
         </form>
       </>
     ),
