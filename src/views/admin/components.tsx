@@ -131,6 +131,24 @@ function describedBy(props: FieldProps): string | undefined {
   return ids.length ? ids.join(" ") : undefined;
 }
 
+/** A field's hint and its problem, under the control; the control points at them with aria-describedby. */
+function FieldNotes(props: { id: string; hint?: string; error?: string | null }) {
+  return (
+    <>
+      {props.hint && (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="error" id={`${props.id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </>
+  );
+}
+
 /** The one way a problem is shown beside a field: under the label and hint, linked with aria-describedby. */
 function FieldFrame(props: FieldProps & { children: Child }) {
   const id = fieldId(props.name);
@@ -138,16 +156,7 @@ function FieldFrame(props: FieldProps & { children: Child }) {
     <div class="field">
       <label for={id}>{props.label}</label>
       {props.children}
-      {props.hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      {props.error && (
-        <p class="error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
+      <FieldNotes id={id} hint={props.hint} error={props.error} />
     </div>
   );
 }
@@ -224,16 +233,7 @@ export function CheckboxGroup(props: FieldProps & { options: Option[]; values: s
           {option.label}
         </label>
       ))}
-      {props.hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      {props.error && (
-        <p class="error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
+      <FieldNotes id={id} hint={props.hint} error={props.error} />
     </fieldset>
   );
 }
@@ -245,16 +245,7 @@ export function FieldGroup(props: { name: string; legend: Child; error?: string 
   return (
     <fieldset id={id} class={props.class} aria-describedby={described}>
       <legend>{props.legend}</legend>
-      {props.hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      {props.error && (
-        <p class="error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
+      <FieldNotes id={id} hint={props.hint} error={props.error} />
       {props.children}
     </fieldset>
   );
@@ -268,16 +259,7 @@ export function CheckboxField(props: FieldProps & { checked: boolean; value?: st
         <input type="checkbox" id={id} name={props.name} value={props.value ?? "on"} checked={props.checked} aria-describedby={describedBy(props)} />
         {props.label}
       </label>
-      {props.hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      {props.error && (
-        <p class="error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
+      <FieldNotes id={id} hint={props.hint} error={props.error} />
     </div>
   );
 }
