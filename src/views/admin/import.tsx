@@ -178,6 +178,9 @@ export function importPage(props: {
           <a href="/admin/directory">Directory</a>
         </p>
         <ErrorSummary errors={e} title="The import needs:" />
+        {props.viewer.role !== "admin" ? (
+          <p class="notice">Only admins import from the CRM. Find accounts and contacts under <a href="/admin/directory">Directory</a>.</p>
+        ) : (
         <form method="post" action="/admin/directory/import" enctype="multipart/form-data" class="card stack" novalidate>
           <CsrfInput token={props.viewer.csrfToken} />
           <SelectField
@@ -240,6 +243,7 @@ export function importPage(props: {
             )}
           </div>
         </form>
+        )}
         {props.report && <Report report={props.report} />}
       </>
     ),

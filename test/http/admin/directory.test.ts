@@ -126,6 +126,11 @@ describe("/admin/directory", () => {
   it("refuses an import by an account manager: a 403 page, nothing written", async () => {
     const manager = await signInAs(await inviteUser("account_manager"));
     expect((await getPage(manager, "/admin/directory")).status).toBe(200);
+    // No form to fill that would end on a 403 page: the import page says who imports.
+    const page = await getPage(manager, "/admin/directory/import");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("Only admins import from the CRM.");
+    expect(page.html).not.toContain('action="/admin/directory/import"');
     const id = `SF-${unique()}`;
     const form = new FormData();
     form.set("csrf", manager.csrf);
