@@ -1,6 +1,7 @@
 // The relational program (SPEC §5): permanent-random-number rotation. Wave W (counted from the survey's epoch, never
 // restarting) selects contacts whose prn lies in [s, s + f) mod 1 with s = frac(W·f); a contact's day inside the wave
 // is fixed by its position in that window, so its sends stay about 1/f waves apart.
+import { sql, type SQL } from "drizzle-orm";
 import type { Survey } from "../../db/schema";
 import { localMidnight, type Calendar } from "../scoring/periods";
 import { businessDays, localDate } from "./calendar";
@@ -85,6 +86,45 @@ export function dueRanges(w: PrnWindow, day: number, workingDays: number): [numb
 
 export const programCause = (surveyId: string, wave: number) => `${surveyId}:${wave}`;
 
+/** A wave nextRegularSend looks at: its prn window and its working days' local midnights (ms; null for days before today). */
+export interface RegularWave {
+  s: number;
+  e: number;
+  f: number;
+  days: (number | null)[];
+}
+
+/** The current wave and the 1/f + 1 after it, as data (also passed to SQL, so SQL and JavaScript answer alike). */
+export function regularSendWaves(
+  survey: Pick<Survey, "programEpoch" | "createdAt" | "wavesPerYear" | "fractionPerWave">,
+  ctx: { calendar: Calendar; holidays: ReadonlySet<string> },
+  now: Date,
+): RegularWave[] {
+  const tz = ctx.calendar.timeZone;
+  const epoch = programEpoch(survey, ctx.calendar);
+  const first = waveAt(epoch, survey.wavesPerYear, now, tz)?.index ?? 0;
+  const today = localDate(now, tz);
+  const waves: RegularWave[] = [];
+  for (let index = first; index <= first + Math.ceil(1 / survey.fractionPerWave) + 1; index++) {
+    const window = waveWindow(index, survey.fractionPerWave);
+    const start = waveStart(epoch, survey.wavesPerYear, index, tz);
+    const end = waveStart(epoch, survey.wavesPerYear, index + 1, tz);
+    const days = businessDays(localDate(start, tz), localDate(end, tz), ctx.holidays).map((day) => {
+      const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+      return day >= today ? localMidnight(y, m, d, tz).getTime() : null;
+    });
+    waves.push({ s: window.s, e: window.e, f: window.fraction, days });
+  }
+  return waves;
+}
+
+/** A contact's send day in a wave (local midnight, ms), or null when its prn is outside the window or the day has passed. */
+function sendDayIn(wave: RegularWave, prn: number): number | null {
+  const window = { s: wave.s, e: wave.e, fraction: wave.f };
+  if (!inWindow(prn, window)) return null;
+  return wave.days[sendDay(prn, window, wave.days.length)] ?? null;
+}
+
 /**
  * When the contact's next regular wave send is due (local midnight of its send day), from now on: its send day in the
  * current wave if that has not passed, else the first later wave whose window holds its prn. Null if none within 1/f + 1 waves.
@@ -95,22 +135,22 @@ export function nextRegularSend(
   prn: number,
   now: Date,
 ): Date | null {
-  const tz = ctx.calendar.timeZone;
-  const epoch = programEpoch(survey, ctx.calendar);
-  const current = waveAt(epoch, survey.wavesPerYear, now, tz);
-  const first = current?.index ?? 0;
-  const today = localDate(now, tz);
-  for (let index = first; index <= first + Math.ceil(1 / survey.fractionPerWave) + 1; index++) {
-    const window = waveWindow(index, survey.fractionPerWave);
-    if (!inWindow(prn, window)) continue;
-    const start = waveStart(epoch, survey.wavesPerYear, index, tz);
-    const end = waveStart(epoch, survey.wavesPerYear, index + 1, tz);
-    const days = businessDays(localDate(start, tz), localDate(end, tz), ctx.holidays);
-    const day = days[sendDay(prn, window, days.length)];
-    if (day && day >= today) {
-      const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-      return localMidnight(y, m, d, tz);
-    }
+  for (const wave of regularSendWaves(survey, ctx, now)) {
+    const day = sendDayIn(wave, prn);
+    if (day !== null) return new Date(day);
   }
   return null;
+}
+
+/**
+ * The same, in SQL, for a prn column: the earliest send day (ms) over `regularSendWaves` (waves tile time, so the
+ * earliest is the first wave's), with the same float arithmetic as inWindow and sendDay.
+ */
+export function nextRegularSendSql(prn: SQL, waves: RegularWave[]): SQL {
+  const field = (name: string) => sql.raw(`json_extract(w.value, '$.${name}')`);
+  const offset = sql`(CASE WHEN ${prn} - ${field("s")} >= 0 THEN ${prn} - ${field("s")} ELSE ${prn} - ${field("s")} + 1 END)`;
+  const n = sql`json_array_length(w.value, '$.days')`;
+  const day = sql`min(${n} - 1, CAST((${offset} / min(1, ${field("f")})) * ${n} AS INTEGER))`;
+  const inside = sql`(${field("f")} >= 1 OR CASE WHEN ${field("s")} < ${field("e")} THEN ${prn} >= ${field("s")} AND ${prn} < ${field("e")} ELSE ${prn} >= ${field("s")} OR ${prn} < ${field("e")} END)`;
+  return sql`(SELECT min(json_extract(w.value, '$.days[' || ${day} || ']')) FROM json_each(${JSON.stringify(waves)}) w WHERE ${n} > 0 AND ${inside})`;
 }

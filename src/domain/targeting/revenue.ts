@@ -4,13 +4,13 @@
 // at that moment, and never one whose regular wave send it would block; where no committee contact is admissible,
 // the shortfall lists each candidate's reason.
 import { sql, type SQL } from "drizzle-orm";
-import { runAll } from "../../db/batch";
+import { runAll, runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import type { Survey } from "../../db/schema";
 import { pendingOf } from "../frequency/admit";
 import { deferLimit, isTargeted, NOT_TARGETED, optOutReason, withDecision } from "../frequency/verdict";
 import type { Period } from "../scoring/periods";
-import { nextRegularSend } from "./program";
+import { nextRegularSendSql, regularSendWaves } from "./program";
 import type { SendDeps } from "./sends";
 import { admitProgram, type Budget, type ProgramContext, type SliceReport } from "./waves";
 
@@ -68,20 +68,29 @@ interface CandidateRow {
   contactId: string | null;
   contactName: string | null;
   role: string | null;
-  prn: number | null;
-  targeted: number | null;
-  heard: number | null;
-  tried: number | null;
-  guardDays: number | null;
+  /** Why §4 is not even asked (not-targeted, tried, regular-send-due, no-relational-survey), else null. */
+  held: string | null;
+  /** When `held` lapses (the regular send's day, for regular-send-due). */
+  heldUntil: string | null;
 }
 
-/** Top accounts with their committee contacts (any status, so opt-outs are named), heard-from and already-tried flags. */
-function candidateRows(db: Db, survey: Survey | null, quarter: Pick<Period, "start" | "end">, now: Date) {
+/**
+ * Top accounts with their committee contacts (any status, so opt-outs are named) and the reasons decided before §4: not
+ * targeted, already tried this quarter, or a regular wave send due within the contact's guard window (so a top-up now
+ * would take its place or block it). `cand_key` sorts in the order the top-up tries them — roles not heard from in
+ * 12 months first, then by prn — so the account's caps are shared in that order.
+ */
+function candidatesSql(survey: Survey | null, ctx: ProgramContext, quarter: Pick<Period, "start" | "end">, now: Date): SQL {
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000).toISOString();
   const surveyId = survey?.id ?? null;
-  return runAll<CandidateRow>(
-    db,
-    sql`WITH ${TOP_ACCOUNTS}, t AS (SELECT top.*, ${covered(quarter, sql`top.id`)} AS is_covered FROM top)
+  const next = survey ? nextRegularSendSql(sql`coalesce(y.prn, 0)`, regularSendWaves(survey, ctx, now)) : sql`NULL`;
+  return sql`SELECT x.*, x.accountId || ' ' || x.heard || ' ' || printf('%.12f', coalesce(x.prn, 0)) || ' ' || x.contactId AS cand_key,
+      CASE WHEN x.contactId IS NULL THEN NULL WHEN ${surveyId} IS NULL THEN 'no-relational-survey' WHEN x.targeted <> 1 THEN ${NOT_TARGETED}
+        WHEN x.tried = 1 THEN 'tried' WHEN x.guardDays AND x.nextMs < ${now.getTime()} + x.guardDays * 86400000 THEN ${REGULAR_SEND_DUE} END AS held,
+      CASE WHEN x.targeted = 1 AND x.tried = 0 AND x.guardDays AND x.nextMs < ${now.getTime()} + x.guardDays * 86400000
+        THEN strftime('%Y-%m-%dT%H:%M:%fZ', x.nextMs / 1000.0, 'unixepoch') END AS heldUntil
+    FROM (SELECT y.*, ${next} AS nextMs FROM (
+      WITH ${TOP_ACCOUNTS}, t AS (SELECT top.*, ${covered(quarter, sql`top.id`)} AS is_covered FROM top)
       SELECT t.id AS accountId, t.name, t.annual_revenue AS annualRevenue, t.is_covered AS covered,
         c.id AS contactId, c.name AS contactName, c.role, c.prn,
         ${isTargeted(sql`c.role`, sql`coalesce(s.target_roles, '[]')`)} AS targeted,
@@ -94,26 +103,25 @@ function candidateRows(db: Db, survey: Survey | null, quarter: Pick<Period, "sta
       FROM t
       -- Candidates only for uncovered accounts: a covered account needs no top-up and no explanation.
       LEFT JOIN (contacts c JOIN roles ro ON ro.key = c.role AND ro.committee = 1) ON c.account_id = t.id AND t.is_covered = 0
-      LEFT JOIN surveys s ON s.id = ${surveyId}
-      ORDER BY t.annual_revenue DESC, t.id, heard, c.prn, c.id`,
-  );
+      LEFT JOIN surveys s ON s.id = ${surveyId}) y) x`;
 }
 
-/** What §4 says now about each candidate, read-only (the guarded insert's SQL), with reasons decided beforehand held like opt-outs. */
-async function decide(db: Db, survey: Survey, held: { contactId: string; key: string; reason: string | null }[], now: Date) {
-  if (held.length === 0) return new Map<string, { status: string; reason: string | null; until: string | null }>();
+/** The candidates for display, in the order the top-up tries them. */
+const candidateRows = (candidates: SQL) =>
+  sql`SELECT accountId, name, annualRevenue, covered, contactId, contactName, role, held, heldUntil FROM (${candidates}) ORDER BY annualRevenue DESC, accountId, cand_key`;
+
+/** What §4 says now about each candidate, read-only (the guarded insert's SQL), the reasons decided beforehand held like opt-outs. */
+function decisionRows(survey: Survey, candidates: SQL, now: Date) {
   const at = now.toISOString();
-  const rows = await runAll<{ contactId: string; status: string; reason: string | null; until: string | null }>(
-    db,
-    sql`${withDecision(sql`SELECT json_extract(j.value, '$.key') AS cand_key, c.id AS contact_id, c.account_id, c.role, s.id AS survey_id,
+  return sql`${withDecision(sql`SELECT k.cand_key, c.id AS contact_id, c.account_id, c.role, s.id AS survey_id,
         s.current_version_id AS version_id, s.kind, s.journey_stage AS stage, ${at} AS now,
-        coalesce(json_extract(j.value, '$.reason'), ${optOutReason(sql`c.status`, sql`NULL`)}) AS opted_out,
+        coalesce(k.held, ${optOutReason(sql`c.status`, sql`NULL`)}) AS opted_out,
         ${deferLimit(sql`${at}`)} AS defer_limit, 0 AS override, 0 AS exempt, ${pendingOf(sql`c.id`, sql`s.id`)} AS pending_id
-      FROM json_each(${JSON.stringify(held)}) j JOIN contacts c ON c.id = json_extract(j.value, '$.contactId') JOIN surveys s ON s.id = ${survey.id}`)}
-      SELECT contact_id AS contactId, status, blocking_rule AS reason, until FROM decision`,
-  );
-  return new Map(rows.map((r) => [r.contactId, r]));
+      FROM (${candidates}) k JOIN contacts c ON c.id = k.contactId JOIN surveys s ON s.id = ${survey.id}`)}
+      SELECT contact_id AS contactId, status, blocking_rule AS reason, until FROM decision`;
 }
+
+type DecisionRow = { contactId: string; status: string; reason: string | null; until: string | null };
 
 interface AccountCandidates {
   accountId: string;
@@ -126,7 +134,7 @@ interface AccountCandidates {
 
 /**
  * Every top account, covered or not, and for the uncovered ones each committee contact's standing now: admissible
- * (reason null) or why not. Two statements: the candidates, then one read-only decision over all of them.
+ * (reason null) or why not. One batch (one round trip): the candidates, and one read-only decision over all of them.
  */
 export async function committeeCandidates(
   db: Db,
@@ -135,40 +143,23 @@ export async function committeeCandidates(
   quarter: Pick<Period, "start" | "end">,
   now: Date,
 ): Promise<AccountCandidates[]> {
-  const rows = await candidateRows(db, survey, quarter, now);
+  const candidates = candidatesSql(survey, ctx, quarter, now);
+  const [rows = [], decided = []] = await runBatch<CandidateRow & DecisionRow>(db, [candidateRows(candidates), ...(survey ? [decisionRows(survey, candidates, now)] : [])]);
+  const verdicts = new Map((decided as DecisionRow[]).map((r) => [r.contactId, r]));
   const accounts = new Map<string, AccountCandidates>();
-  const held: { contactId: string; key: string; reason: string | null; until: string | null }[] = [];
-  for (const row of rows) {
+  for (const row of rows as CandidateRow[]) {
     const account = accounts.get(row.accountId) ?? { accountId: row.accountId, name: row.name, annualRevenue: row.annualRevenue, covered: row.covered === 1, candidates: [] };
     accounts.set(row.accountId, account);
     if (!row.contactId || account.covered) continue;
-    let reason: string | null = null;
-    let until: string | null = null;
-    if (!survey) reason = "no-relational-survey";
-    else if (row.targeted !== 1) reason = NOT_TARGETED;
-    else if (row.tried === 1) reason = "tried";
-    else {
-      const next = nextRegularSend(survey, ctx, row.prn ?? 0, now);
-      if (next && row.guardDays && next.getTime() < now.getTime() + row.guardDays * 86_400_000) {
-        reason = REGULAR_SEND_DUE;
-        until = next.toISOString();
-      }
-    }
-    // Keys sort in the order tried: the account's caps are shared in that order, as the top-up would admit them.
-    held.push({ contactId: row.contactId, key: `${row.accountId} ${row.heard ?? 0} ${(row.prn ?? 0).toFixed(12)} ${row.contactId}`, reason, until });
-    account.candidates.push({ contactId: row.contactId, contactName: row.contactName, role: row.role ?? "", reason, until });
-  }
-  if (survey) {
-    const verdicts = await decide(db, survey, held.map(({ contactId, key, reason }) => ({ contactId, key, reason })), now);
-    const untilOf = new Map(held.map((h) => [h.contactId, h.until]));
-    for (const account of accounts.values()) {
-      for (const candidate of account.candidates) {
-        const verdict = verdicts.get(candidate.contactId);
-        if (!verdict) continue;
-        candidate.reason = verdict.status === "queued" ? null : verdict.reason;
-        candidate.until = untilOf.get(candidate.contactId) ?? (verdict.status === "queued" ? null : verdict.until);
-      }
-    }
+    const verdict = verdicts.get(row.contactId);
+    const admitted = verdict?.status === "queued";
+    account.candidates.push({
+      contactId: row.contactId,
+      contactName: row.contactName,
+      role: row.role ?? "",
+      reason: verdict ? (admitted ? null : verdict.reason) : row.held,
+      until: row.heldUntil ?? (verdict && !admitted ? verdict.until : null),
+    });
   }
   return [...accounts.values()];
 }

@@ -2,7 +2,9 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { businessDays, localDate } from "../../../src/domain/targeting/calendar";
-import { dueRanges, inWindow, offsetOf, sendDay, waveAt, waveStart, waveWindow } from "../../../src/domain/targeting/program";
+import { sql } from "drizzle-orm";
+import { runAll } from "../../../src/db/batch";
+import { dueRanges, inWindow, nextRegularSend, nextRegularSendSql, offsetOf, regularSendWaves, sendDay, waveAt, waveStart, waveWindow } from "../../../src/domain/targeting/program";
 import { createDb } from "../../../src/db/client";
 import { runWaveSlice } from "../../../src/domain/targeting/waves";
 import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
@@ -99,3 +101,34 @@ describe("the relational program over a simulated year and a half", () => {
 function nextDay(date: string) {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
+
+describe("next regular send in SQL (the coverage page reads it in its one batch)", () => {
+  it("answers exactly what nextRegularSend answers, for any prn, wave settings, time zone and holidays, window edges included", async () => {
+    const db = createDb(env.DB);
+    const settings = fc.record({
+      wavesPerYear: fc.constantFrom(1, 2, 3, 4, 5, 6, 12),
+      fractionPerWave: fc.constantFrom(0.1, 0.25, 0.3, 0.5, 1, 2),
+      epochDays: fc.integer({ min: 0, max: 900 }),
+      nowDays: fc.integer({ min: -30, max: 900 }),
+      timeZone: fc.constantFrom("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"),
+    });
+    await fc.assert(
+      fc.asyncProperty(settings, fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 20 }), async (p, randomPrns) => {
+        const epoch = new Date(Date.UTC(2025, 0, 1) + p.epochDays * 86_400_000);
+        const survey = { programEpoch: epoch.toISOString(), createdAt: epoch.toISOString(), wavesPerYear: p.wavesPerYear, fractionPerWave: p.fractionPerWave };
+        const now = new Date(epoch.getTime() + p.nowDays * 86_400_000 + 37_000_000);
+        const ctx = { calendar: { timeZone: p.timeZone, fiscalYearStartMonth: 1 }, holidays: new Set(["2025-12-25", "2026-01-01", "2026-05-01", "2027-12-24"]) };
+        const waves = regularSendWaves(survey, ctx, now);
+        // Window edges (s, e and the day boundaries inside a window) besides random numbers.
+        const edges = waves.flatMap((w) => [w.s, w.e, (w.s + w.f / Math.max(1, w.days.length)) % 1]).filter((x) => x >= 0 && x < 1);
+        const prns = [...randomPrns, ...edges, 0];
+        const rows = await runAll<{ prn: number; next: number | null }>(
+          db,
+          sql`SELECT p.value AS prn, ${nextRegularSendSql(sql`p.value`, waves)} AS next FROM json_each(${JSON.stringify(prns)}) p`,
+        );
+        expect(rows.map((r) => r.next)).toEqual(prns.map((prn) => nextRegularSend(survey, ctx, prn, now)?.getTime() ?? null));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
