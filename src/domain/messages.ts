@@ -8,9 +8,12 @@ export type QueueMessage = { type: "deliver"; invitationId: string; kind: MailKi
 
 /**
  * Messages carried by LOOP_QUEUE (closing the loop, SPEC §8): a stored response to evaluate for a case and announce
- * to webhooks (sent after the respondent's request, never inside it), and one webhook delivery attempt.
+ * to webhooks (sent after the respondent's request, never inside it), one webhook delivery attempt, and a completed
+ * scoring run whose consequences (silence cases, category changes) follow.
  */
 export type LoopMessage =
   /** A response was submitted or edited after submit (responses are one per invitation). */
   | { type: "response.submitted"; invitationId: string }
-  | { type: "webhook.deliver"; deliveryId: string };
+  | { type: "webhook.deliver"; deliveryId: string }
+  /** A scoring run became current: open silence cases and announce category changes, in an invocation of their own. */
+  | { type: "run.completed"; runId: string };

@@ -1,4 +1,5 @@
 import { createDb, type Db } from "../db/client";
+import { closeTheLoopAfterCompletedRun } from "../domain/cases/after-run";
 import { handleSubmittedInvitation } from "../domain/cases/open";
 import { abandonDelivery, deliverInvitation } from "../domain/delivery/deliver";
 import { mailProviderFor } from "../domain/delivery/providers";
@@ -76,6 +77,9 @@ export async function consumeLoop(
         // The case exists either way; only its notification email failed: retry (the claim makes it send once).
         if (outcome.notified.ok || outcome.notified.permanent) message.ack();
         else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      } else if (body.type === "run.completed") {
+        await closeTheLoopAfterCompletedRun({ db, queue: env.LOOP_QUEUE, provider: deps.provider, publicUrl: env.PUBLIC_URL }, body.runId, now());
+        message.ack();
       } else if (body.type === "webhook.deliver") {
         const outcome = await deliverWebhook({ db, fetcher: deps.fetcher, provider: deps.provider, publicUrl: env.PUBLIC_URL }, body.deliveryId, now());
         if (outcome.result === "retry") message.retry({ delaySeconds: outcome.delaySeconds });

@@ -1,9 +1,6 @@
-import type { Db } from "../db/client";
 import { createDb } from "../db/client";
 import type { ScoreRun } from "../db/schema";
 import { advanceScoring } from "../domain/scoring/run";
-import { closeTheLoopAfterRun } from "../domain/cases/after-run";
-import { mailProviderFor } from "../domain/delivery/providers";
 import type { Env } from "../env";
 
 /**
@@ -22,14 +19,15 @@ export async function runScoringTick(env: Env, now: Date = new Date()): Promise<
     return;
   }
   console.log("scoring", JSON.stringify({ run: run.id, kind: run.kind, status: run.status, step: run.step, of: run.totalSteps, progressing: run.progressing, slowestSteps: run.slowestSteps }));
-  if (run.completedNow) await afterRunComplete(env, db, run, now);
+  if (run.completedNow) await afterRunComplete(env, run);
 }
 
 /**
- * Called once when a run has just become current (from the cron or POST /scoring/runs). The place for work that
- * follows new scores: silence cases and account.category_changed webhooks (issue 10) read what changed with
- * src/domain/scoring/events.ts (silentAccounts, categoryChanges) and add their calls here.
+ * Called once when a run has just become current (from the cron or POST /scoring/runs). What follows new scores —
+ * silence cases and account.category_changed webhooks (domain/cases/after-run.ts) — runs from a queue message: in an
+ * invocation of its own (the tick that completed the run may have spent its D1 queries), retried until done (both
+ * are idempotent: one silence case per account and quarter, one event per change and run).
  */
-export async function afterRunComplete(env: Env, db: Db, run: ScoreRun, now: Date): Promise<void> {
-  await closeTheLoopAfterRun({ db, queue: env.LOOP_QUEUE, provider: mailProviderFor(env, db), publicUrl: env.PUBLIC_URL }, run, now);
+export async function afterRunComplete(env: Pick<Env, "LOOP_QUEUE">, run: Pick<ScoreRun, "id">): Promise<void> {
+  await env.LOOP_QUEUE.send({ type: "run.completed", runId: run.id });
 }

@@ -348,7 +348,7 @@ scoringRunsRouter.openapi(
     const body = (c.req.valid("json") as z.infer<typeof StartRun> | undefined) ?? { full: false };
     const run = (await advanceScoring(c.var.db, now, { trigger: "api", requestedBy: actor, full: body.full, maxQueries: 900, maxMillis: 25_000 }))!;
     await auditInsert(c.var.db, { actor, action: "scoring.run", entityType: "score_run", entityId: run.id, detail: { status: run.status, step: run.step, full: body.full } }, now);
-    if (run.completedNow) await afterRunComplete(c.env, c.var.db, run, now);
+    if (run.completedNow) await afterRunComplete(c.env, run);
     const view = runView(run, now);
     return run.status === "complete" ? c.json(view, 200) : c.json(view, 202);
   },

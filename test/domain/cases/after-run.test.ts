@@ -1,6 +1,10 @@
 // The scoring run's completion hook: silence cases (once per account and quarter) and account.category_changed
-// webhooks, through POST /api/v1/scoring/runs as an admin would trigger it.
+// webhooks, through POST /api/v1/scoring/runs as an admin would trigger it, then the run.completed queue message that
+// the run leaves for the loop consumer (vitest's queue binding does not reach the consumer: the test hands it over).
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { LoopMessage } from "../../../src/domain/messages";
+import worker from "../../../src/index";
 import { describe, expect, it } from "vitest";
 import { api, json } from "../../support/api";
 import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
@@ -9,10 +13,20 @@ import { makeResponse } from "../../support/responses";
 async function runScoring(full = false) {
   for (let i = 0; i < 20; i++) {
     const res = await api("POST", "/scoring/runs", { full });
-    if (res.status === 200) return json(res);
+    if (res.status === 200) return followUp((await json(res)).id);
     expect(res.status).toBe(202);
   }
   throw new Error("scoring did not complete");
+}
+
+/** Delivers the run.completed message to the Worker's queue consumer, twice (a redelivery must change nothing). */
+async function followUp(runId: string) {
+  for (const attempt of [1, 2]) {
+    const batch = createMessageBatch<LoopMessage>("quorum-loop", [{ id: `run-${attempt}`, timestamp: new Date(), attempts: attempt, body: { type: "run.completed", runId } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as never, env);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`run-${attempt}`]);
+  }
 }
 
 describe("after a scoring run", () => {
@@ -39,5 +53,6 @@ describe("after a scoring run", () => {
     const announced = await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE endpoint_id = ? AND event_type = 'account.category_changed'").bind(endpoint.id).all<{ payload: string }>();
     const changes = announced.results.map((r) => JSON.parse(r.payload).data);
     expect(changes).toContainEqual(expect.objectContaining({ accountId: changing.id, to: "promoter" }));
+    expect(changes.filter((c) => c.accountId === changing.id && c.to === "promoter")).toHaveLength(1); // redelivered: announced once
   });
 });
