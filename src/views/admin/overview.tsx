@@ -31,9 +31,22 @@ export function QuarterPicker(props: { action: string; quarters: string[]; selec
   );
 }
 
-/** "Figures as of": when the scoring run whose results are shown completed. */
-export function Freshness(props: { finishedAt: string | null }) {
-  return <p class="muted">Figures from the scoring run completed {formatInstant(props.finishedAt)} (scores are recomputed hourly).</p>;
+/** "Figures as of": when the scoring run whose results are shown completed, and how long ago. */
+export function Freshness(props: { finishedAt: string | null; now?: Date }) {
+  return (
+    <p class="muted">
+      Figures from the scoring run completed {formatInstant(props.finishedAt)}
+      {props.finishedAt && <> ({ageInWords(props.finishedAt, props.now ?? new Date())})</>}. New answers are in the scores within 15 minutes.
+    </p>
+  );
+}
+
+function ageInWords(iso: string, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
+  if (minutes < 1) return "just now";
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? "" : "s"} ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} hours ago` : `${Math.round(hours / 24)} days ago`;
 }
 
 function ChangeLine(props: { label: string; change: FiguresChange | null; pick: (c: FiguresChange) => number | null; unit: "pts" | "pp"; significance?: boolean }) {
@@ -257,7 +270,7 @@ export function noScoresPage(props: { nonce: string; viewer: AdminViewer; title:
     active: props.active,
     children: (
       <p>
-        No scoring run has completed yet, so there are no figures to show. The hourly run computes them; an admin can start one now with{" "}
+        No scoring run has completed yet, so there are no figures to show. The scoring cron computes them within 15 minutes of the first answers; an admin can start one now with{" "}
         <code>POST /api/v1/scoring/runs</code> (see the <a href="/api/docs">API docs</a>).
       </p>
     ),

@@ -63,6 +63,7 @@ describe("/admin overview", () => {
     expect(html).toContain(`<a href="/admin/accounts/${risky.id}">Risky Giant AG</a>`);
     expect(html).not.toContain(">Big Safe GmbH</a>");
     expect(html).toContain("Figures from the scoring run completed");
+    expect(html).toMatch(/\((just now|\d+ minutes? ago)\)/);
   });
 
   it("answers a malformed or unscored quarter with a page, never a 500", async () => {
