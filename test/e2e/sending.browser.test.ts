@@ -129,6 +129,14 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     await page.getByRole("button", { name: "Send", exact: true }).click();
     await page.getByRole("heading", { name: "Survey sent" }).waitFor();
     expect(await page.getByRole("status").textContent()).toContain("already pending");
+
+    // Back to the plan and Send again: the same plan is not sent twice.
+    await page.goBack();
+    await page.getByText("contacts in this send").waitFor();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Send", exact: true }).click();
+    await page.getByRole("heading", { name: "Survey already sent" }).waitFor();
+    expect(await page.getByText("Nothing was sent twice").count()).toBe(1);
   });
 
   it("refuses a rule with max 0 beside the field, keeping what was typed", async () => {

@@ -36,6 +36,7 @@ const ACCOUNT_CHOICES = 500;
 const PLAN_PAGE = 100;
 /** The send form's one-time key: 16 random bytes in base64url (22 characters); longer is not ours. */
 const SEND_KEY_MAX = 200;
+const SEND_KEY = /^[\w-]{16,64}$/;
 
 // ─── shared reads (query builders, so each page reads them in one batch) ───
 
@@ -266,6 +267,7 @@ sending.get("/planner", async (c) => {
   const db = c.var.db;
   const values = c.req.query("surveyId") === undefined ? emptyPlanner : plannerValues((n) => c.req.query(n)?.trim() ?? "", (n) => (c.req.queries(n) ?? []).map((v) => v.trim()).filter(Boolean));
   const cursor = c.req.query("cursor") || null;
+  const planKey = c.req.query("planKey") ?? "";
   let errors: FormErrors = {};
   let input: PlanInput | null = null;
   if (values !== emptyPlanner) {
@@ -295,7 +297,8 @@ sending.get("/planner", async (c) => {
       plan,
       cursor,
       rules: ruleMap(rules),
-      sendKey: randomSecret(16),
+      sendKey: SEND_KEY.test(planKey) ? planKey : randomSecret(16),
+      nextPlanKey: randomSecret(16),
     }),
     Object.keys(errors).length ? 422 : 200,
   );

@@ -52,12 +52,14 @@ export const VERDICT: Record<PlanItem["wouldBe"], { label: string; tone: Tone }>
   "not-targeted": { label: "Not targeted", tone: "neutral" },
 };
 
-function PlannerForm(props: { values: PlannerValues; errors: FormErrors; surveys: Option[]; accounts: Option[]; roles: Option[] }) {
+function PlannerForm(props: { values: PlannerValues; errors: FormErrors; surveys: Option[]; accounts: Option[]; roles: Option[]; planKey: string }) {
   const v = props.values;
   const e = props.errors;
   const accountsId = fieldId("accountIds");
   return (
     <form method="get" action="/admin/sending/planner" class="card stack" novalidate>
+      {/* A new plan's identity, kept in its URL: back to that plan and Send again answers "already sent". */}
+      <input type="hidden" name="planKey" value={props.planKey} />
       <SelectField name="surveyId" label="Survey" value={v.surveyId} options={props.surveys} blank="Choose a published survey" error={e.surveyId} required />
       {v.contactIds.length > 0 && (
         <p>
@@ -221,8 +223,10 @@ export function plannerPage(props: {
   /** The page's cursor, for the "first page" link. */
   cursor: string | null;
   rules: Map<string, RuleView>;
-  /** One-time key of the Send form: pressing Send twice (or back and Send again) sends once. */
+  /** One-time key of the Send form (the plan URL's planKey): pressing Send twice, or back and Send again, sends once. */
   sendKey: string;
+  /** A fresh key for the next plan the form makes. */
+  nextPlanKey: string;
 }): string {
   const plan = props.plan;
   return adminPage({
@@ -238,14 +242,14 @@ export function plannerPage(props: {
           <a href="/admin/sending">Sending</a>
         </p>
         <ErrorSummary errors={props.errors} title="The plan needs:" />
-        <PlannerForm values={props.values} errors={props.errors} surveys={props.surveys} accounts={props.accounts} roles={props.roles} />
+        <PlannerForm values={props.values} errors={props.errors} surveys={props.surveys} accounts={props.accounts} roles={props.roles} planKey={props.nextPlanKey} />
         {plan && (
           <>
             <Totals plan={plan} rules={props.rules} />
             {plan.items.length > 0 ? <PlanItems plan={plan} /> : <p>Nobody matches this selection.</p>}
             <Pager
-              first={props.cursor ? `/admin/sending/planner?${plannerQuery(props.values)}` : null}
-              next={plan.nextCursor ? `/admin/sending/planner?${plannerQuery(props.values, { cursor: plan.nextCursor })}` : null}
+              first={props.cursor ? `/admin/sending/planner?${plannerQuery(props.values, { planKey: props.sendKey })}` : null}
+              next={plan.nextCursor ? `/admin/sending/planner?${plannerQuery(props.values, { cursor: plan.nextCursor, planKey: props.sendKey })}` : null}
             />
             {props.viewer.role === "admin" && plan.totals.candidates > 0 && (
               <form method="post" action="/admin/sending/planner/send" class="card">
@@ -276,7 +280,7 @@ export function sentPage(props: { nonce: string; viewer: AdminViewer; values: Pl
     children: (
       <>
         {props.outcome.replayed && (
-          <p role="status" class="card">
+          <p class="card">
             This send was already made (the Send button was pressed again). Nothing was sent twice; this is the result of the first send.
           </p>
         )}

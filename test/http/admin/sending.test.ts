@@ -198,10 +198,38 @@ describe("/admin/sending", () => {
     expect(again.status).toBe(200);
     expect(again.html).toContain("already made");
     expect(again.html).toContain("1 invited now, 0 deferred, 1 suppressed");
-    // Back and Send again, twice at once: still the first send's rows only (the suppressed one is not written again).
+    // Send pressed again twice at once: still the first send's rows only (the suppressed one is not written again).
     await Promise.all([postForm(session, "/admin/sending/planner/send", form), postForm(session, "/admin/sending/planner/send", form)]);
     expect(await writes()).toBe(written);
-    expect(inputValue((await getPage(session, `/admin/sending/planner?surveyId=${survey.survey.id}&contactIds=${fresh.id}`)).html, "idempotencyKey")).not.toBe(key);
+  });
+
+  it("keeps a plan's send key in its URL: back to the plan (re-rendered) and Send again is 'already sent'; a new plan sends anew", async () => {
+    const account = await makeAccount();
+    const gone = await makeContact(account.id, { role: "champion", status: "unsubscribed" });
+    const survey = await makeSurvey({ kind: "transactional", journeyStage: "onboarding", targetRoles: ["champion"] });
+    const start = await getPage(session, `/admin/sending/planner?surveyId=${survey.survey.id}&contactIds=${gone.id}`);
+    const planKey = inputValue(start.html, "planKey")!;
+    expect(planKey).toMatch(/^[\w-]{16,}$/);
+    const planUrl = `/admin/sending/planner?surveyId=${survey.survey.id}&contactIds=${gone.id}&planKey=${planKey}`;
+    const plan = await getPage(session, planUrl);
+    expect(plan.trips).toBeLessThanOrEqual(3);
+    expect(inputValue(plan.html, "idempotencyKey")).toBe(planKey);
+    expect(inputValue(plan.html, "planKey")).not.toBe(planKey); // re-planning from this page is a new plan
+    const form = { surveyId: survey.survey.id, contactIds: [gone.id], idempotencyKey: planKey };
+    expect((await postForm(session, "/admin/sending/planner/send", form)).status).toBe(201);
+    const suppressed = () => count("SELECT count(*) AS n FROM invitations WHERE survey_id = ?", survey.survey.id);
+    expect(await suppressed()).toBe(1);
+
+    const back = await getPage(session, planUrl);
+    expect(inputValue(back.html, "idempotencyKey")).toBe(planKey);
+    const again = await postForm(session, "/admin/sending/planner/send", { ...form, idempotencyKey: inputValue(back.html, "idempotencyKey")! });
+    expect(again.status).toBe(200);
+    expect(again.html).toContain("Survey already sent");
+    expect(await suppressed()).toBe(1);
+
+    const replanned = await getPage(session, `/admin/sending/planner?surveyId=${survey.survey.id}&contactIds=${gone.id}&planKey=${inputValue(back.html, "planKey")}`);
+    expect((await postForm(session, "/admin/sending/planner/send", { ...form, idempotencyKey: inputValue(replanned.html, "idempotencyKey")! })).status).toBe(201);
+    expect(await suppressed()).toBe(2);
   });
 
   it("plans named contacts from the explainer: one outside the survey's roles is listed as not targeted", async () => {
