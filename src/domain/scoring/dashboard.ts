@@ -7,6 +7,7 @@ import { invitationsQuery, pageOf, type InvitationListItem } from "../invitation
 import { responsesQuery, type ResponseListItem } from "../responses/list";
 import { LOW_SAMPLE_N, MIXED_SIGNALS_GAP, meanAndTopBox, npsChange, npsSummary, ratio, revenueWeightedNps, type MeanAndTopBox, type NpsChange, type NpsSummary, type RevenueWeightedNps } from "./formulas";
 import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, shiftPeriodKey, t12Key, type Calendar, type Period } from "./periods";
+import { groupMetrics } from "./read";
 
 export const COVERAGE_TARGET = 0.8;
 /** Quarters the Overview's trend chart shows. */
@@ -70,20 +71,9 @@ export function groupFigures(row: ScoreGroup | undefined): GroupFigures {
       responseRate: { invited: 0, completed: 0, rate: null },
     };
   }
-  return {
-    nps: npsSummary(row.npsN, row.npsPromoters, row.npsDetractors),
-    npsRevenueWeighted: revenueWeightedNps({
-      m: row.rwM,
-      revenue: row.rwRevenue,
-      revenueSquared: row.rwRevenueSq,
-      weighted: row.rwWeighted,
-      weightedBySquare: row.rwWeightedBySq,
-      weightedBySquareSquared: row.rwWeightedBySqSq,
-    }),
-    osat: meanAndTopBox(row.osatN, row.osatSum, row.osatTop),
-    ces: meanAndTopBox(row.cesN, row.cesSum, row.cesTop),
-    responseRate: { invited: row.invited, completed: row.completed, rate: ratio(row.completed, row.invited) },
-  };
+  // The dashboard reads overall rows (cut "all"), which always carry a response rate.
+  const { nps, npsRevenueWeighted, osat, ces } = groupMetrics(row);
+  return { nps, npsRevenueWeighted, osat, ces, responseRate: { invited: row.invited, completed: row.completed, rate: ratio(row.completed, row.invited) } };
 }
 
 export interface FiguresChange {

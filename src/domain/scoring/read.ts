@@ -88,7 +88,8 @@ const periodInfo = (p: Period) => ({ key: p.key, kind: p.kind, start: p.start, e
 /** Cuts whose groups have a response rate: invitations carry no country or segment. */
 const CUTS_WITH_RATE: ReadonlySet<ScoreCut> = new Set(["all", "role", "stage", "survey"]);
 
-function groupMetrics(row: ScoreGroup) {
+/** A stored group row as figures: NPS, revenue-weighted NPS, OSAT, CES, share of wallet, response rate. */
+export function groupMetrics(row: ScoreGroup) {
   return {
     nps: npsSummary(row.npsN, row.npsPromoters, row.npsDetractors),
     npsRevenueWeighted: revenueWeightedNps({
