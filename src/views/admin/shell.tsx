@@ -114,7 +114,24 @@ export function AdminShell(props: AdminPageProps) {
 
 /** A whole admin page as an HTML string. */
 export function adminPage(props: AdminPageProps): string {
-  return `<!doctype html>${String(<AdminShell {...props} />)}`;
+  return `<!doctype html>${withFieldLabels(String(<AdminShell {...props} />))}`;
+}
+
+/**
+ * The error summary (rendered before its form) names each field by its path in words; once the page is whole, the
+ * field's own visible label replaces that guess ("Label: fill this in" → "Name: fill this in" on Holidays).
+ */
+export function withFieldLabels(html: string): string {
+  const start = html.indexOf('id="error-summary"');
+  if (start < 0) return html;
+  const end = html.indexOf("</div>", start);
+  const labelOf = (id: string) => {
+    const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const found = new RegExp(`<label for="${escaped}"[^>]*>([\\s\\S]*?)</label>|<fieldset id="${escaped}"[^>]*>\\s*<legend>([\\s\\S]*?)</legend>`).exec(html);
+    return found ? (found[1] ?? found[2] ?? "").replace(/<[^>]*>/g, "").trim() : "";
+  };
+  const summary = html.slice(start, end).replace(/<a href="#([^"]+)">([^<:]+): /g, (link, id: string, guess: string) => `<a href="#${id}">${labelOf(id) || guess}: `);
+  return html.slice(0, start) + summary + html.slice(end);
 }
 
 /** A page that only says what happened and what the person can do (refusals, unknown ids, errors). */

@@ -42,7 +42,15 @@ describe("admin walkthrough", () => {
 
     const plan = await getPage(session, "/admin/sending/planner?surveyId=");
     expect(plan.html).not.toContain("Too small");
-    expect(plan.html).toContain("Survey id: fill this in");
+    expect(plan.html).toContain(">Survey: fill this in</a>"); // the field's visible label, not its key
+
+    // Where the key and the label differ, the summary uses the label the person sees beside the field.
+    const holiday = await postForm(session, "/admin/holidays", { date: "2026-02-30", label: "" });
+    expect(holiday.status).toBe(422);
+    expect(holiday.html).toContain(">Name: fill this in</a>");
+    expect(holiday.html).not.toContain(">Label: ");
+    const settings = await postForm(session, "/admin/settings", { organizationName: "Org", timeZone: "UTC", caseNpsMax: "eleven" });
+    expect(settings.html).toContain(">NPS (0–10): enter a number</a>");
   });
 
   it("puts field paths into words", () => {
