@@ -177,6 +177,17 @@ describe("/admin/sending", () => {
     ]);
   });
 
+  it("keeps a plan over more than 200 accounts in short statements: one more round trip per further 200 accounts", async () => {
+    const many = await Promise.all(Array.from({ length: 201 }, () => makeAccount()));
+    await Promise.all(many.map((a) => makeContact(a.id, { role: "champion" })));
+    const survey = await makeSurvey({ kind: "transactional", journeyStage: "onboarding", targetRoles: ["champion"] });
+    const plan = await getPage(session, `/admin/sending/planner?surveyId=${survey.survey.id}&${many.map((a) => `accountIds=${a.id}`).join("&")}`);
+    expect(plan.status).toBe(200);
+    expect(plan.html).toContain("201 contacts in this send");
+    // Sign-in check + the one batch + two range statements (200 accounts, then 1): the 3-trip budget is for one range.
+    expect(plan.trips).toBe(4);
+  });
+
   it("sends once when Send is pressed twice: the second submit of the same form answers 'already sent' and writes nothing", async () => {
     const account = await makeAccount();
     const fresh = await makeContact(account.id, { role: "champion" });
