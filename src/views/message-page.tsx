@@ -1,5 +1,5 @@
 import { Layout, page } from "./layout";
-import { messagesFor } from "./i18n";
+import { messagesFor } from "../i18n";
 
 /** A short page with a heading, a paragraph and optionally one form button (error pages, unsubscribe). */
 export function messagePage(props: {

@@ -9,7 +9,7 @@ import {
 } from "../domain/responses/answers";
 import type { RespondentContext } from "../domain/responses/context";
 import { isNumericType, NUMERIC_SCALES } from "../domain/surveys/questions";
-import { localized, messagesFor, respondentLocale, type Messages } from "./i18n";
+import { localized, messagesFor, respondentLocale, type Messages } from "../i18n";
 import { Layout, page } from "./layout";
 
 export interface SurveyPageProps {

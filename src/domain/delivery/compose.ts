@@ -2,7 +2,7 @@ import { html } from "hono/html";
 import type { MailKind } from "../messages";
 import { headerSafe } from "../../lib/header-text";
 import type { Question, SurveyTexts } from "../../db/schema";
-import { localized, messagesFor, respondentLocale, type Messages } from "../../views/i18n";
+import { localized, messagesFor, respondentLocale, type Messages } from "../../i18n";
 import type { MailMessage } from "./provider";
 
 /** What an invitation email is written from: the invitation's contact, account and survey version. */

@@ -13,7 +13,7 @@ import {
 } from "../../domain/responses/answers";
 import { isAnswerable, loadContext, markOpened, type RespondentContext } from "../../domain/responses/context";
 import { saveAnswers } from "../../domain/responses/save";
-import { localeFromAcceptLanguage, messagesFor } from "../../views/i18n";
+import { localeFromAcceptLanguage, messagesFor } from "../../i18n";
 import { linkProblemPage, messagePage, type LinkProblem } from "../../views/message-page";
 import { surveyPage } from "../../views/survey-page";
 import type { PageEnv } from "../middleware/page-env";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { localeFromAcceptLanguage, localized, MESSAGES, respondentLocale, UI_LOCALES } from "../../src/views/i18n";
+import { localeFromAcceptLanguage, localized, MESSAGES, respondentLocale, UI_LOCALES } from "../../src/i18n";
 
 describe("respondent locales", () => {
   it("ships en, de, fr and es with every text filled", () => {
