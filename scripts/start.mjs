@@ -86,16 +86,35 @@ async function demoAdminSignInLink(base, token) {
 ensureDevVars();
 applyMigrations();
 const child = spawn("npx", ["wrangler", "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--test-scheduled"], {
-  stdio: ["inherit", "inherit", "inherit"],
+  stdio: ["inherit", "pipe", "pipe"],
   env,
 });
+// While the demo data loads, wrangler logs ~100 requests (with survey tokens in their URLs) that bury the summary a
+// newcomer needs; they are held back until it is printed, and shown only if loading fails. Everything else passes.
+let holdRequestLogs = true;
+const heldBack = [];
+const REQUEST_LOG = /^\[wrangler:info\] (GET|POST|PATCH|PUT|DELETE|QUEUE) /;
+for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+  let partial = "";
+  stream.on("data", (chunk) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop();
+    for (const line of lines) {
+      if (holdRequestLogs && REQUEST_LOG.test(line)) heldBack.push(line);
+      else out.write(`${line}\n`);
+    }
+  });
+}
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));
 
 try {
   await waitForServer(child);
   const token = readDevVar("ADMIN_TOKEN");
-  await seedDemoData(BASE, token).catch((error) => console.warn(`Demo data could not be loaded: ${error.message}`));
+  console.log("Loading demo data and computing scores (about half a minute on a first run)…");
+  await seedDemoData(BASE, token).catch((error) => {
+    console.warn(`${heldBack.join("\n")}\nDemo data could not be loaded: ${error.message}`);
+  });
   const signInLink = await demoAdminSignInLink(BASE, token).catch((error) => {
     console.warn(`No sign-in link for the demo admin: ${error.message}`);
     return null;
@@ -119,8 +138,9 @@ ${signInLink ? ` Sign in as the demo admin (${DEMO_ADMIN.email}; the link works 
  Stop with Ctrl-C. The local D1 lives in .wrangler/state.
 ────────────────────────────────────────────────────────────────────────────
 `);
+  setTimeout(() => (holdRequestLogs = false), 1000); // the sign-in link's own request log lands just after the box
 } catch (error) {
-  console.error(`npm start: ${error.message}`);
+  console.error(`${heldBack.join("\n")}\nnpm start: ${error.message}`);
   child.kill("SIGTERM");
   process.exit(1);
 }
