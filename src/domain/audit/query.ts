@@ -49,3 +49,21 @@ function auditWhere(filter: AuditFilter) {
     filter.beforeId !== undefined ? lt(auditLog.id, filter.beforeId) : undefined,
   );
 }
+
+/** Seconds within which a second creation of the same name by the same person is taken for a form sent twice. */
+export const DOUBLE_SUBMIT_SECONDS = 60;
+
+/**
+ * Whether this actor created something of this name a moment ago (`token.create`, `survey.create`), read from the
+ * audit row its creation wrote: how a form pressed twice, or re-sent after Back, is recognised without a new column.
+ */
+export async function createdJustNow(db: Db, input: { action: string; actor: string; name: string; now: Date }): Promise<boolean> {
+  const since = new Date(input.now.getTime() - DOUBLE_SUBMIT_SECONDS * 1000).toISOString();
+  const row = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, input.action), eq(auditLog.actor, input.actor), gte(auditLog.at, since), sql`json_extract(${auditLog.detail}, '$.name') = ${input.name}`))
+    .limit(1)
+    .get();
+  return row !== undefined;
+}

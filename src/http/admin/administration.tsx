@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
-import { apiTokens, auditLog, holidays, settings } from "../../db/schema";
+import { asc, desc, lt } from "drizzle-orm";
+import { apiTokens, holidays, settings } from "../../db/schema";
 import { createToken, revokeToken, type TokenView } from "../../domain/access/tokens";
-import { listAuditEntriesNamed } from "../../domain/audit/query";
+import { createdJustNow, listAuditEntriesNamed } from "../../domain/audit/query";
 import { listOutbox } from "../../domain/delivery/outbox";
 import { addHoliday, deleteHoliday, updateSettings, type Settings } from "../../domain/settings/settings";
 import { ApiError, notFound } from "../../lib/errors";
@@ -71,28 +71,13 @@ administration.post("/tokens", async (c) => {
   const values = { name: text(body, "name"), scopes: texts(body, "scopes") };
   const parsed = validate(TokenCreate, values);
   if (!parsed.ok) return renderTokens(c, { values, errors: parsed.errors }, 422);
-  if (await createdJustNow(c.var.db, c.var.actor.id, parsed.value.name, new Date())) {
+  if (await createdJustNow(c.var.db, { action: "token.create", actor: c.var.actor.id, name: parsed.value.name, now: new Date() })) {
     const message = "A token with this name was created a moment ago (was the form sent twice?). Its secret was shown then; if it was lost, revoke that token below and create a new one.";
     return renderTokens(c, { values, errors: { name: message } }, 409);
   }
   const created = await createToken(c.var.db, c.var.actor.id, parsed.value);
   return renderTokens(c, { created: { name: created.name, token: created.token } }, 201);
 });
-
-/** Seconds within which a second token of the same name by the same person is taken for a double-submitted form. */
-const DOUBLE_SUBMIT_SECONDS = 60;
-
-/** Whether this actor created a token of this name a moment ago (read from the audit log its creation wrote). */
-async function createdJustNow(db: Db, actor: string, name: string, now: Date): Promise<boolean> {
-  const since = new Date(now.getTime() - DOUBLE_SUBMIT_SECONDS * 1000).toISOString();
-  const row = await db
-    .select({ id: auditLog.id })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, "token.create"), eq(auditLog.actor, actor), gte(auditLog.at, since), sql`json_extract(${auditLog.detail}, '$.name') = ${name}`))
-    .limit(1)
-    .get();
-  return row !== undefined;
-}
 
 administration.post("/tokens/:id/revoke", async (c) => {
   await revokeToken(c.var.db, c.var.actor.id, c.req.param("id"));

@@ -11,6 +11,7 @@ import {
   validateEditorState,
   type EditorState,
 } from "../../domain/surveys/form";
+import { createdJustNow } from "../../domain/audit/query";
 import { archiveSurvey, createSurvey, publishSurvey, updateSurvey } from "../../domain/surveys/surveys";
 import { ApiError, notFound, type FieldError } from "../../lib/errors";
 import { surveyEditorPage, surveyVersionPage } from "../../views/admin/survey-editor";
@@ -144,7 +145,11 @@ async function handleEditorForm(c: C, id: string | null) {
   const checked = validateEditorState(state);
   let errors: FieldError[] = checked.ok ? [] : checked.errors;
   let status: 400 | 409 | 422 = 400;
-  if (checked.ok) {
+  if (checked.ok && !id && (await createdJustNow(db, { action: "survey.create", actor: c.var.actor.id, name: checked.value.name, now: new Date() }))) {
+    // Back and Save again (or a double click) would make a second survey of the same name: refuse it, nothing written.
+    errors = [{ path: "name", message: "You created a survey of this name a moment ago; this form was sent twice. Find it under All surveys." }];
+    status = 409;
+  } else if (checked.ok) {
     try {
       const survey = id ? await updateSurvey(db, c.var.actor.id, id, checked.value) : await createSurvey(db, c.var.actor.id, checked.value);
       if (action.kind === "publish") await publishSurvey(db, c.var.actor.id, survey.id);

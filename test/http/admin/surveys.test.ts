@@ -200,6 +200,17 @@ describe("/admin/surveys", () => {
     expect(fieldError(saved.html, "defaultLocale")).toContain("not a BCP 47 language tag");
   });
 
+  it("takes a new-survey form sent twice (Back, then Save again) for what it is: 409 beside the name, one survey", async () => {
+    const name = uniqueName("Twice");
+    const form = editorForm(name, { action: "publish" });
+    expect((await postForm(session, "/admin/surveys/new", form)).status).toBe(303);
+    const again = await postForm(session, "/admin/surveys/new", form);
+    expect(again.status).toBe(409);
+    expect(fieldError(again.html, "name")).toContain("sent twice");
+    expect(inputValue(again.html, "name")).toBe(name); // what was typed stays
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM surveys WHERE name = ?").bind(name).first<{ n: number }>())!.n).toBe(1);
+  });
+
   it("refuses bad input to a saved survey too, and leaves it as it was", async () => {
     const name = uniqueName("Stable");
     const created = await postForm(session, "/admin/surveys/new", editorForm(name));
