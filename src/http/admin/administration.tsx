@@ -16,7 +16,7 @@ import { outboxPage } from "../../views/admin/outbox";
 import { settingsFormValues, settingsPage, type SettingsFormValues } from "../../views/admin/settings";
 import { tokensPage, type TokenFormValues } from "../../views/admin/tokens";
 import { adminsChange, flashFrom, formBody, numberOrText, text, texts, validate } from "./forms";
-import type { AdminEnv } from "./session";
+import { refuse, type AdminEnv } from "./session";
 import type { Context } from "hono";
 import type { Db } from "../../db/client";
 
@@ -179,6 +179,8 @@ administration.get("/audit", async (c) => {
 // ─── outbox (local mode) ───
 
 administration.get("/outbox", async (c) => {
+  // The outbox holds everyone's sign-in links and customers' survey links: one click there signs in as that person.
+  if (c.var.viewer.role !== "admin") return refuse(c, 403, "Only admins read the outbox", "It holds other people's sign-in links and customers' survey links. Ask an admin if a mail did not arrive.");
   const before = c.req.query("before") || undefined;
   const rows = await listOutbox(c.var.db, { before, limit: OUTBOX_PAGE + 1 });
   const mails = rows.slice(0, OUTBOX_PAGE);

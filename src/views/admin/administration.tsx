@@ -20,7 +20,7 @@ export function administrationPage(props: { nonce: string; viewer: AdminViewer }
     active: "administration",
     children: (
       <ul class="grid" role="list">
-        {SECTIONS.map((section) => (
+        {SECTIONS.filter((section) => section.href !== "/admin/outbox" || props.viewer.role === "admin").map((section) => (
           <li class="card">
             <h2>
               <a href={section.href}>{section.label}</a>

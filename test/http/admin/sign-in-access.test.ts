@@ -38,7 +38,7 @@ function assertion(email: string, options: { aud?: string; key?: CryptoKey; issu
     .sign(options.key ?? privateKey);
 }
 
-const viaAccess = async (jwt: string, path = "/admin/outbox") => workerFetch(path, { redirect: "manual", headers: { "cf-access-jwt-assertion": jwt } });
+const viaAccess = async (jwt: string, path = "/admin/people") => workerFetch(path, { redirect: "manual", headers: { "cf-access-jwt-assertion": jwt } });
 const sessions = async () => (await env.DB.prepare("SELECT count(*) AS n FROM admin_sessions").first<{ n: number }>())!.n;
 
 describe("Cloudflare Access", () => {
@@ -48,7 +48,7 @@ describe("Cloudflare Access", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Ama Nager <span class="visually-hidden">signed in as</span>(Account manager)');
     const cookie = setCookies(res).find((c) => c.startsWith("quorum_session="))!.split(";")[0]!;
-    expect((await workerFetch("/admin/outbox", { redirect: "manual", headers: { cookie } })).status).toBe(200);
+    expect((await workerFetch("/admin/people", { redirect: "manual", headers: { cookie } })).status).toBe(200);
     const login = await env.DB.prepare("SELECT detail FROM audit_log WHERE action = 'admin.login' AND actor = ?").bind(`user:${user.id}`).first<{ detail: string }>();
     expect(JSON.parse(login!.detail)).toEqual({ via: "cloudflare_access" });
   });

@@ -45,7 +45,7 @@ describe("sign-in by email link", () => {
     expect(setCookie).toMatch(/Path=\/;/);
     const cookie = sessionCookie(signedIn);
 
-    const home = await page("/admin/outbox", { cookie });
+    const home = await page("/admin/people", { cookie });
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('Ana Lyst <span class="visually-hidden">signed in as</span>(Analyst)');
     const audit = await env.DB.prepare("SELECT actor, detail FROM audit_log WHERE action = 'admin.login' AND actor = ?").bind(`user:${user.id}`).all();
@@ -104,10 +104,10 @@ describe("sign-in by email link", () => {
     const { cookie } = await signInAs(user);
     const spare = await api("POST", `/users/${user.id}/sign-in-link`);
     const spareUrl = (await json(spare)).url as string;
-    expect((await page("/admin/outbox", { cookie })).status).toBe(200);
+    expect((await page("/admin/people", { cookie })).status).toBe(200);
 
     expect((await api("POST", `/users/${user.id}/deactivate`)).status).toBe(200);
-    expect((await page("/admin/outbox", { cookie })).status).toBe(303);
+    expect((await page("/admin/people", { cookie })).status).toBe(303);
     expect((await api("GET", "/users", undefined, { token: null, headers: { cookie } })).status).toBe(401);
     const stale = await useLink(spareUrl, client());
     expect(stale.status).toBe(410);

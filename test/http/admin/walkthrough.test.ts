@@ -31,6 +31,18 @@ describe("admin walkthrough", () => {
     expect(row).not.toContain("(sign_in)");
   });
 
+  it("keeps the outbox (everyone's sign-in links) to admins: an account manager cannot sign in as the admin from it", async () => {
+    for (const role of ["account_manager", "analyst"] as const) {
+      const viewer = await signInAs(await inviteUser(role));
+      const outbox = await getPage(viewer, "/admin/outbox");
+      expect(outbox.status).toBe(403);
+      expect(outbox.html).toContain("Only admins read the outbox");
+      expect(outbox.html).not.toContain("/admin/sign-in?link=");
+      expect((await getPage(viewer, "/admin/administration")).html).not.toContain('href="/admin/outbox"');
+    }
+    expect((await getPage(session, "/admin/administration")).html).toContain('href="/admin/outbox"');
+  });
+
   it("names the field of each problem in a refused form's summary, in words a person reads (not zod's)", async () => {
     const refused = await postForm(session, "/admin/people", { name: "", email: "not-an-email", role: "" });
     expect(refused.status).toBe(422);
