@@ -44,7 +44,8 @@ export function previewHtml(
     answers: new Map(),
   };
   try {
-    return surveyPage({ context, answers: new Map(), problems: new Map(), notice: null, now: new Date(), nonce });
+    // The sandboxed frames run no script: the page's own (autosave) is left out, rather than blocked with a console error.
+    return surveyPage({ context, answers: new Map(), problems: new Map(), notice: null, now: new Date(), nonce }).replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, "");
   } catch {
     // A half-typed survey the page cannot show yet: the editor says so instead of failing.
     return null;

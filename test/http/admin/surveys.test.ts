@@ -81,6 +81,7 @@ describe("/admin/surveys", () => {
     expect(editor.html).toContain('name="questions.0.type"');
     expect(editor.html).toContain('hx-post="/admin/surveys/preview"');
     expect(srcdocOf(editor.html)).toContain("Alex Example");
+    expect(srcdocOf(editor.html)).not.toContain("&lt;script"); // the sandbox would only block it, with a console error
   });
 
   it("creates, previews in each locale, publishes and archives through the forms", async () => {
