@@ -53,7 +53,7 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
     expect(await page.getByLabel("Tier Code").inputValue()).toBe("");
     const row4 = (await page.locator("tr", { has: page.locator("td", { hasText: /^4$/ }) }).textContent()) ?? "";
     expect(row4).toContain("Error");
-    expect(row4).toContain("annualRevenue");
+    expect(row4).toContain("Annual revenue: required for a new account");
     await accessible(page);
     await screenshot(page, "import");
 
