@@ -62,6 +62,12 @@ export function tokensPage(props: {
             <button type="submit">Create token</button>
           </form>
         )}
+        {props.tokens.length === 0 && !props.before ? (
+          <p>
+            No API tokens yet. Each integration (a CRM sync, a workflow tool) gets its own, with only the scopes it uses; its secret
+            is shown once, when it is created. The set-up admin token (ADMIN_TOKEN) is not listed here.
+          </p>
+        ) : (
         <TableWrap label="Tokens">
           <table>
             <thead>
@@ -102,6 +108,7 @@ export function tokensPage(props: {
             </tbody>
           </table>
         </TableWrap>
+        )}
         <Pager first={props.before ? "/admin/tokens" : null} next={props.nextBefore ? withQuery("/admin/tokens", { before: props.nextBefore }) : null} />
       </>
     ),

@@ -10,6 +10,13 @@ beforeAll(async () => {
 });
 
 describe("admin walkthrough", () => {
+  it("says what to do on an empty tokens page instead of showing an empty table", async () => {
+    const page = await getPage(session, "/admin/tokens");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("No API tokens yet.");
+    expect(page.html).not.toContain("<tbody></tbody>");
+  });
+
   it("answers an unknown admin address with a page, not problem+json", async () => {
     for (const path of ["/admin/nope", "/admin/people/usr_nope", "/admin/directory/contacts/con_nope"]) {
       const page = await getPage(session, path);
