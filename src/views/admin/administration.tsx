@@ -1,8 +1,9 @@
+import { SectionCards, type Section } from "./components";
 import { adminPage, type AdminViewer } from "./shell";
 
 /** Administration: where people, access, settings and the records of what happened live. */
 
-const SECTIONS = [
+const SECTIONS: Section[] = [
   { href: "/admin/people", label: "People", what: "Invite colleagues, set their role (admin, analyst, account manager), deactivate them." },
   { href: "/admin/tokens", label: "API tokens", what: "Tokens for integrations and scripts: create one (its secret is shown once) or revoke it." },
   { href: "/admin/settings", label: "Organization settings", what: "Name, time zone, fiscal year, default language, case thresholds." },
@@ -18,17 +19,6 @@ export function administrationPage(props: { nonce: string; viewer: AdminViewer }
     nonce: props.nonce,
     viewer: props.viewer,
     active: "administration",
-    children: (
-      <ul class="grid" role="list">
-        {SECTIONS.filter((section) => section.href !== "/admin/outbox" || props.viewer.role === "admin").map((section) => (
-          <li class="card">
-            <h2>
-              <a href={section.href}>{section.label}</a>
-            </h2>
-            <p>{section.what}</p>
-          </li>
-        ))}
-      </ul>
-    ),
+    children: <SectionCards sections={SECTIONS.filter((section) => section.href !== "/admin/outbox" || props.viewer.role === "admin")} />,
   });
 }

@@ -266,6 +266,29 @@ export function CheckboxField(props: FieldProps & { checked: boolean; value?: st
 
 // ─── lists ──────────────────────────────────────────────────────────────────
 
+export interface Section {
+  href: string;
+  label: string;
+  /** One line on what a person does there. */
+  what: string;
+}
+
+/** A landing page's sub-pages as cards: a linked heading and one line on what each is for. */
+export function SectionCards(props: { sections: Section[] }) {
+  return (
+    <ul class="grid" role="list">
+      {props.sections.map((section) => (
+        <li class="card">
+          <h2>
+            <a href={section.href}>{section.label}</a>
+          </h2>
+          <p>{section.what}</p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** A table that scrolls sideways on a phone instead of squeezing; focusable so keyboard users can scroll it. */
 export function TableWrap(props: { label: string; children: Child }) {
   return (

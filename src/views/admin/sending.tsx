@@ -1,13 +1,13 @@
 import type { RuleView } from "../../domain/frequency/rules";
 import type { CoverageRow } from "../../domain/targeting/revenue";
-import { Badge, SelectField, TableWrap, type Option } from "./components";
+import { Badge, SectionCards, SelectField, TableWrap, type Option, type Section } from "./components";
 import { formatInteger, formatMoney } from "./format";
 import { reasonInWords } from "./eligibility";
 import { adminPage, type AdminViewer } from "./shell";
 
 /** Sending: the landing page and program coverage. */
 
-const SECTIONS = [
+const SECTIONS: Section[] = [
   { href: "/admin/sending/planner", label: "Send planner", what: "A survey plus accounts or a filter: who would be invited, deferred, suppressed or not targeted — then send." },
   { href: "/admin/sending/invitations", label: "Invitations", what: "Who we emailed, who answered, who was held back and why; by survey, status, rule, account and wave." },
   { href: "/admin/sending/eligibility", label: "Eligibility explainer", what: "One contact and one survey: eligible or not, targeted or not, each blocking rule and until when." },
@@ -22,18 +22,7 @@ export function sendingPage(props: { nonce: string; viewer: AdminViewer }): stri
     viewer: props.viewer,
     active: "sending",
     lead: "Who gets which survey when: every invitation passes the frequency rules, and every decision can be explained.",
-    children: (
-      <ul class="grid" role="list">
-        {SECTIONS.map((section) => (
-          <li class="card">
-            <h2>
-              <a href={section.href}>{section.label}</a>
-            </h2>
-            <p>{section.what}</p>
-          </li>
-        ))}
-      </ul>
-    ),
+    children: <SectionCards sections={SECTIONS} />,
   });
 }
 
