@@ -3,7 +3,7 @@
 // closes it with a note. Every page is checked with axe-core at 320 px and 1280 px.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiCall, DESKTOP, expectAccessibleAtBothWidths, PHONE, screenshot, signedInPage } from "./support/admin";
+import { apiCall, DESKTOP, expectAccessibleAtBothWidths, PHONE, publishNpsWhySurvey, screenshot, signedInPage } from "./support/admin";
 import { browserAvailable, launchBrowser } from "./support/browser";
 
 /** The text of the newest outbox mail whose row mentions `needle`, polled while the queue consumer works. */
@@ -36,22 +36,10 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     const ownerEmail = `olivia.${run}@quorum.example`;
     const contactName = `Dana Detractor ${run}`;
     await apiCall(quorum, "POST", "/users", { email: ownerEmail, name: "Olivia Owner", role: "account_manager" });
-    const survey = await apiCall(quorum, "POST", "/surveys", {
-      name: `Loop pulse ${run}`,
-      kind: "transactional",
-      journeyStage: "support",
-      targetRoles: [],
-      defaultLocale: "en",
-      texts: { en: { title: "How are we doing?", intro: "Your answer goes straight to your account team." } },
-      questions: [
-        { id: "nps", type: "nps", required: true, text: { en: "How likely are you to recommend us to a colleague?" } },
-        { id: "why", type: "text", showIf: { questionId: "nps", max: 6 }, text: { en: "What is the main reason for your score?" } },
-      ],
-    });
-    await apiCall(quorum, "POST", `/surveys/${survey.id}/publish`);
+    const surveyId = await publishNpsWhySurvey(quorum, { name: `Loop pulse ${run}`, kind: "transactional", journeyStage: "support" });
     const account = await apiCall(quorum, "POST", "/accounts", { externalId: `E2E-LOOP-${run}`, name: `Loop GmbH ${run}`, annualRevenue: 900000, ownerEmail, ownerName: "Olivia Owner" });
     const contact = await apiCall(quorum, "POST", "/contacts", { accountId: account.id, email: `dana.${run}@loop.example`, name: contactName, role: "champion", locale: "en" });
-    await apiCall(quorum, "POST", "/invitations", { contactId: contact.id, surveyId: survey.id });
+    await apiCall(quorum, "POST", "/invitations", { contactId: contact.id, surveyId });
 
     // The contact answers NPS 2 from the survey link in the outbox.
     const { context: adminContext, page: admin } = await signedInPage(browser, quorum, { viewport: PHONE, bypassCSP: true });

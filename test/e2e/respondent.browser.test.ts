@@ -3,26 +3,14 @@
 // and check every page with axe-core (WCAG 2.2 AA rules).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { apiCall, publishNpsWhySurvey, type Quorum } from "./support/admin";
 import { axeViolations, browserAvailable, launchBrowser } from "./support/browser";
-
-type Quorum = { base: string; token: string };
-
-async function call(quorum: Quorum, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${quorum.base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${quorum.token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
 
 async function inviteNewContact(quorum: Quorum, surveyId: string, name: string): Promise<string> {
   const email = `${name.toLowerCase().replace(/\W+/g, ".")}@${Date.now()}.example`;
-  const account = await call(quorum, "POST", "/accounts", { externalId: `E2E-${email}`, name: `${name} GmbH`, annualRevenue: 50000, ownerEmail: "olivia@quorum.example", ownerName: "Olivia Owner" });
-  const contact = await call(quorum, "POST", "/contacts", { accountId: account.id, email, name, role: "champion", locale: "en" });
-  await call(quorum, "POST", "/invitations", { contactId: contact.id, surveyId });
+  const account = await apiCall(quorum, "POST", "/accounts", { externalId: `E2E-${email}`, name: `${name} GmbH`, annualRevenue: 50000, ownerEmail: "olivia@quorum.example", ownerName: "Olivia Owner" });
+  const contact = await apiCall(quorum, "POST", "/contacts", { accountId: account.id, email, name, role: "champion", locale: "en" });
+  await apiCall(quorum, "POST", "/invitations", { contactId: contact.id, surveyId });
   return name;
 }
 
@@ -55,20 +43,7 @@ describe.runIf(browserAvailable)("a contact answers a survey from the outbox", (
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    const survey = await call(quorum, "POST", "/surveys", {
-      name: "Relationship pulse",
-      kind: "relational",
-      journeyStage: "relationship",
-      targetRoles: [],
-      defaultLocale: "en",
-      texts: { en: { title: "How are we doing?", intro: "Your answer goes straight to your account team." } },
-      questions: [
-        { id: "nps", type: "nps", required: true, text: { en: "How likely are you to recommend us to a colleague?" } },
-        { id: "why", type: "text", showIf: { questionId: "nps", max: 6 }, text: { en: "What is the main reason for your score?" } },
-      ],
-    });
-    await call(quorum, "POST", `/surveys/${survey.id}/publish`);
-    surveyId = survey.id;
+    surveyId = await publishNpsWhySurvey(quorum, { name: "Relationship pulse", kind: "relational", journeyStage: "relationship" });
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@
 // page passes axe-core at 320 px and 1280 px, and at 320 px the scale sits on two balanced rows (6 + 5, never a lone 10).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiCall, expectAccessibleAtBothWidths, PHONE, signedInPage } from "./support/admin";
+import { apiCall, expectAccessibleAtBothWidths, PHONE, publishNpsWhySurvey, signedInPage } from "./support/admin";
 import { browserAvailable, launchBrowser } from "./support/browser";
 
 /** Rows of the 0–10 scale as laid out: the labels grouped by their top edge. */
@@ -25,20 +25,7 @@ describe.runIf(browserAvailable)("a contact answers from the score links of the 
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    const survey = await apiCall(quorum, "POST", "/surveys", {
-      name: "Score link pulse",
-      kind: "transactional",
-      journeyStage: "support",
-      targetRoles: [],
-      defaultLocale: "en",
-      texts: { en: { title: "How are we doing?", intro: "Your answer goes straight to your account team." } },
-      questions: [
-        { id: "nps", type: "nps", required: true, text: { en: "How likely are you to recommend us to a colleague?" } },
-        { id: "why", type: "text", showIf: { questionId: "nps", max: 6 }, text: { en: "What is the main reason for your score?" } },
-      ],
-    });
-    await apiCall(quorum, "POST", `/surveys/${survey.id}/publish`);
-    surveyId = survey.id;
+    surveyId = await publishNpsWhySurvey(quorum, { name: "Score link pulse", kind: "transactional", journeyStage: "support" });
   });
   afterAll(async () => {
     await browser?.close();

@@ -19,6 +19,22 @@ export async function apiCall<T = any>(quorum: Quorum, method: string, path: str
   return data as T;
 }
 
+/** Creates and publishes the journeys' survey: NPS, then "why?" shown after a score ≤ 6. Returns its id. */
+export async function publishNpsWhySurvey(quorum: Quorum, options: { name: string; kind: "relational" | "transactional"; journeyStage: string }): Promise<string> {
+  const survey = await apiCall<{ id: string }>(quorum, "POST", "/surveys", {
+    ...options,
+    targetRoles: [],
+    defaultLocale: "en",
+    texts: { en: { title: "How are we doing?", intro: "Your answer goes straight to your account team." } },
+    questions: [
+      { id: "nps", type: "nps", required: true, text: { en: "How likely are you to recommend us to a colleague?" } },
+      { id: "why", type: "text", showIf: { questionId: "nps", max: 6 }, text: { en: "What is the main reason for your score?" } },
+    ],
+  });
+  await apiCall(quorum, "POST", `/surveys/${survey.id}/publish`);
+  return survey.id;
+}
+
 export const PHONE = { width: 320, height: 800 };
 export const DESKTOP = { width: 1280, height: 900 };
 
