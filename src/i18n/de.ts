@@ -47,7 +47,7 @@ export const de: Messages = {
   undoButton: "Rückgängig: weiter Anfragen erhalten",
   resubscribedTitle: "Sie sind wieder angemeldet",
   resubscribedBody: (organization, address) => `${organization} darf wieder Feedback-Anfragen an ${address} senden. Vielen Dank!`,
-  scorePreselected: "Ihre Auswahl aus der E-Mail ist unten markiert. Drücken Sie die Schaltfläche, um sie zu speichern.",
+  scorePreselected: "Ihre Auswahl aus der E-Mail ist unten markiert. Beantworten Sie gern den Rest und drücken Sie dann „Antworten senden“.",
   email: {
     subject: (owner) => `${owner}: eine kurze Frage zu unserer Zusammenarbeit`,
     reminderSubject: (owner) => `Erinnerung von ${owner}: eine kurze Frage`,

@@ -46,7 +46,7 @@ export const en = {
   undoButton: "Undo: keep receiving them",
   resubscribedTitle: "You are subscribed again",
   resubscribedBody: (organization: string, address: string) => `${organization} may send feedback requests to ${address} again. Thank you!`,
-  scorePreselected: "Your choice from the email is selected below. Press the button to save it.",
+  scorePreselected: "Your choice from the email is selected below. Answer the rest if you like, then press “Send my answers”.",
   email: {
     subject: (owner: string) => `${owner}: a quick question about working with us`,
     reminderSubject: (owner: string) => `Reminder from ${owner}: a quick question`,

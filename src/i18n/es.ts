@@ -47,7 +47,7 @@ export const es: Messages = {
   undoButton: "Deshacer: seguir recibiéndolas",
   resubscribedTitle: "Vuelve a estar suscrito",
   resubscribedBody: (organization, address) => `${organization} puede volver a enviar solicitudes de opinión a ${address}. ¡Gracias!`,
-  scorePreselected: "Su elección del correo está marcada abajo. Pulse el botón para guardarla.",
+  scorePreselected: "Su elección del correo está marcada abajo. Responda al resto si lo desea y pulse «Enviar mis respuestas».",
   email: {
     subject: (owner) => `${owner}: una pregunta rápida sobre nuestra colaboración`,
     reminderSubject: (owner) => `Recordatorio de ${owner}: una pregunta rápida`,

@@ -47,7 +47,7 @@ export const fr: Messages = {
   undoButton: "Annuler : continuer à les recevoir",
   resubscribedTitle: "Vous êtes de nouveau inscrit",
   resubscribedBody: (organization, address) => `${organization} peut de nouveau envoyer des demandes d’avis à ${address}. Merci !`,
-  scorePreselected: "Votre choix dans l’e-mail est sélectionné ci-dessous. Appuyez sur le bouton pour l’enregistrer.",
+  scorePreselected: "Votre choix dans l’e-mail est sélectionné ci-dessous. Répondez au reste si vous le souhaitez, puis appuyez sur « Envoyer mes réponses ».",
   email: {
     subject: (owner) => `${owner} : une petite question sur notre collaboration`,
     reminderSubject: (owner) => `Rappel de ${owner} : une petite question`,

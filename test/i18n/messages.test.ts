@@ -15,6 +15,10 @@ describe("respondent locales", () => {
     }
   });
 
+  it("tells a contact who came from a score in the email which button records it (the button's own words)", () => {
+    for (const locale of UI_LOCALES) expect(MESSAGES[locale].scorePreselected).toContain(MESSAGES[locale].submit);
+  });
+
   it("uses the contact's language when the survey has it, else the survey's default", () => {
     expect(respondentLocale("de-CH", ["en", "de"], "en")).toBe("de");
     expect(respondentLocale("pt-BR", ["en", "de"], "de")).toBe("de");
