@@ -48,7 +48,8 @@ const NpsChange = z
     significant: z.boolean().openapi({ description: "|z| ≥ 1.96. Approximate: see the response's note (the two samples overlap)." }),
   })
   .openapi("NpsChange", { description: "Two-sample adjusted-Wald z test; approximate, because the same contacts are often asked again." });
-const pointsDescription = "Difference in percentage points (a share of 0.40 then 0.45 is +5).";
+const pointsDescription = "Difference in percentage points (a share of 0.40 then 0.45 is +5), like every share change here.";
+const meanDescription = (scale: string) => `Difference of the means on the ${scale} scale (a mean of 3.9 then 4.2 is +0.3), not percentage points.`;
 const OverlapNote = z.string().openapi({ description: "The caveat of every significance flag in this response: the two samples are not independent." });
 
 const GroupChange = z
@@ -56,14 +57,14 @@ const GroupChange = z
     period: z.string(),
     nps: NpsChange.nullable(),
     npsRevenueWeighted: z.number().nullable().openapi({ description: "NPS points." }),
-    osatMean: z.number().nullable().openapi({ description: "Points of the 1–5 scale." }),
-    cesMean: z.number().nullable().openapi({ description: "Points of the 1–7 scale." }),
+    osatMean: z.number().nullable().openapi({ description: meanDescription("1–5") }),
+    cesMean: z.number().nullable().openapi({ description: meanDescription("1–7") }),
     osatTopBoxShare: z.number().nullable().openapi({ description: pointsDescription }),
     cesTopBoxShare: z.number().nullable().openapi({ description: pointsDescription }),
     shareOfWalletRevenueWeighted: z.number().nullable().openapi({ description: pointsDescription }),
     responseRate: z.number().nullable().openapi({ description: pointsDescription }),
   })
-  .openapi("GroupChange", { description: "Current minus earlier: NPS in points, means in points of their scale, shares in percentage points." });
+  .openapi("GroupChange", { description: "Current minus earlier: NPS in NPS points, means on their answer scale, every share (top box, share of wallet, response rate) in percentage points." });
 const GroupScores = z
   .object({
     group: z.string().openapi({ description: "The cut's value (role key, stage key, country, segment, survey id); 'unknown' for responses without a country or segment; empty overall." }),
@@ -98,8 +99,8 @@ const AccountChange = z
     category: z.object({ from: AccountCategory.nullable(), to: AccountCategory.nullable() }).openapi({ description: "The category then and now." }),
     score: z.number().nullable().openapi({ description: "Points of the 0–10 scale." }),
     nps: NpsChange.nullable(),
-    osatMean: z.number().nullable().openapi({ description: "Points of the 1–5 scale." }),
-    cesMean: z.number().nullable().openapi({ description: "Points of the 1–7 scale." }),
+    osatMean: z.number().nullable().openapi({ description: meanDescription("1–5") }),
+    cesMean: z.number().nullable().openapi({ description: meanDescription("1–7") }),
     shareOfWallet: z.number().nullable().openapi({ description: pointsDescription }),
     responseRate: z.number().nullable().openapi({ description: pointsDescription }),
   })

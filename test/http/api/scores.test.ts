@@ -150,6 +150,40 @@ describe("/api/v1 scores", () => {
     expect(staleTrigger!.n).toBe(0);
   });
 
+  it("states every share change in percentage points and mean changes on their scale, as the OpenAPI document says", async () => {
+    const account = await makeAccount({ annualRevenue: 500 });
+    const survey = await makeSurvey({ name: "Units pulse" });
+    const now = new Date();
+    const earlier = new Date(now.getTime() - 91 * 86400_000).toISOString();
+    const rate = async (submittedAt: string, type: "osat" | "ces", values: number[]) => {
+      for (const value of values) await makeResponse(await makeContact(account.id), survey, { submittedAt, answers: [{ type, value }] });
+    };
+    // Now: OSAT 5,4,2,1 → top box (≥ 4) 2/4 = 0.50, mean 3.00; CES 7,5,5,1 → top box (≥ 5) 3/4 = 0.75, mean 4.50.
+    // Previous quarter: OSAT 5,1,1,1,1 → 1/5 = 0.20, mean 1.80; CES 7,1 → 1/2 = 0.50, mean 4.00.
+    await rate(now.toISOString(), "osat", [5, 4, 2, 1]);
+    await rate(now.toISOString(), "ces", [7, 5, 5, 1]);
+    await rate(earlier, "osat", [5, 1, 1, 1, 1]);
+    await rate(earlier, "ces", [7, 1]);
+    expect((await api("POST", "/scoring/runs", { full: true })).status).toBe(200);
+
+    const bySurvey = await json(await api("GET", "/scores/by/survey"));
+    const change = bySurvey.items.find((g: { group: string }) => g.group === survey.survey.id).change.previousQuarter;
+    // Shares: 0.50 − 0.20 = +30 pp and 0.75 − 0.50 = +25 pp (both ×100, never one a fraction and one in points).
+    expect(change.osatTopBoxShare).toBeCloseTo(30, 6);
+    expect(change.cesTopBoxShare).toBeCloseTo(25, 6);
+    // Means: 3.00 − 1.80 = +1.2 on the 1–5 scale; 4.50 − 4.00 = +0.5 on the 1–7 scale.
+    expect(change.osatMean).toBeCloseTo(1.2, 6);
+    expect(change.cesMean).toBeCloseTo(0.5, 6);
+
+    const doc = await json(await api("GET", "/openapi.json"));
+    const props = doc.components.schemas.GroupChange.properties;
+    for (const share of ["osatTopBoxShare", "cesTopBoxShare", "shareOfWalletRevenueWeighted", "responseRate"]) {
+      expect(props[share].description).toMatch(/percentage points/);
+    }
+    expect(props.osatMean.description).toMatch(/1–5 scale/);
+    expect(props.cesMean.description).toMatch(/1–7 scale/);
+  });
+
   it("sends no-store and nosniff on API responses, errors included", async () => {
     for (const res of [await api("GET", "/scores"), await api("GET", "/scores/accounts/acc_nope"), await api("GET", "/scores", undefined, { token: null })]) {
       expect(res.headers.get("cache-control")).toBe("no-store");
