@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import type { MailProvider } from "../delivery/provider";
-import { adminEmails, caseUrl, sendNotices, type Notice } from "./notify";
+import { adminEmails, caseUrl, formatLocalInstant, sendNotices, type Notice } from "./notify";
 
 /** Breaches escalated per tick (each is a claim and one to a few emails). */
 export const ESCALATIONS_PER_TICK = 25;
@@ -17,6 +17,7 @@ interface Breach {
   verbatim: string | null;
   due_at: string;
   organization_name: string | null;
+  time_zone: string | null;
 }
 
 export async function escalateBreaches(deps: { db: Db; provider: MailProvider; publicUrl: string }, now: Date): Promise<string[]> {
@@ -27,7 +28,8 @@ export async function escalateBreaches(deps: { db: Db; provider: MailProvider; p
                    ORDER BY priority DESC, due_at LIMIT ${ESCALATIONS_PER_TICK})
       RETURNING id, assignee_email, trigger, verbatim, due_at,
         (SELECT name FROM accounts a WHERE a.id = cases.account_id) AS account_name,
-        (SELECT organization_name FROM settings WHERE id = 1) AS organization_name`,
+        (SELECT organization_name FROM settings WHERE id = 1) AS organization_name,
+        (SELECT time_zone FROM settings WHERE id = 1) AS time_zone`,
   ]);
   if (claimed.length === 0) return [];
   await runBatch(
@@ -44,7 +46,7 @@ export async function escalateBreaches(deps: { db: Db; provider: MailProvider; p
       to,
       subject: `Overdue case: ${breach.account_name} was not acknowledged in time`,
       lines: [
-        `The case for ${breach.account_name} (${breach.trigger ?? "follow-up"}) was due to be acknowledged by ${breach.due_at} and still is not.`,
+        `The case for ${breach.account_name} (${breach.trigger ?? "follow-up"}) was due to be acknowledged by ${formatLocalInstant(breach.due_at, breach.time_zone)} and still is not.`,
         breach.assignee_email ? `Assigned to ${breach.assignee_email}.` : "Nobody is assigned to it.",
         ...(breach.verbatim ? [`In their words:\n${breach.verbatim}`] : []),
       ],

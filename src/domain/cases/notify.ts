@@ -69,4 +69,23 @@ export async function adminEmails(db: Db): Promise<string[]> {
   }
 }
 
+/**
+ * An instant as the organization reads it: "2026-12-04 13:59 (Europe/Berlin)", or "2026-12-04 12:59 UTC".
+ * Mail has no viewer's zone, so the organization's settings.time_zone is the one everybody shares.
+ */
+export function formatLocalInstant(iso: string, timeZone: string | null | undefined): string {
+  const zone = timeZone || "UTC";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(date);
+  } catch {
+    return formatLocalInstant(iso, "UTC");
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  const local = `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
+  return zone === "UTC" ? `${local} UTC` : `${local} (${zone})`;
+}
+
 export const caseUrl = (publicUrl: string, caseId: string) => `${publicUrl.replace(/\/$/, "")}/admin/cases/${caseId}`;

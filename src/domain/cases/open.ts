@@ -9,7 +9,7 @@ import type { MailProvider, SendResult } from "../delivery/provider";
 import type { LoopMessage } from "../messages";
 import { listHolidays } from "../settings/settings";
 import { emitWebhookEvent } from "../webhooks/emit";
-import { caseUrl, sendNotices } from "./notify";
+import { caseUrl, formatLocalInstant, sendNotices } from "./notify";
 import { routeTeam, type Route } from "./routing";
 import { describeTrigger, priorityOf, triggersOf } from "./rules";
 import { addBusinessDays, slaDays, TOP_REVENUE_SHARE } from "./sla";
@@ -239,7 +239,8 @@ export async function notifyOpened(deps: LoopDeps, caseId: string, now: Date): P
       RETURNING id, assignee_email, verbatim, trigger, due_at, type, period,
         (SELECT name FROM accounts a WHERE a.id = cases.account_id) AS account_name,
         (SELECT name FROM contacts c WHERE c.id = cases.contact_id) AS contact_name,
-        (SELECT organization_name FROM settings WHERE id = 1) AS organization_name`,
+        (SELECT organization_name FROM settings WHERE id = 1) AS organization_name,
+        (SELECT time_zone FROM settings WHERE id = 1) AS time_zone`,
   ]);
   const row = claimed[0] as Record<string, string | null> | undefined;
   if (!row) return { ok: true };
@@ -255,7 +256,7 @@ export async function notifyOpened(deps: LoopDeps, caseId: string, now: Date): P
         lines: [
           row.type === "silence" ? `${row.account_name} was silent in ${row.period} (${row.trigger}).` : `${who} answered ${row.trigger}.`,
           row.verbatim ? `In their words:\n${row.verbatim}` : "They left no comment.",
-          `Due (acknowledge by): ${row.due_at}`,
+          `Due (acknowledge by): ${formatLocalInstant(row.due_at!, row.time_zone)}`,
         ],
         link: { label: "Open the case", url: caseUrl(deps.publicUrl, caseId) },
       },

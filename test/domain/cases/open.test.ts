@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { handleSubmittedResponse } from "../../../src/domain/cases/open";
 import { severityOf, triggersOf } from "../../../src/domain/cases/rules";
+import { formatLocalInstant } from "../../../src/domain/cases/notify";
 
 import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
 import { makeResponse, type AnswerSpec } from "../../support/responses";
@@ -57,6 +58,15 @@ describe("case rules (SPEC §8, default thresholds)", () => {
   });
 });
 
+describe("instants in case mail", () => {
+  it("read as local date and time with the organization's zone", () => {
+    expect(formatLocalInstant("2026-12-04T12:59:02.566Z", "UTC")).toBe("2026-12-04 12:59 UTC");
+    expect(formatLocalInstant("2026-12-04T12:59:02.566Z", "Europe/Berlin")).toBe("2026-12-04 13:59 (Europe/Berlin)"); // CET = UTC+1
+    expect(formatLocalInstant("2026-07-01T23:30:00.000Z", "America/New_York")).toBe("2026-07-01 19:30 (America/New_York)"); // EDT
+    expect(formatLocalInstant("2026-12-04T12:59:02.566Z", null)).toBe("2026-12-04 12:59 UTC");
+  });
+});
+
 describe("opening a response case", () => {
   it("names account, contact, verbatim, team, priority, due date and the owner's user, and emails them once", async () => {
     const owner = uniqueEmail("olivia");
@@ -94,6 +104,9 @@ describe("opening a response case", () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ kind: "case_opened" });
     expect(mails[0]!.text_body).toContain("The invoice was wrong twice.");
+    // A person reads the due time, not an ISO instant (settings: UTC)
+    expect(mails[0]!.text_body).toContain("Due (acknowledge by): 2026-05-06 09:00 UTC");
+    expect(mails[0]!.text_body).not.toContain("2026-05-06T09:00");
     expect(mails[0]!.text_body).toContain(`http://quorum.test/admin/cases/${outcome.caseId}`);
 
     const timeline = await env.DB.prepare("SELECT kind, actor FROM case_events WHERE case_id = ?").bind(outcome.caseId).all();

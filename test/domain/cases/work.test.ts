@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CaseActor } from "../../../src/domain/cases/access";
 import { escalateBreaches } from "../../../src/domain/cases/escalate";
+import { formatLocalInstant } from "../../../src/domain/cases/notify";
 import { handleSubmittedResponse } from "../../../src/domain/cases/open";
 import { getCase, responsiveness } from "../../../src/domain/cases/read";
 import { sendRecheck } from "../../../src/domain/cases/recheck";
@@ -143,6 +144,8 @@ describe("breach and escalation", () => {
     const breachMails = (await outboxTo(owner)).filter((m) => m.kind === "case_breached");
     expect(breachMails).toHaveLength(1);
     expect(breachMails[0]!.text_body).toContain(`/admin/cases/${caseId}`);
+    expect(breachMails[0]!.text_body).toContain(`acknowledged by ${formatLocalInstant(due, "UTC")} and`);
+    expect(breachMails[0]!.text_body).not.toContain(due);
     expect((await outboxTo(admin)).filter((m) => m.kind === "case_breached" && m.text_body.includes(caseId))).toHaveLength(1);
     const detail = await getCase(deps.db, caseId, new Date(Date.parse(due) + 1000));
     expect(detail.breached).toBe(true);
