@@ -31,6 +31,14 @@ export function formatChange(value: number | null | undefined, unit: "pts" | "pp
   return `${value > 0 ? "+" : value < 0 ? "−" : "±"}${text} ${unit}`;
 }
 
+const twoDecimals = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A difference of two means on an answer scale (not points): "+0.04 on the 1–5 scale". */
+export function formatMeanChange(value: number | null | undefined, scale: string): string {
+  if (value == null) return "—";
+  return `${value > 0 ? "+" : value < 0 ? "−" : "±"}${twoDecimals.format(Math.abs(value))} on the ${scale} scale`;
+}
+
 /** An ISO instant as "2026-11-27 14:05 UTC"; a date-only value as "2026-11-27". */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return "—";

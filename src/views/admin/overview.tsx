@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import type { FiguresChange, Overview } from "../../domain/scoring/dashboard";
 import { CoverageBar, CoverageTable, TrendChart, TrendLegend, type CoverageSegment } from "./charts";
 import { Badge, Figure, TableWrap } from "./components";
-import { formatChange, formatInstant, formatInteger, formatMean, formatMoney, formatNps, formatShare } from "./format";
+import { formatChange, formatInstant, formatMeanChange, formatInteger, formatMean, formatMoney, formatNps, formatShare } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
 export const OVERLAP_NOTE =
@@ -49,13 +49,17 @@ function ageInWords(iso: string, now: Date): string {
   return hours < 48 ? `${hours} hours ago` : `${Math.round(hours / 24)} days ago`;
 }
 
-function ChangeLine(props: { label: string; change: FiguresChange | null; pick: (c: FiguresChange) => number | null; unit: "pts" | "pp"; significance?: boolean }) {
+/** A change in NPS points ("pts"), percentage points ("pp"), or of a mean on its answer scale (`{ scale: "1–5" }`). */
+type ChangeUnit = "pts" | "pp" | { scale: string };
+
+function ChangeLine(props: { label: string; change: FiguresChange | null; pick: (c: FiguresChange) => number | null; unit: ChangeUnit; significance?: boolean }) {
   if (!props.change) return <p class="figure-change">{props.label}: no earlier figures</p>;
   const value = props.pick(props.change);
   const significant = props.significance ? props.change.nps?.significant : undefined;
+  const unit = props.unit;
   return (
     <p class="figure-change">
-      {props.label} ({props.change.period}): {formatChange(value, props.unit)}
+      {props.label} ({props.change.period}): {typeof unit === "string" ? formatChange(value, unit) : formatMeanChange(value, unit.scale)}
       {significant !== undefined && value !== null && (
         <>
           {" "}
@@ -148,13 +152,13 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
             </Figure>
             <Figure label="OSAT satisfied (4–5)" value={formatShare(f.osat.topBoxShare)} interval={shareInterval(f.osat.topBoxInterval)} n={f.osat.n} lowSample={f.osat.n > 0 && f.osat.n < 30}>
               <p class="figure-change">Mean {formatMean(f.osat.mean)} of 5</p>
-              <ChangeLine label="Mean vs previous quarter" change={previous} pick={(x) => x.osatMean} unit="pts" />
-              <ChangeLine label="Mean vs a year earlier" change={yearEarlier} pick={(x) => x.osatMean} unit="pts" />
+              <ChangeLine label="Mean vs previous quarter" change={previous} pick={(x) => x.osatMean} unit={{ scale: "1–5" }} />
+              <ChangeLine label="Mean vs a year earlier" change={yearEarlier} pick={(x) => x.osatMean} unit={{ scale: "1–5" }} />
             </Figure>
             <Figure label="CES agree it was easy (5–7)" value={formatShare(f.ces.topBoxShare)} interval={shareInterval(f.ces.topBoxInterval)} n={f.ces.n} lowSample={f.ces.n > 0 && f.ces.n < 30}>
               <p class="figure-change">Mean {formatMean(f.ces.mean)} of 7</p>
-              <ChangeLine label="Mean vs previous quarter" change={previous} pick={(x) => x.cesMean} unit="pts" />
-              <ChangeLine label="Mean vs a year earlier" change={yearEarlier} pick={(x) => x.cesMean} unit="pts" />
+              <ChangeLine label="Mean vs previous quarter" change={previous} pick={(x) => x.cesMean} unit={{ scale: "1–7" }} />
+              <ChangeLine label="Mean vs a year earlier" change={yearEarlier} pick={(x) => x.cesMean} unit={{ scale: "1–7" }} />
             </Figure>
           </div>
           <p class="muted">{OVERLAP_NOTE}</p>

@@ -20,9 +20,9 @@ describe("/admin overview", () => {
     const big = await makeAccount({ name: "Big Safe GmbH", annualRevenue: 600_000 });
     const risky = await makeAccount({ name: "Risky Giant AG", annualRevenue: 300_000, ownerName: "Rita Risk" });
     await makeAccount({ name: "Never Asked Ltd", annualRevenue: 100_000 });
-    for (const value of [10, 10]) await makeResponse(await makeContact(big.id), survey, { submittedAt: now, answers: [{ type: "nps", value }] });
-    await makeResponse(await makeContact(risky.id), survey, { submittedAt: now, answers: [{ type: "nps", value: 3 }] });
-    await makeResponse(await makeContact(big.id), survey, { submittedAt: yearAgo, answers: [{ type: "nps", value: 0 }] });
+    for (const [value, osat] of [[10, 5], [10, 4]]) await makeResponse(await makeContact(big.id), survey, { submittedAt: now, answers: [{ type: "nps", value: value! }, { type: "osat", value: osat! }] });
+    await makeResponse(await makeContact(risky.id), survey, { submittedAt: now, answers: [{ type: "nps", value: 3 }, { type: "osat", value: 4 }] });
+    await makeResponse(await makeContact(big.id), survey, { submittedAt: yearAgo, answers: [{ type: "nps", value: 0 }, { type: "osat", value: 4 }] });
     // Cases: one open and past due (breached), one acknowledged, one closed → 2 open, 1 breached.
     const past = new Date(Date.now() - 86400_000).toISOString();
     const future = new Date(Date.now() + 86400_000).toISOString();
@@ -52,6 +52,9 @@ describe("/admin overview", () => {
     expect(html).toContain("n = 3");
     expect(html).toContain("Low sample");
     expect(html).toContain("+133.3 pts");
+    // OSAT mean 13/3 = 4.333 now, 4 a year earlier: a difference of means on the scale, not points.
+    expect(html).toMatch(/Mean vs a year earlier \([^)]*\): \+0\.33 on the 1–5 scale/);
+    expect(html).not.toMatch(/Mean vs [^<]*pts/);
     expect(html).toContain("effective n");
     expect(html).toContain("not independent");
     // Trend table has the year-earlier quarter too; the chart's paths come from d3-shape.
