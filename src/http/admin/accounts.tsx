@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ACCOUNT_CATEGORIES, ACCOUNT_SORTS, accountList, accountPage as readAccountPage } from "../../domain/scoring/dashboard";
 import { currentRun } from "../../domain/scoring/run";
 import { ApiError } from "../../lib/errors";
+import { formWording } from "../../lib/form-wording";
 import { accountPage } from "../../views/admin/account";
 import { accountsPage, type AccountQuery } from "../../views/admin/accounts";
 import { noScoresPage } from "../../views/admin/overview";
@@ -26,20 +27,30 @@ const AccountsQuery = z.object({
   page: optional(z.coerce.number().int().min(1).max(10_000)),
 });
 
-/** A refused filter as a 400 page naming each problem. */
-export function parseFilters<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
-  const parsed = schema.safeParse(query);
+/** One refused filter in words: its label as the form shows it, and for a choice the values it accepts. */
+function filterProblem(issue: z.core.$ZodIssue, labels: Record<string, string>): string {
+  const key = issue.path.join(".");
+  const name = labels[key] ?? (key ? key.charAt(0).toUpperCase() + key.slice(1) : "Filter");
+  const allowed = issue.code === "invalid_value" ? issue.values.map(String) : [];
+  return `${name}: ${allowed.length ? `choose one of ${allowed.join(", ")}` : issue.message}`;
+}
+
+/** A refused filter as a 400 page naming each problem (labels: parameter → the form's label). */
+export function parseFilters<T extends z.ZodType>(schema: T, query: Record<string, string>, labels: Record<string, string> = {}): z.output<T> {
+  const parsed = schema.safeParse(query, { error: formWording });
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "filter"}: ${i.message}`).join("; ");
+  const problems = parsed.error.issues.map((i) => filterProblem(i, labels)).join("; ");
   throw new ApiError(400, "Unknown filter", `These filters could not be used: ${problems}. Change them and try again.`);
 }
+
+const ACCOUNT_FILTER_LABELS = { category: "Category", silent: "Silent quarters", single: "Single-threaded", sort: "Sort by", page: "Page" };
 
 /** /admin/accounts: the list and each account's page. */
 export const accountsRouter = new Hono<AdminEnv>();
 
 accountsRouter.get("/", async (c) => {
   const raw = c.req.query();
-  const q = parseFilters(AccountsQuery, raw);
+  const q = parseFilters(AccountsQuery, raw, ACCOUNT_FILTER_LABELS);
   const period = quarterParam(q.period);
   const run = await currentRun(c.var.db);
   if (!run) return c.html(noScoresPage({ nonce: c.var.nonce, viewer: c.var.viewer, title: "Accounts", active: "accounts" }));

@@ -18,7 +18,7 @@ const MarketsQuery = z.object({
 export const marketsRouter = new Hono<AdminEnv>();
 
 marketsRouter.get("/", async (c) => {
-  const q = parseFilters(MarketsQuery, c.req.query());
+  const q = parseFilters(MarketsQuery, c.req.query(), { by: "Markets by" });
   const key = quarterParam(q.period);
   const run = await currentRun(c.var.db);
   if (!run) return c.html(noScoresPage({ nonce: c.var.nonce, viewer: c.var.viewer, title: "Markets", active: "markets" }));

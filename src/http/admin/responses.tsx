@@ -30,7 +30,7 @@ const FeedQuery = z.object({
 export const responsesRouter = new Hono<AdminEnv>();
 
 responsesRouter.get("/", async (c) => {
-  const q = parseFilters(FeedQuery, c.req.query());
+  const q = parseFilters(FeedQuery, c.req.query(), { band: "NPS answer", text: "With a comment only", stage: "Journey stage", after: "Page link" });
   const period = quarterParam(q.period);
   const after = q.after ? decodeResponseCursor(q.after) : undefined;
   if (after === null) throw new ApiError(400, "Unknown page", "This page link is not one Quorum made. Start again from the first page.");

@@ -90,8 +90,12 @@ describe("/admin/accounts", () => {
     const bad = await adminGet("/admin/accounts?sort=planet&silent=-3");
     expect(bad.status).toBe(400);
     const text = await bad.text();
-    expect(text).toContain("sort:");
-    expect(text).toContain("silent: 0 or more");
+    // Named as the form names them, with the values a choice accepts; never zod's own wording.
+    expect(text).toContain("Sort by: choose one of revenue, name, score, silent");
+    expect(text).toContain("Silent quarters: 0 or more");
+    expect(text).not.toMatch(/Invalid option|expected one of/);
+    const category = await (await adminGet("/admin/accounts?category=x")).text();
+    expect(category).toContain("Category: choose one of promoter, passive, detractor, silent, unsurveyed");
     expect((await adminGet("/admin/accounts?period=2026-Q7")).status).toBe(400);
     expect((await adminGet("/admin/accounts?period=1999-Q1")).status).toBe(404);
   });
