@@ -94,14 +94,15 @@ const child = spawn("npx", ["wrangler", "dev", "--port", String(PORT), "--ip", "
 let holdRequestLogs = true;
 const heldBack = [];
 const REQUEST_LOG = /^\[wrangler:info\] (GET|POST|PATCH|PUT|DELETE|QUEUE) /;
-const LOCAL_CRON_LOG = /__scheduled\?cron=/;
+// The local crons below fire every minute: their request lines, and ticks with nothing to do, are noise.
+const LOCAL_CRON_LOG = /GET \/__scheduled|^scheduled \*\/|"run":null/;
 for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
   let partial = "";
   stream.on("data", (chunk) => {
     const lines = (partial + chunk).split("\n");
     partial = lines.pop();
     for (const line of lines) {
-      if (LOCAL_CRON_LOG.test(line)) continue; // the local crons below fire every minute: their log lines are noise
+      if (LOCAL_CRON_LOG.test(line)) continue;
       if (holdRequestLogs && REQUEST_LOG.test(line)) heldBack.push(line);
       else out.write(`${line}\n`);
     }
