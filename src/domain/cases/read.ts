@@ -26,7 +26,11 @@ export interface CaseListItem {
   severity: number;
   priority: number;
   team: string | null;
+  /** The team's label (case_teams), null when the team is none or gone. */
+  teamLabel: string | null;
   assigneeEmail: string | null;
+  /** The assignee's name from users, null when the address is no user. */
+  assigneeName: string | null;
   trigger: string | null;
   verbatim: string | null;
   dueAt: string;
@@ -38,6 +42,10 @@ export interface CaseListItem {
 
 /** Breached: not acknowledged by its due time (still unacknowledged now, or acknowledged late). */
 export const breachedExpr = (now: string) => sql`(coalesce(k.acknowledged_at, ${now}) > k.due_at)`;
+
+/** Names people read instead of keys and addresses (the same row, no extra round trip). */
+const peopleAndTeamNames = sql.raw(`(SELECT t.label FROM case_teams t WHERE t.key = k.team) AS teamLabel,
+      (SELECT u.name FROM users u WHERE u.email = k.assignee_email) AS assigneeName`);
 
 const ORDER = sql.raw(`k.priority DESC, breached DESC, k.due_at ASC, k.id ASC`);
 
@@ -57,6 +65,7 @@ export function caseListStatement(filter: CaseFilter, me: string | null, now: Da
   const at = now.toISOString();
   return sql`SELECT k.id, k.type, k.status, k.account_id AS accountId, a.name AS accountName, k.contact_id AS contactId,
       c.name AS contactName, k.severity, k.priority, k.team, k.assignee_email AS assigneeEmail, k.trigger, k.verbatim,
+      ${peopleAndTeamNames},
       k.due_at AS dueAt, k.opened_at AS openedAt, k.acknowledged_at AS acknowledgedAt, k.closed_at AS closedAt,
       ${breachedExpr(at)} AS breached
     FROM cases k JOIN accounts a ON a.id = k.account_id LEFT JOIN contacts c ON c.id = k.contact_id
@@ -81,7 +90,8 @@ export interface CaseDetail extends CaseListItem {
   recheckInvitationId: string | null;
   escalatedAt: string | null;
   accountOwnerEmail: string | null;
-  timeline: Pick<CaseEvent, "id" | "at" | "actor" | "kind" | "detail">[];
+  accountOwnerName: string | null;
+  timeline: (Pick<CaseEvent, "id" | "at" | "actor" | "kind" | "detail"> & { actorName: string | null })[];
 }
 
 /** One case with its timeline: the statements, so a page can put them in its own batch. */
@@ -90,12 +100,15 @@ export function caseDetailStatements(caseId: string, now: Date): SQL[] {
   return [
     sql`SELECT k.id, k.type, k.status, k.account_id AS accountId, a.name AS accountName, k.contact_id AS contactId,
         c.name AS contactName, k.severity, k.priority, k.team, k.assignee_email AS assigneeEmail, k.trigger, k.verbatim,
+      ${peopleAndTeamNames},
         k.due_at AS dueAt, k.opened_at AS openedAt, k.acknowledged_at AS acknowledgedAt, k.closed_at AS closedAt,
         ${breachedExpr(at)} AS breached, k.response_id AS responseId, k.period, k.revenue_percentile AS revenuePercentile,
         k.top_account AS topAccount, k.owner_email AS ownerEmail, k.resolution, k.recheck_invitation_id AS recheckInvitationId,
-        k.escalated_at AS escalatedAt, a.owner_email AS accountOwnerEmail
+        k.escalated_at AS escalatedAt, a.owner_email AS accountOwnerEmail,
+        (SELECT u.name FROM users u WHERE u.email = a.owner_email) AS accountOwnerName
       FROM cases k JOIN accounts a ON a.id = k.account_id LEFT JOIN contacts c ON c.id = k.contact_id WHERE k.id = ${caseId}`,
-    sql`SELECT id, at, actor, kind, detail FROM case_events WHERE case_id = ${caseId} ORDER BY id`,
+    sql`SELECT e.id, e.at, e.actor, (SELECT u.name FROM users u WHERE u.email = e.actor) AS actorName, e.kind, e.detail
+      FROM case_events e WHERE e.case_id = ${caseId} ORDER BY e.id`,
   ];
 }
 
@@ -110,6 +123,7 @@ export function toCaseDetail(caseId: string, rows: Record<string, unknown>[], ev
       id: Number(e.id),
       at: e.at as string,
       actor: e.actor as string,
+      actorName: (e.actorName as string | null) ?? null,
       kind: e.kind as CaseEvent["kind"],
       detail: typeof e.detail === "string" ? (JSON.parse(e.detail) as Record<string, unknown>) : null,
     })),
@@ -124,6 +138,8 @@ export async function getCase(db: Db, caseId: string, now: Date): Promise<CaseDe
 export interface Responsiveness {
   by: "assignee" | "team";
   key: string | null;
+  /** The team's label or the assignee's name, null when unknown. */
+  label: string | null;
   cases: number;
   acknowledged: number;
   /** Median hours from opening to acknowledgement, over acknowledged cases (null: none yet). */
@@ -151,7 +167,10 @@ export function responsivenessStatement(range: { from?: string; to?: string }, n
       FROM base WHERE acknowledged_at IS NOT NULL
     ),
     median AS (SELECT grp, grp_key, avg(hours) AS hours FROM ack WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp, grp_key)
-    SELECT b.grp AS grp, b.grp_key AS grpKey, count(*) AS cases, count(b.acknowledged_at) AS acknowledged,
+    SELECT b.grp AS grp, b.grp_key AS grpKey,
+      CASE b.grp WHEN 'team' THEN (SELECT t.label FROM case_teams t WHERE t.key = b.grp_key)
+                 ELSE (SELECT u.name FROM users u WHERE u.email = b.grp_key) END AS label,
+      count(*) AS cases, count(b.acknowledged_at) AS acknowledged,
       (SELECT round(m.hours, 2) FROM median m WHERE m.grp = b.grp AND m.grp_key IS b.grp_key) AS medianHoursToAcknowledge,
       sum(b.status = 'closed' AND b.closed_at <= b.due_at) AS closedInSla,
       sum(b.status = 'closed' OR b.due_at <= ${at}) AS slaBase
@@ -164,6 +183,7 @@ export function toResponsiveness(rows: Record<string, unknown>[]): Responsivenes
     return {
       by: r.grp as Responsiveness["by"],
       key: (r.grpKey as string | null) ?? null,
+      label: (r.label as string | null) ?? null,
       cases: Number(r.cases),
       acknowledged: Number(r.acknowledged),
       medianHoursToAcknowledge: r.medianHoursToAcknowledge === null ? null : Number(r.medianHoursToAcknowledge),

@@ -32,7 +32,9 @@ export const CaseListItem = z
     severity: z.number().int().openapi({ description: "1–3" }),
     priority: z.number().openapi({ description: "severity × the account's revenue percentile (largest account 1)" }),
     team: z.string().nullable(),
+    teamLabel: z.string().nullable().openapi({ description: "The team's label." }),
     assigneeEmail: z.string().nullable(),
+    assigneeName: z.string().nullable().openapi({ description: "The assignee's name (null when the address is no user)." }),
     trigger: z.string().nullable().openapi({ description: "What opened it, e.g. 'NPS 3 (case at ≤ 6)'." }),
     verbatim: z.string().nullable(),
     dueAt: z.string().openapi({ description: "Acknowledge by: 2 business days for top-20 % accounts, 5 otherwise." }),
@@ -47,6 +49,7 @@ const TimelineEntry = z.object({
   id: z.number().int(),
   at: z.string(),
   actor: z.string(),
+  actorName: z.string().nullable().openapi({ description: "The actor's name when the actor is a user." }),
   kind: z.enum(CASE_EVENT_KINDS),
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
@@ -58,6 +61,7 @@ export const CaseDetail = CaseListItem.extend({
   topAccount: z.boolean(),
   ownerEmail: z.string().nullable(),
   accountOwnerEmail: z.string().nullable(),
+  accountOwnerName: z.string().nullable(),
   resolution: z.string().nullable(),
   recheckInvitationId: z.string().nullable(),
   escalatedAt: z.string().nullable(),
@@ -114,6 +118,7 @@ casesRouter.openapi(
             z.object({
               by: z.enum(["assignee", "team"]),
               key: z.string().nullable(),
+              label: z.string().nullable().openapi({ description: "The team's label or the assignee's name." }),
               cases: z.number().int(),
               acknowledged: z.number().int(),
               medianHoursToAcknowledge: z.number().nullable(),

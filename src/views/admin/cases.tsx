@@ -37,6 +37,27 @@ function Breakable(props: { text: string }) {
   );
 }
 
+/** A person by name, the address beside it where it helps (case page); the address alone when it is no user. */
+function Person(props: { name: string | null; email: string | null; withEmail?: boolean; none: string }) {
+  if (!props.email) return <>{props.none}</>;
+  if (!props.name) return <Breakable text={props.email} />;
+  if (!props.withEmail) return <>{props.name}</>;
+  return (
+    <>
+      {props.name} <span class="muted">(<Breakable text={props.email} />)</span>
+    </>
+  );
+}
+
+const teamText = (item: { team: string | null; teamLabel: string | null }) => item.teamLabel ?? item.team ?? "—";
+
+/** Priority = severity (1–3) × the account's revenue percentile (0–1]: a rank people read, and how it was reached. */
+export function priorityRank(priority: number): "High" | "Medium" | "Low" {
+  return priority >= 2 ? "High" : priority >= 1 ? "Medium" : "Low";
+}
+export const priorityExplained = (priority: number, severity: number) =>
+  `${priority.toFixed(2)} = severity ${severity} of 3 × revenue percentile ${(severity > 0 ? priority / severity : 0).toFixed(2)}`;
+
 const excerpt = (text: string | null, max = 140) => (!text ? "" : text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export interface CasesPageProps {
@@ -57,7 +78,7 @@ export function casesPage(props: CasesPageProps): string {
     nonce: props.nonce,
     viewer: props.viewer,
     active: "cases",
-    lead: "Follow-ups from unhappy answers and silent accounts: highest priority first (severity × the account's revenue percentile), overdue cases first among equals, then by due date.",
+    lead: "Follow-ups from unhappy answers and silent accounts: highest priority first (severity 1–3 × the account's revenue percentile, so 3.00 is the most urgent; High from 2.00, Medium from 1.00, Low below), overdue cases first among equals, then by due date.",
     children: (
       <>
         <form method="get" action="/admin/cases" class="filters" aria-label="Filter cases">
@@ -115,7 +136,11 @@ export function casesPage(props: CasesPageProps): string {
             <tbody>
               {props.items.map((item) => (
                 <tr>
-                  <td>{item.priority.toFixed(2)}</td>
+                  <td>
+                    <strong>{priorityRank(item.priority)}</strong>
+                    <br />
+                    <span class="muted">{priorityExplained(item.priority, item.severity)}</span>
+                  </td>
                   <th scope="row">
                     <a href={`/admin/cases/${encodeURIComponent(item.id)}`}>{item.accountName}</a>
                     {item.contactName && <span class="muted"> · {item.contactName}</span>}
@@ -124,8 +149,10 @@ export function casesPage(props: CasesPageProps): string {
                     {item.type === "silence" ? "Silent account" : item.trigger}
                     {item.verbatim && <span class="verbatim"> “{excerpt(item.verbatim)}”</span>}
                   </td>
-                  <td>{item.team ?? "—"}</td>
-                  <td>{item.assigneeEmail ?? "Unassigned"}</td>
+                  <td>{teamText(item)}</td>
+                  <td>
+                    <Person name={item.assigneeName} email={item.assigneeEmail} none="Unassigned" />
+                  </td>
                   <td>{formatInstant(item.dueAt)}</td>
                   <td>
                     <StatusBadges item={item} />
@@ -163,7 +190,7 @@ function ResponsivenessTable(props: { rows: Responsiveness[] }) {
               <tr>
                 <th scope="row">
                   {r.by === "team" ? "Team " : ""}
-                  {r.key ?? (r.by === "team" ? "(none)" : "Unassigned")}
+                  {r.by === "team" ? (r.label ?? r.key ?? "(none)") : <Person name={r.label} email={r.key} none="Unassigned" />}
                 </th>
                 <td>{r.cases}</td>
                 <td>{r.medianHoursToAcknowledge === null ? "—" : `${r.medianHoursToAcknowledge.toFixed(1)} h (${r.acknowledged} acknowledged)`}</td>
@@ -256,14 +283,18 @@ export function casePage(props: CasePageProps): string {
             <dd>{c.type === "silence" ? `Silent in ${c.period}: ${c.trigger}` : c.trigger}</dd>
             <dt>Priority</dt>
             <dd>
-              {c.priority.toFixed(2)} (severity {c.severity} of 3 × revenue percentile {c.revenuePercentile.toFixed(2)})
+              {priorityRank(c.priority)} ({c.priority.toFixed(2)} = severity {c.severity} of 3 × revenue percentile {c.revenuePercentile.toFixed(2)})
             </dd>
             <dt>Team</dt>
-            <dd>{c.team ?? "—"}</dd>
+            <dd>{teamText(c)}</dd>
             <dt>Assignee</dt>
-            <dd>{c.assigneeEmail ? <Breakable text={c.assigneeEmail} /> : "Unassigned"}</dd>
+            <dd>
+              <Person name={c.assigneeName} email={c.assigneeEmail} withEmail none="Unassigned" />
+            </dd>
             <dt>Account owner</dt>
-            <dd>{c.accountOwnerEmail ? <Breakable text={c.accountOwnerEmail} /> : "—"}</dd>
+            <dd>
+              <Person name={c.accountOwnerName} email={c.accountOwnerEmail} withEmail none="—" />
+            </dd>
             <dt>Acknowledge by</dt>
             <dd>{formatInstant(c.dueAt)}</dd>
             {c.resolution && (
@@ -287,7 +318,7 @@ export function casePage(props: CasePageProps): string {
             {c.timeline.map((e) => (
               <li>
                 <p class="feed-meta">
-                  <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> · {formatInstant(e.at)} · <Breakable text={e.actor} />
+                  <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> · {formatInstant(e.at)} · {e.actorName ?? (e.actor === "system" ? "Quorum (automatic)" : <Breakable text={e.actor} />)}
                 </p>
                 {eventText(e.kind, e.detail) && (
                   <p>

@@ -85,6 +85,40 @@ describe("/admin/cases", () => {
     expect(readOnly.html).not.toContain(`action="/admin/cases/${foreign.caseId}/close"`);
   });
 
+  it("shows people by name, teams by label and priority as a rank with its reason (not emails, keys or bare decimals)", async () => {
+    const name = `Tom Okafor ${Math.random().toString(36).slice(2, 6)}`;
+    const owner = await inviteUser("account_manager", { name });
+    const { caseId } = await openCase(owner.email);
+    const { team, priority, severity } = (await env.DB.prepare("SELECT team, priority, severity FROM cases WHERE id = ?").bind(caseId).first<{ team: string; priority: number; severity: number }>())!;
+    const label = (await env.DB.prepare("SELECT label FROM case_teams WHERE key = ?").bind(team).first<{ label: string }>())!.label;
+    expect(label).not.toBe(team);
+    const session = await signInAs(owner);
+    expect((await postForm(session, `/admin/cases/${caseId}/acknowledge`, {})).status).toBe(303);
+
+    const queue = await getPage(session, "/admin/cases?scope=mine");
+    expect(queue.trips).toBeLessThanOrEqual(3);
+    const row = queue.html.slice(queue.html.indexOf(`href="/admin/cases/${caseId}"`) - 400, queue.html.indexOf(`href="/admin/cases/${caseId}"`) + 1200);
+    expect(row).toContain(`<td>${label}</td>`);
+    expect(row).not.toContain(`<td>${team}</td>`);
+    expect(row).toContain(`<td>${name}</td>`);
+    // NPS 2 on a largest-revenue test account: severity × percentile, in words
+    const rank = priority >= 2 ? "High" : priority >= 1 ? "Medium" : "Low";
+    expect(row).toContain(`<strong>${rank}</strong>`);
+    expect(row).toContain(`${priority.toFixed(2)} = severity ${severity} of 3 × revenue percentile ${(priority / severity).toFixed(2)}`);
+    // Responsiveness names the assignee and the team by label
+    expect(queue.html).toMatch(new RegExp(`<th scope="row">${name}</th>`));
+    expect(queue.html).toContain(`<th scope="row">Team ${label}</th>`);
+
+    const page = await getPage(session, `/admin/cases/${caseId}`);
+    expect(page.trips).toBeLessThanOrEqual(3);
+    expect(page.html).toMatch(new RegExp(`<dt>Team</dt><dd>${label}</dd>`));
+    expect(page.html).toMatch(new RegExp(`<dt>Assignee</dt><dd>${name} <span class="muted">\\(`));
+    expect(page.html).toMatch(new RegExp(`<dt>Account owner</dt><dd>${name} `));
+    // the timeline's actor is the person, not their address
+    expect(page.html).toMatch(new RegExp(`<strong>Acknowledged</strong> · [^·]+ · ${name}</p>`));
+    expect(page.html).toContain("Quorum (automatic)");
+  });
+
   it("answers an unknown case with a 404 page and a malformed filter with a 400 page", async () => {
     const session = await adminSession();
     expect((await getPage(session, "/admin/cases/cas_nope")).status).toBe(404);
