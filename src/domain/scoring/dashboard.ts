@@ -2,7 +2,8 @@
 // ONE db.batch (one D1 round trip) after the run row, so a page costs the run, its batch and the sign-in check.
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accountRevenue, accounts, answers, cases, contacts, responses, roles, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreGroup, type ScoreRun } from "../../db/schema";
+import { accountRevenue, accounts, answers, cases, contacts, frequencyRules, journeyStages, responses, roles, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreGroup, type ScoreRun } from "../../db/schema";
+import { toView as ruleView, type RuleView } from "../frequency/rules";
 import { invitationsQuery, pageOf, type InvitationListItem } from "../invitations/list";
 import { responsesQuery, type ResponseListItem } from "../responses/list";
 import { LOW_SAMPLE_N, MIXED_SIGNALS_GAP, meanAndTopBox, npsChange, npsSummary, ratio, revenueWeightedNps, type MeanAndTopBox, type NpsChange, type NpsSummary, type RevenueWeightedNps } from "./formulas";
@@ -459,6 +460,10 @@ export interface AccountPage {
   roleMeans: { role: string; label: string; mean: number; n: number }[];
   /** Role key → label, for the responses' snapshot roles. */
   roleLabels: Record<string, string>;
+  /** Journey stage key → label, for the responses' snapshot stages. */
+  stageLabels: Record<string, string>;
+  /** Frequency rules by id, so an invitation's blocking rule reads in words. */
+  rules: Map<string, RuleView>;
   invitations: InvitationListItem[];
   moreInvitations: boolean;
   responses: ResponseListItem[];
@@ -476,7 +481,7 @@ export async function accountPage(db: Db, run: ScoreRun | null, accountId: strin
   const quarter = run && period ? periodOf(run, period) : null;
   const since = t12?.start ?? new Date(now.getTime() - 365 * 86400_000).toISOString();
   const until = t12?.end ?? now.toISOString();
-  const [accountRows, revenue, scoreRows, allRoles, holders, heard, roleMeans, invitationRows, responseRows, caseRows] = await db.batch([
+  const [accountRows, revenue, scoreRows, allRoles, holders, heard, roleMeans, invitationRows, responseRows, caseRows, stageRows, ruleRows] = await db.batch([
     db.select().from(accounts).where(eq(accounts.id, accountId)),
     db.select({ validFrom: accountRevenue.validFrom, amount: accountRevenue.amount }).from(accountRevenue).where(eq(accountRevenue.accountId, accountId)).orderBy(desc(accountRevenue.validFrom)).limit(40),
     db.select().from(scoreAccounts).where(and(inArray(scoreAccounts.runId, run ? runIdsOf(run) : [""]), eq(scoreAccounts.accountId, accountId))),
@@ -504,6 +509,8 @@ export async function accountPage(db: Db, run: ScoreRun | null, accountId: strin
       .where(eq(cases.accountId, accountId))
       .orderBy(desc(cases.openedAt))
       .limit(ACCOUNT_PAGE_ROWS),
+    db.select({ key: journeyStages.key, label: journeyStages.label }).from(journeyStages),
+    db.select().from(frequencyRules),
   ]);
   const account = accountRows[0];
   if (!account) return null;
@@ -546,6 +553,8 @@ export async function accountPage(db: Db, run: ScoreRun | null, accountId: strin
     }),
     roleMeans: roleMeans.map((r) => ({ role: r.role, label: labels.get(r.role) ?? r.role, mean: Number(r.mean), n: Number(r.n) })),
     roleLabels: Object.fromEntries(labels),
+    stageLabels: Object.fromEntries(stageRows.map((s) => [s.key, s.label])),
+    rules: new Map<string, RuleView>(ruleRows.map((r) => [r.id, ruleView(r)])),
     invitations: invitationPage.items,
     moreInvitations: invitationPage.nextBefore !== null,
     responses: responseRows.slice(0, ACCOUNT_PAGE_RESPONSES),

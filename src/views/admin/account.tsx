@@ -3,12 +3,20 @@ import { CategoryBadge, categoryLabel } from "./accounts";
 import { Badge, Figure, TableWrap, type Tone } from "./components";
 import { formatDate, formatInstant, formatInteger, formatMean, formatMoney, formatNps } from "./format";
 import { Freshness } from "./overview";
+import { describeRule } from "./rules";
+import { reasonInWords } from "./eligibility";
 import { ResponseCard } from "./responses";
 import { adminPage, type AdminViewer } from "./shell";
 
 const INVITATION_TONE: Partial<Record<string, Tone>> = { completed: "good", suppressed: "warn", deferred: "warn", expired: "neutral", failed: "bad" };
 
 const names = (people: { name: string | null; email?: string | null }[]) => people.map((p) => p.name ?? p.email ?? "A contact").join(", ");
+
+/** What held an invitation back, in words: a rule by its definition (rules have no label), other reasons explained. */
+function blockedBy(reason: string, rules: AccountPage["rules"]): string {
+  const rule = rules.get(reason);
+  return rule ? describeRule(rule) : reasonInWords(reason, null, rules);
+}
 
 export function accountPage(props: { nonce: string; viewer: AdminViewer; data: AccountPage }): string {
   const d = props.data;
@@ -193,7 +201,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
           ) : (
             <ul class="feed" aria-label="Responses of this account">
               {d.responses.map((r) => (
-                <ResponseCard response={r} roleLabel={d.roleLabels[r.role]} showAccount={false} />
+                <ResponseCard response={r} roleLabel={d.roleLabels[r.role]} stageLabel={d.stageLabels[r.journeyStage]} showAccount={false} />
               ))}
             </ul>
           )}
@@ -229,7 +237,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
                       <td>
                         <Badge tone={INVITATION_TONE[i.status] ?? "info"}>{i.status}</Badge>
                       </td>
-                      <td>{i.blockingRule ?? "—"}</td>
+                      <td>{i.blockingRule ? blockedBy(i.blockingRule, d.rules) : "—"}</td>
                     </tr>
                   ))}
                 </tbody>

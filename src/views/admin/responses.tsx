@@ -8,7 +8,7 @@ function npsBand(value: number) {
 }
 
 /** One complete response as a card: who, when, the scores, the verbatim; links to its account. */
-export function ResponseCard(props: { response: ResponseListItem; roleLabel?: string; showAccount?: boolean }) {
+export function ResponseCard(props: { response: ResponseListItem; roleLabel?: string; stageLabel?: string; showAccount?: boolean }) {
   const r = props.response;
   return (
     <li>
@@ -20,7 +20,7 @@ export function ResponseCard(props: { response: ResponseListItem; roleLabel?: st
             at <a href={`/admin/accounts/${encodeURIComponent(r.accountId)}`}>{r.accountName ?? r.accountId}</a>
           </>
         )}{" "}
-        · {r.surveyName ?? r.surveyId} · {r.journeyStage}
+        · {r.surveyName ?? r.surveyId} · {props.stageLabel ?? r.journeyStage}
       </p>
       <p class="scoreline">
         {r.nps !== null && (
@@ -99,7 +99,7 @@ export function responsesPage(props: {
         ) : (
           <ul class="feed" aria-label="Responses">
             {props.items.map((r) => (
-              <ResponseCard response={r} roleLabel={props.roleLabels[r.role]} />
+              <ResponseCard response={r} roleLabel={props.roleLabels[r.role]} stageLabel={props.options.stages.find((s) => s.value === r.journeyStage)?.label} />
             ))}
           </ul>
         )}

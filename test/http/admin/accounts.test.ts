@@ -25,6 +25,8 @@ describe("/admin/accounts", () => {
     const quietContact = await makeContact(quiet.id, { name: "Quinn Quiet", role: "decision_maker" });
     await makeInvitation(quietContact, survey, { status: "expired", admittedAt: now, sentAt: now });
     await makeInvitation(quietContact, survey, { status: "deferred", admittedAt: null, sentAt: null, blockingRule: "rule_quarterly_cap" });
+    await makeInvitation(quietContact, survey, { status: "deferred", admittedAt: null, sentAt: null, blockingRule: "contact-cooldown" });
+    await makeInvitation(quietContact, survey, { status: "suppressed", admittedAt: null, sentAt: null, blockingRule: "opted-out" });
     await env.DB.prepare("INSERT INTO cases (id, type, account_id, status, severity, priority, due_at, opened_at, verbatim) VALUES ('case_acc1', 'response', ?, 'open', 3, 1, ?, ?, 'Support is too slow.')")
       .bind(acme.id, now, now)
       .run();
@@ -75,9 +77,16 @@ describe("/admin/accounts", () => {
     expect(page).toContain("At risk (detractor)");
     expect(page).toContain("500,000");
     expect(page).toContain('href="/admin/cases/case_acc1"');
+    // Responses name the journey stage by its label, not its key.
+    expect(page).toMatch(/· Relationship<\/p>/);
+    expect(page).not.toMatch(/· relationship<\/p>/);
 
     const quietPage = await (await adminGet(`/admin/accounts/${quiet.id}`)).text();
     expect(quietPage).toContain("rule_quarterly_cap");
+    // "Blocked by" reads a rule by its definition and other reasons in words, not their keys.
+    expect(quietPage).toContain("<td>At most 1 invitation per contact in 14 days, any survey; otherwise it waits until allowed.</td>");
+    expect(quietPage).toContain("<td>Opted out: they unsubscribed");
+    expect(quietPage).not.toContain("<td>contact-cooldown</td>");
     expect(quietPage).toContain(">deferred<");
     expect(quietPage).toContain("Silent (1 in a row)");
   });

@@ -55,6 +55,9 @@ describe("/admin/responses", () => {
     const byStage = await text("stage=onboarding");
     expect(byStage).toContain("Ona Board");
     expect(byStage).not.toContain("Pro Moter");
+    // The card names the stage by its label, not its key.
+    expect(byStage).toMatch(/· Onboarding<\/p>/);
+    expect(byStage).not.toMatch(/· onboarding<\/p>/);
     const thisQuarter = await text(`period=${new Date(now).getUTCFullYear()}-Q${Math.floor(new Date(now).getUTCMonth() / 3) + 1}`);
     expect(thisQuarter).toContain("Dee Tractor");
     expect(thisQuarter).not.toContain("Old Timer");
