@@ -114,7 +114,7 @@ export function caseDetailStatements(caseId: string, now: Date): SQL[] {
 
 export function toCaseDetail(caseId: string, rows: Record<string, unknown>[], events: Record<string, unknown>[]): CaseDetail {
   const row = rows[0];
-  if (!row) throw notFound(`Case '${caseId}'`);
+  if (!row) throw notFound("This case");
   return {
     ...(row as unknown as CaseDetail),
     breached: Boolean(row.breached),

@@ -22,7 +22,7 @@ export async function sendRecheck(
   now: Date,
 ): Promise<AdmissionResult> {
   const current = await caseForWork(deps.db, caseId);
-  assertMayWork(actor, { id: caseId, assigneeEmail: current.assignee_email, accountOwnerEmail: current.account_owner_email });
+  assertMayWork(actor, { id: caseId, assigneeEmail: current.assignee_email, accountOwnerEmail: current.account_owner_email, accountName: current.account_name });
   const at = now.toISOString();
   const invitationId = newId("inv", now);
   // Claimed first: a double-submitted form or two people at once send one re-check.

@@ -24,15 +24,16 @@ interface CaseRow {
   status: Case["status"];
   assignee_email: string | null;
   account_owner_email: string | null;
+  account_name: string | null;
 }
 
 /** The case with its account's owner, for the access check; 404 when it does not exist. */
 export async function caseForWork(db: Db, caseId: string): Promise<CaseRow> {
   const [rows = []] = await runBatch<CaseRow>(db, [
-    sql`SELECT k.id, k.status, k.assignee_email, a.owner_email AS account_owner_email
+    sql`SELECT k.id, k.status, k.assignee_email, a.owner_email AS account_owner_email, a.name AS account_name
       FROM cases k LEFT JOIN accounts a ON a.id = k.account_id WHERE k.id = ${caseId}`,
   ]);
-  if (!rows[0]) throw notFound(`Case '${caseId}'`);
+  if (!rows[0]) throw notFound("This case");
   return rows[0];
 }
 
@@ -72,7 +73,7 @@ function validate(action: CaseAction): CaseAction {
   }
   if (action.type === "note") {
     const text = action.text.trim();
-    if (!text) throw unprocessable("A note needs some text.", [{ path: "text", message: "required" }]);
+    if (!text) throw unprocessable("A note needs some text.", [{ path: "text", message: "write the note" }]);
     return { ...action, text: text.slice(0, MAX_NOTE_LENGTH) };
   }
   return action;
@@ -96,7 +97,7 @@ export async function actOnCase(
 ): Promise<Case> {
   const action = validate(input);
   const current = await caseForWork(deps.db, caseId);
-  assertMayWork(actor, { id: caseId, assigneeEmail: current.assignee_email, accountOwnerEmail: current.account_owner_email });
+  assertMayWork(actor, { id: caseId, assigneeEmail: current.assignee_email, accountOwnerEmail: current.account_owner_email, accountName: current.account_name });
   const at = now.toISOString();
   const plan = planOf(action, at);
   if (!plan.from.includes(current.status)) {

@@ -219,6 +219,7 @@ describe("responsiveness per assignee and team", () => {
     expect(result.find((r) => r.by === "assignee" && r.key === person)).toEqual({
       by: "assignee",
       key: person,
+      label: "Owner", // the user's name
       cases: 3,
       acknowledged: 3,
       medianHoursToAcknowledge: 3,

@@ -48,6 +48,10 @@ describe("/admin/cases", () => {
     expect(refused.status).toBe(422);
     expect(fieldError(refused.html, "resolution")).toBe("required to close a case");
     expect(await caseRow(caseId)).toEqual({ status: "open", resolution: null });
+    // An empty note says what to do, not just "required"
+    const emptyNote = await postForm(session, `/admin/cases/${caseId}/notes`, { text: "   " });
+    expect(emptyNote.status).toBe(422);
+    expect(fieldError(emptyNote.html, "text")).toBe("write the note");
 
     // A form from another session (no CSRF token) is refused.
     expect((await postForm(session, `/admin/cases/${caseId}/acknowledge`, {}, { csrf: null })).status).toBe(403);
@@ -79,6 +83,9 @@ describe("/admin/cases", () => {
     const refused = await postForm(session, `/admin/cases/${foreign.caseId}/close`, { resolution: "not mine" });
     expect(refused.status).toBe(403);
     expect(refused.html).toContain("another account team");
+    // the account's name, never an internal id
+    expect(refused.html).toContain(`This case (${foreign.account.name}) belongs to another account team`);
+    expect(refused.html).not.toContain(foreign.caseId + "'");
     expect(await caseRow(foreign.caseId)).toEqual({ status: "open", resolution: null });
     // Their page for the other case reads, without forms.
     const readOnly = await getPage(session, `/admin/cases/${foreign.caseId}`);
@@ -121,7 +128,10 @@ describe("/admin/cases", () => {
 
   it("answers an unknown case with a 404 page and a malformed filter with a 400 page", async () => {
     const session = await adminSession();
-    expect((await getPage(session, "/admin/cases/cas_nope")).status).toBe(404);
+    const unknown = await getPage(session, "/admin/cases/cas_nope");
+    expect(unknown.status).toBe(404);
+    expect(unknown.html).toContain("This case does not exist.");
+    expect(unknown.html).not.toContain("cas_nope'");
     expect((await getPage(session, "/admin/cases?status=weird")).status).toBe(400);
     expect((await getPage(session, "/admin/cases?offset=-4")).status).toBe(400);
   });
