@@ -77,6 +77,9 @@ export function webhooksPage(props: { nonce: string; viewer: AdminViewer; endpoi
           </table>
         </TableWrap>
         {props.endpoints.length === 0 && <p>No endpoints yet.</p>}
+        {props.viewer.role !== "admin" ? (
+          <p class="notice">You can look at the endpoints and their deliveries; only admins add, change or replay them.</p>
+        ) : (
         <form method="post" action="/admin/webhooks" class="card stack" novalidate>
           <h2>Add an endpoint</h2>
           <ErrorSummary errors={props.errors} />
@@ -87,6 +90,7 @@ export function webhooksPage(props: { nonce: string; viewer: AdminViewer; endpoi
           <TextField name="description" label="Description (optional)" value={props.values.description} error={props.errors.description} autocomplete="off" />
           <button type="submit">Add the endpoint</button>
         </form>
+        )}
       </>
     ),
   });
@@ -143,6 +147,7 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
               <EndpointState endpoint={e} />
             </dd>
           </dl>
+          {props.viewer.role === "admin" && (
           <div class="actions">
             <form method="post" action={`${base}/rotate-secret`} class="inline">
               <CsrfInput token={csrf} />
@@ -153,6 +158,7 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
               <button type="submit">{e.status === "active" ? "Disable" : "Enable again"}</button>
             </form>
           </div>
+          )}
         </div>
         <h2>Deliveries</h2>
         <TableWrap label="Deliveries, newest first">
@@ -180,12 +186,16 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
                   <td>{d.attempts}</td>
                   <td>{d.lastStatusCode ?? d.lastError ?? "—"}</td>
                   <td>
-                    <form method="post" action={`${base}/deliveries/${encodeURIComponent(d.id)}/replay`} class="inline">
-                      <CsrfInput token={csrf} />
-                      <button type="submit" aria-label={`Replay the ${d.eventType} delivery of ${formatInstant(d.createdAt)}`}>
-                        Replay
-                      </button>
-                    </form>
+                    {props.viewer.role === "admin" ? (
+                      <form method="post" action={`${base}/deliveries/${encodeURIComponent(d.id)}/replay`} class="inline">
+                        <CsrfInput token={csrf} />
+                        <button type="submit" aria-label={`Replay the ${d.eventType} delivery of ${formatInstant(d.createdAt)}`}>
+                          Replay
+                        </button>
+                      </form>
+                    ) : (
+                      "—"
+                    )}
                   </td>
                 </tr>
               ))}
@@ -219,10 +229,12 @@ export function deliveryPage(props: {
         <p>
           <Badge tone={DELIVERY_TONE[d.status]}>{d.status}</Badge> · webhook-id <code>{d.id}</code> · retried until 24 h after {formatInstant(d.windowStart)}
         </p>
-        <form method="post" action={`${base}/deliveries/${encodeURIComponent(d.id)}/replay`} class="inline">
-          <CsrfInput token={props.viewer.csrfToken} />
-          <button type="submit">Replay</button>
-        </form>
+        {props.viewer.role === "admin" && (
+          <form method="post" action={`${base}/deliveries/${encodeURIComponent(d.id)}/replay`} class="inline">
+            <CsrfInput token={props.viewer.csrfToken} />
+            <button type="submit">Replay</button>
+          </form>
+        )}
         <h2>Attempts</h2>
         <TableWrap label="Attempts">
           <table>

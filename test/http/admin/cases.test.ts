@@ -181,7 +181,12 @@ describe("/admin/webhooks", () => {
   it("analysts read the webhook page but cannot add endpoints", async () => {
     const analyst = await inviteUser("analyst");
     const session = await signInAs(analyst);
-    expect((await getPage(session, "/admin/webhooks")).status).toBe(200);
+    const page = await getPage(session, "/admin/webhooks");
+    expect(page.status).toBe(200);
+    // not offered a form that can only end on a 403 page
+    expect(page.html).not.toContain('action="/admin/webhooks"');
+    expect(page.html).not.toContain("Add the endpoint");
+    expect(page.html).toContain("only admins add, change or replay them");
     expect((await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/z", events: ["case.opened"] })).status).toBe(403);
   });
 });
