@@ -3,7 +3,7 @@
 // working without JavaScript. Saves docs/screenshots/overview.png and account.png for the README.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DESKTOP, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
+import { DESKTOP, expectAccessibleAtBothWidths, PHONE, screenshot, signedInPage } from "./support/admin";
 import { browserAvailable, launchBrowser } from "./support/browser";
 
 /** The demo story of `npm start` (scripts/demo-data.mjs), loaded through the API of the test server. */
@@ -51,6 +51,20 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
     expect(await page.locator(".figure", { hasText: "Revenue-weighted NPS" }).textContent()).toMatch(/effective n = \d/);
     expect(await page.getByText("vs a year earlier").count()).toBeGreaterThan(0);
     await accessible(page);
+    // At 320 px the charts scale down: every chart text still shown must stay readable (≥ 10 px tall), and the
+    // coverage target is still said.
+    await page.setViewportSize(PHONE);
+    const chartTextHeights = await page.evaluate(() =>
+      [...document.querySelectorAll(".chart text, .chart-axis span, .chart-note")]
+        .filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).display !== "none")
+        .map((e) => Math.round(e.getBoundingClientRect().height)),
+    );
+    expect(chartTextHeights.length).toBeGreaterThan(10);
+    expect(Math.min(...chartTextHeights)).toBeGreaterThanOrEqual(10);
+    expect(await page.getByText(/Dashed line: 80\.0 % target/).isVisible()).toBe(true);
+    await page.screenshot({ path: "/tmp/overview-320.png", fullPage: true });
+    await page.setViewportSize(DESKTOP);
+    expect(await page.getByText(/Dashed line: 80\.0 % target/).isVisible()).toBe(false);
     await screenshot(page, "overview");
 
     // The quarter picker by keyboard: pick the previous quarter and show it.

@@ -62,6 +62,24 @@ export function Swatch(props: { segment: CoverageSegment["key"] }) {
 const BAR = { width: 800, top: 26, height: 44, bottom: 24 };
 
 /**
+ * On a narrow screen the bar's SVG scales to a third of its size and its text would shrink to ~4 px, so there the
+ * SVG's text is hidden (class "wide-only") and the target and axis are said in HTML at the page's font size
+ * ("narrow-only"); the in-bar shares are dropped, since the table beside the bar gives every amount and share.
+ */
+function CoverageNarrowText(props: { target: number; ticks: number[] }) {
+  return (
+    <>
+      <p class="chart-note narrow-only">Dashed line: {formatShare(props.target)} target</p>
+      <div class="chart-axis narrow-only" aria-hidden="true">
+        {props.ticks.map((t) => (
+          <span>{`${Math.round(t * 100)} %`}</span>
+        ))}
+      </div>
+    </>
+  );
+}
+
+/**
  * One horizontal bar of total revenue split into segments, with the target line; the table under it says the same
  * in words and numbers.
  */
@@ -93,7 +111,7 @@ export function CoverageBar(props: { segments: CoverageSegment[]; total: number;
               x={s.x0 + s.width / 2}
               y={BAR.top + BAR.height / 2 + 4}
               text-anchor="middle"
-              class={s.key === "safe" ? "on-dark" : "on-light"}
+              class={`wide-only ${s.key === "safe" ? "on-dark" : "on-light"}`}
               stroke={s.key === "safe" ? "#1a7f37" : "#ffffff"}
               stroke-width="4"
               paint-order="stroke"
@@ -103,15 +121,16 @@ export function CoverageBar(props: { segments: CoverageSegment[]; total: number;
           ) : null,
         )}
         <line x1={targetX} x2={targetX} y1={BAR.top - 10} y2={BAR.top + BAR.height + 4} stroke="#1f2328" stroke-width="3" stroke-dasharray="6 3" />
-        <text x={targetX} y={BAR.top - 14} text-anchor={targetX > BAR.width - 80 ? "end" : "middle"}>
+        <text x={targetX} y={BAR.top - 14} text-anchor={targetX > BAR.width - 80 ? "end" : "middle"} class="wide-only">
           {`${formatShare(props.target)} target`}
         </text>
         {share.ticks(4).map((t) => (
-          <text x={share(t)} y={height - 6} text-anchor={t === 0 ? "start" : t === 1 ? "end" : "middle"} class="tick">
+          <text x={share(t)} y={height - 6} text-anchor={t === 0 ? "start" : t === 1 ? "end" : "middle"} class="tick wide-only">
             {`${Math.round(t * 100)} %`}
           </text>
         ))}
       </svg>
+      <CoverageNarrowText target={props.target} ticks={share.ticks(4)} />
       <figcaption class="visually-hidden">{props.caption}</figcaption>
     </figure>
   );
@@ -166,7 +185,9 @@ export interface TrendChartPoint {
   n: number;
 }
 
-const TREND = { width: 640, height: 260, left: 44, right: 16, top: 16, bottom: 40 };
+// Margins fit the axis labels at 12 px and at the larger font (in viewBox units) that narrow screens get from
+// admin.css, so they stay ~11 px tall when the chart scales down to ~270 px.
+const TREND = { width: 640, height: 280, left: 72, right: 16, top: 20, bottom: 70 };
 
 /** A line of values with its 95 % interval band over periods; hollow markers are low-sample points. */
 export function TrendChart(props: { id: string; title: string; points: TrendChartPoint[]; format?: (v: number) => string; domain?: [number, number] }) {
@@ -199,7 +220,7 @@ export function TrendChart(props: { id: string; title: string; points: TrendChar
       {y.ticks(5).map((t) => (
         <g>
           <line x1={TREND.left} x2={TREND.width - TREND.right} y1={y(t)} y2={y(t)} stroke={t === 0 ? "#57606a" : "#d0d7de"} stroke-width="1" />
-          <text x={TREND.left - 6} y={y(t) + 4} text-anchor="end" class="tick">
+          <text x={TREND.left - 6} y={y(t)} dy="0.35em" text-anchor="end" class="tick">
             {format(t)}
           </text>
         </g>
@@ -214,9 +235,11 @@ export function TrendChart(props: { id: string; title: string; points: TrendChar
       {props.points.map((p) => {
         const [year, quarter] = p.label.split("-");
         return (
-          <text x={x(p.label) ?? 0} y={TREND.height - TREND.bottom + 16} text-anchor="middle" class="tick">
-            <tspan x={x(p.label) ?? 0}>{quarter ?? p.label}</tspan>
-            <tspan x={x(p.label) ?? 0} dy="14">
+          <text x={x(p.label) ?? 0} y={TREND.height - TREND.bottom + 4} text-anchor="middle" class="tick">
+            <tspan x={x(p.label) ?? 0} dy="1.1em">
+              {quarter ?? p.label}
+            </tspan>
+            <tspan x={x(p.label) ?? 0} dy="1.15em">
               {year}
             </tspan>
           </text>
