@@ -855,3 +855,17 @@ export const sendRequests = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.actor, t.key] }), index("send_requests_created").on(t.createdAt)],
 );
+
+// ─── one-time form keys (cases/webhooks forms, migration 0085) ───────────────
+
+/** A form's one-time key, claimed by the POST before it writes: a second submit of the same page is refused. */
+export const formRequests = sqliteTable(
+  "form_requests",
+  {
+    actor: text("actor").notNull(),
+    key: text("key").notNull(),
+    form: text("form").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.actor, t.key] }), index("form_requests_created").on(t.createdAt)],
+);

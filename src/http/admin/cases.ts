@@ -9,6 +9,7 @@ import { ApiError } from "../../lib/errors";
 import { formErrorsFrom, withQuery } from "../../views/admin/components";
 import { casePage, casesPage } from "../../views/admin/cases";
 import { caseActorOf } from "../api/cases";
+import { claimFormKey, newFormKey } from "./form-keys";
 import { flashFrom, formBody, text } from "./forms";
 import type { AdminEnv } from "./session";
 
@@ -68,7 +69,7 @@ casesAdmin.get("/", async (c) => {
   );
 });
 
-async function renderCase(c: Context<AdminEnv>, form: { errors?: Record<string, string>; values?: { resolution?: string; note?: string } } = {}, status: 200 | 409 | 422 = 200) {
+async function renderCase(c: Context<AdminEnv>, form: { errors?: Record<string, string>; values?: { resolution?: string; note?: string }; formKey?: string } = {}, status: 200 | 409 | 422 = 200) {
   const id = c.req.param("id")!;
   const now = new Date();
   const [rows = [], events = [], users = []] = await runBatch(c.var.db, [
@@ -92,6 +93,7 @@ async function renderCase(c: Context<AdminEnv>, form: { errors?: Record<string, 
       errors: form.errors ?? {},
       values: form.values ?? {},
       flash: flashFrom(c, FLASH),
+      formKey: form.formKey ?? newFormKey(),
     }),
     status,
   );
@@ -128,13 +130,16 @@ casesAdmin.post("/:id/:action", async (c) => {
   const action = actionOf(name, body);
   const actor = caseActorOf(c.var.actor);
   const now = new Date();
+  // A note is the one action its status does not guard: its form carries a one-time key, so Back + "Add the note" adds nothing.
+  const claim = name === "notes" ? await claimFormKey(c, body, "case.note") : null;
   try {
     if (action) await actOnCase({ db: c.var.db, queue: c.env.LOOP_QUEUE }, actor, id, action, now);
     else await sendRecheck({ db: c.var.db, mailQueue: c.env.MAIL_QUEUE, hmacSecret: c.env.HMAC_SECRET }, actor, id, now);
   } catch (error) {
+    await claim?.release();
     // A problem with what was typed is shown beside its field, with what was typed kept.
     if (error instanceof ApiError && error.status === 422 && error.errors?.length) {
-      return renderCase(c, { errors: formErrorsFrom(error.errors), values: { resolution: text(body, "resolution"), note: text(body, "text") } }, 422);
+      return renderCase(c, { errors: formErrorsFrom(error.errors), values: { resolution: text(body, "resolution"), note: text(body, "text") }, formKey: claim?.key }, 422);
     }
     throw error;
   }

@@ -6,6 +6,7 @@ import { checkWebhookUrl, isLocalMode } from "../../domain/webhooks/urls";
 import { ApiError, notFound } from "../../lib/errors";
 import { formErrorsFrom, type FormErrors } from "../../views/admin/components";
 import { deliveryPage, endpointPage, webhooksPage, type EndpointValues } from "../../views/admin/webhooks";
+import { claimFormKey, newFormKey } from "./form-keys";
 import { adminsChange, flashFrom, formBody, text, texts } from "./forms";
 import type { AdminEnv } from "./session";
 
@@ -21,10 +22,10 @@ const FLASH = {
 };
 const EMPTY: EndpointValues = { url: "", events: [], format: "standard", description: "" };
 
-async function renderList(c: Context<AdminEnv>, form: { values?: EndpointValues; errors?: FormErrors } = {}, status: 200 | 422 = 200) {
+async function renderList(c: Context<AdminEnv>, form: { values?: EndpointValues; errors?: FormErrors; formKey?: string } = {}, status: 200 | 422 = 200) {
   const now = new Date();
   const endpoints = (await listEndpoints(c.var.db)).map((e) => publicEndpoint(e, now));
-  return c.html(webhooksPage({ nonce: c.var.nonce, viewer: c.var.viewer, endpoints, values: form.values ?? EMPTY, errors: form.errors ?? {}, secret: null, flash: null }), status);
+  return c.html(webhooksPage({ nonce: c.var.nonce, viewer: c.var.viewer, endpoints, values: form.values ?? EMPTY, errors: form.errors ?? {}, secret: null, flash: null, formKey: form.formKey ?? newFormKey() }), status);
 }
 
 async function renderEndpoint(c: Context<AdminEnv>, id: string, secret: string | null = null, status: 200 | 201 = 200) {
@@ -51,7 +52,9 @@ webhooksAdmin.post("/", async (c) => {
   else if (!url.ok) errors.url = url.message;
   if (!["standard", "slack"].includes(values.format)) errors.format = "Choose a format from the list.";
   if (values.description.length > 200) errors.description = "At most 200 characters.";
-  if (Object.keys(errors).length) return renderList(c, { values, errors }, 422);
+  if (Object.keys(errors).length) return renderList(c, { values, errors, formKey: text(body, "formKey") || undefined }, 422);
+  // Claimed before writing: Back + "Add the endpoint" again, or reloading the page with the secret, adds nothing.
+  const claim = await claimFormKey(c, body, "webhook.create");
   try {
     const { endpoint, secret } = await createEndpoint(
       c.var.db,
@@ -62,7 +65,8 @@ webhooksAdmin.post("/", async (c) => {
     );
     return renderEndpoint(c, endpoint.id, secret, 201);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 422) return renderList(c, { values, errors: formErrorsFrom(error.errors) }, 422);
+    await claim.release();
+    if (error instanceof ApiError && error.status === 422) return renderList(c, { values, errors: formErrorsFrom(error.errors), formKey: claim.key }, 422);
     throw error;
   }
 });

@@ -250,6 +250,8 @@ export interface CasePageProps {
   errors: FormErrors;
   values: { resolution?: string; note?: string };
   flash: string | null;
+  /** The note form's one-time key (http/admin/form-keys.ts). */
+  formKey: string;
 }
 
 export function casePage(props: CasePageProps): string {
@@ -356,6 +358,7 @@ function WorkForms(props: CasePageProps & { action: (name: string) => string }) 
       )}
       <form method="post" action={props.action("notes")} class="card stack">
         <CsrfInput token={csrf} />
+        <input type="hidden" name="formKey" value={props.formKey} />
         <TextAreaField name="text" label="Note" value={props.values.note ?? ""} error={props.errors.text} rows={3} required />
         <button type="submit">Add the note</button>
       </form>

@@ -37,7 +37,17 @@ function SecretOnce(props: { secret: string | null }) {
   );
 }
 
-export function webhooksPage(props: { nonce: string; viewer: AdminViewer; endpoints: PublicEndpoint[]; values: EndpointValues; errors: FormErrors; secret: string | null; flash: string | null }): string {
+export function webhooksPage(props: {
+  nonce: string;
+  viewer: AdminViewer;
+  endpoints: PublicEndpoint[];
+  values: EndpointValues;
+  errors: FormErrors;
+  secret: string | null;
+  flash: string | null;
+  /** One-time key: a second submit of this page's form is refused (http/admin/form-keys.ts). */
+  formKey: string;
+}): string {
   return adminPage({
     title: "Webhooks",
     nonce: props.nonce,
@@ -84,6 +94,7 @@ export function webhooksPage(props: { nonce: string; viewer: AdminViewer; endpoi
           <h2>Add an endpoint</h2>
           <ErrorSummary errors={props.errors} />
           <CsrfInput token={props.viewer.csrfToken} />
+            <input type="hidden" name="formKey" value={props.formKey} />
           <TextField name="url" type="url" label="URL" value={props.values.url} error={props.errors.url} hint="https to a public host; private, loopback and link-local addresses are refused." required autocomplete="off" />
           <CheckboxGroup name="events" label="Events" options={EVENT_OPTIONS} values={props.values.events} error={props.errors.events} />
           <SelectField name="format" label="Format" options={FORMAT_OPTIONS} value={props.values.format} error={props.errors.format} />

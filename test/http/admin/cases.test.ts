@@ -23,6 +23,9 @@ async function openCase(ownerEmail: string | null, why = "Support never called b
   return { caseId: outcome.caseId!, account };
 }
 
+/** The one-time key a page put in its form (http/admin/form-keys.ts). */
+const formKeyOf = (html: string) => /name="formKey" value="([^"]+)"/.exec(html)?.[1] ?? "";
+
 const caseRow = (id: string) => env.DB.prepare("SELECT status, resolution FROM cases WHERE id = ?").bind(id).first<{ status: string; resolution: string | null }>();
 
 describe("/admin/cases", () => {
@@ -49,9 +52,22 @@ describe("/admin/cases", () => {
     expect(fieldError(refused.html, "resolution")).toBe("required to close a case");
     expect(await caseRow(caseId)).toEqual({ status: "open", resolution: null });
     // An empty note says what to do, not just "required"
-    const emptyNote = await postForm(session, `/admin/cases/${caseId}/notes`, { text: "   " });
+    const noteKey = formKeyOf(page.html);
+    const emptyNote = await postForm(session, `/admin/cases/${caseId}/notes`, { text: "   ", formKey: noteKey });
     expect(emptyNote.status).toBe(422);
     expect(fieldError(emptyNote.html, "text")).toBe("write the note");
+    // The refused form keeps its key: the corrected note goes in once; Back + "Add the note" again adds nothing (409)
+    expect(formKeyOf(emptyNote.html)).toBe(noteKey);
+    expect((await postForm(session, `/admin/cases/${caseId}/notes`, { text: "Called them back.", formKey: noteKey })).status).toBe(303);
+    const again = await postForm(session, `/admin/cases/${caseId}/notes`, { text: "Called them back.", formKey: noteKey });
+    expect(again.status).toBe(409);
+    expect(again.html).toContain("already submitted");
+    expect((await postForm(session, `/admin/cases/${caseId}/notes`, { text: "No key" })).status).toBe(400);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM case_events WHERE case_id = ? AND kind = 'note'").bind(caseId).first()).toEqual({ n: 1 });
+    // a fresh page gives a fresh key: a second, deliberate note is fine
+    const fresh = formKeyOf((await getPage(session, `/admin/cases/${caseId}`)).html);
+    expect(fresh).not.toBe(noteKey);
+    expect((await postForm(session, `/admin/cases/${caseId}/notes`, { text: "Called them back.", formKey: fresh })).status).toBe(303);
 
     // A form from another session (no CSRF token) is refused.
     expect((await postForm(session, `/admin/cases/${caseId}/acknowledge`, {}, { csrf: null })).status).toBe(403);
@@ -144,16 +160,22 @@ describe("/admin/webhooks", () => {
     expect(list.status).toBe(200);
     expect(list.trips).toBeLessThanOrEqual(3);
 
+    const formKey = formKeyOf(list.html);
     const before = await env.DB.prepare("SELECT count(*) AS n FROM webhook_endpoints").first<{ n: number }>();
-    const refused = await postForm(session, "/admin/webhooks", { url: "https://192.168.0.10/hook", events: ["case.opened"] });
+    const refused = await postForm(session, "/admin/webhooks", { url: "https://192.168.0.10/hook", events: ["case.opened"], formKey });
     expect(refused.status).toBe(422);
     expect(fieldError(refused.html, "url")).toContain("private address");
-    const noEvents = await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/q" });
+    const noEvents = await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/q", formKey });
     expect(fieldError(noEvents.html, "events")).toBe("Choose at least one event from the list.");
     expect(await env.DB.prepare("SELECT count(*) AS n FROM webhook_endpoints").first()).toEqual(before);
 
-    const created = await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/q", events: ["case.opened", "case.closed"], format: "standard" });
+    const created = await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/q", events: ["case.opened", "case.closed"], format: "standard", formKey });
     expect(created.status).toBe(201);
+    // Back + "Add the endpoint" again (or reloading the page with the secret) adds no second endpoint
+    const twice = await postForm(session, "/admin/webhooks", { url: "https://hooks.acme-customer.com/q", events: ["case.opened", "case.closed"], format: "standard", formKey });
+    expect(twice.status).toBe(409);
+    expect(twice.html).toContain("already submitted");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM webhook_endpoints WHERE url = 'https://hooks.acme-customer.com/q'").first()).toEqual({ n: 1 });
     const secret = /whsec_[A-Za-z0-9+/=]+/.exec(created.html)?.[0];
     expect(secret).toBeTruthy();
     const endpoint = (await env.DB.prepare("SELECT id, secret FROM webhook_endpoints WHERE url = 'https://hooks.acme-customer.com/q'").first<{ id: string; secret: string }>())!;
