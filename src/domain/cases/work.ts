@@ -65,15 +65,18 @@ function planOf(action: CaseAction, at: string): Plan {
   }
 }
 
+/** What an empty field is told (the only refusals validate makes; the case page shows them again after its redirect). */
+export const EMPTY_FIELD_PROBLEM = { resolution: "required to close a case", text: "write the note" } as const;
+
 function validate(action: CaseAction): CaseAction {
   if (action.type === "close") {
     const resolution = action.resolution.trim();
-    if (!resolution) throw unprocessable("Closing a case needs a resolution note: say what was done.", [{ path: "resolution", message: "required to close a case" }]);
+    if (!resolution) throw unprocessable("Closing a case needs a resolution note: say what was done.", [{ path: "resolution", message: EMPTY_FIELD_PROBLEM.resolution }]);
     return { ...action, resolution: resolution.slice(0, MAX_NOTE_LENGTH) };
   }
   if (action.type === "note") {
     const text = action.text.trim();
-    if (!text) throw unprocessable("A note needs some text.", [{ path: "text", message: "write the note" }]);
+    if (!text) throw unprocessable("A note needs some text.", [{ path: "text", message: EMPTY_FIELD_PROBLEM.text }]);
     return { ...action, text: text.slice(0, MAX_NOTE_LENGTH) };
   }
   return action;

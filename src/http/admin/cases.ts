@@ -4,7 +4,7 @@ import { runBatch } from "../../db/batch";
 import { assertMayWork } from "../../domain/cases/access";
 import { caseDetailStatements, caseListStatement, responsivenessStatement, toCaseDetail, toListItem, toResponsiveness, type CaseFilter } from "../../domain/cases/read";
 import { sendRecheck } from "../../domain/cases/recheck";
-import { actOnCase, type CaseAction } from "../../domain/cases/work";
+import { actOnCase, EMPTY_FIELD_PROBLEM, type CaseAction } from "../../domain/cases/work";
 import { ApiError } from "../../lib/errors";
 import { formErrorsFrom, withQuery } from "../../views/admin/components";
 import { casePage, casesPage } from "../../views/admin/cases";
@@ -99,7 +99,16 @@ async function renderCase(c: Context<AdminEnv>, form: { errors?: Record<string, 
   );
 }
 
-casesAdmin.get("/:id", (c) => renderCase(c));
+/** The problem of a refused form, after its redirect (work.ts refuses only an empty field). */
+const REFUSED: Record<string, Record<string, string>> = {
+  notes: { text: EMPTY_FIELD_PROBLEM.text },
+  close: { resolution: EMPTY_FIELD_PROBLEM.resolution },
+};
+
+casesAdmin.get("/:id", (c) => {
+  const refused = c.req.query("refused") ?? "";
+  return Object.hasOwn(REFUSED, refused) ? renderCase(c, { errors: REFUSED[refused] }) : renderCase(c);
+});
 
 const ACTIONS = ["acknowledge", "assign", "notes", "close", "reopen", "recheck"] as const;
 type ActionName = (typeof ACTIONS)[number];
@@ -137,9 +146,10 @@ casesAdmin.post("/:id/:action", async (c) => {
     else await sendRecheck({ db: c.var.db, mailQueue: c.env.MAIL_QUEUE, hmacSecret: c.env.HMAC_SECRET }, actor, id, now);
   } catch (error) {
     await claim?.release();
-    // A problem with what was typed is shown beside its field, with what was typed kept.
-    if (error instanceof ApiError && error.status === 422 && error.errors?.length) {
-      return renderCase(c, { errors: formErrorsFrom(error.errors), values: { resolution: text(body, "resolution"), note: text(body, "text") }, formKey: claim?.key }, 422);
+    // A field left empty: back to the case page with the problem beside the field (nothing typed is lost, since only an
+    // empty field is refused), so reloading the answer does not post the form again.
+    if (error instanceof ApiError && error.status === 422 && error.errors?.length && (name === "notes" || name === "close")) {
+      return c.redirect(`/admin/cases/${encodeURIComponent(id)}?refused=${name}`, 303);
     }
     throw error;
   }
