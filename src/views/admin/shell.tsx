@@ -125,13 +125,24 @@ export function withFieldLabels(html: string): string {
   const start = html.indexOf('id="error-summary"');
   if (start < 0) return html;
   const end = html.indexOf("</div>", start);
+  // Plain string search, not a RegExp built from the id: a field path is typed by whoever posts the form, and a huge
+  // one made the RegExp invalid (a 503 page instead of the form with its problems).
   const labelOf = (id: string) => {
-    const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const found = new RegExp(`<label for="${escaped}"[^>]*>([\\s\\S]*?)</label>|<fieldset id="${escaped}"[^>]*>\\s*<legend>([\\s\\S]*?)</legend>`).exec(html);
-    return found ? (found[1] ?? found[2] ?? "").replace(/<[^>]*>/g, "").trim() : "";
+    const label = contentAfter(html, `<label for="${id}"`, "</label>");
+    const fieldset = contentAfter(html, `<fieldset id="${id}"`, "</legend>")?.trimStart();
+    const legend = fieldset?.startsWith("<legend>") ? fieldset.slice("<legend>".length) : null;
+    return (label ?? legend ?? "").replace(/<[^>]*>/g, "").trim();
   };
   const summary = html.slice(start, end).replace(/<a href="#([^"]+)">([^<:]+): /g, (link, id: string, guess: string) => `<a href="#${id}">${labelOf(id) || guess}: `);
   return html.slice(0, start) + summary + html.slice(end);
+}
+
+/** What an element that starts with `opening` holds, from the end of its tag to `closing`; null when absent. */
+function contentAfter(html: string, opening: string, closing: string): string | null {
+  const at = html.indexOf(opening);
+  const tagEnd = at < 0 ? -1 : html.indexOf(">", at + opening.length);
+  const end = tagEnd < 0 ? -1 : html.indexOf(closing, tagEnd);
+  return end < 0 ? null : html.slice(tagEnd + 1, end);
 }
 
 /** A page that only says what happened and what the person can do (refusals, unknown ids, errors). */
