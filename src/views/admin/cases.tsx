@@ -218,13 +218,13 @@ const EVENT_LABEL: Record<string, string> = {
   recheck_answer: "Re-check answered",
 };
 
-function eventText(kind: string, detail: Record<string, unknown> | null): string {
+function eventText(kind: string, detail: Record<string, unknown> | null, nameOf: (email: unknown) => string): string {
   if (!detail) return "";
   switch (kind) {
     case "opened":
-      return [detail.trigger, detail.assignee ? `assigned to ${detail.assignee}` : "unassigned"].filter(Boolean).join("; ");
+      return [detail.trigger, detail.assignee ? `assigned to ${nameOf(detail.assignee)}` : "unassigned"].filter(Boolean).join("; ");
     case "assigned":
-      return `to ${detail.assignee}`;
+      return `to ${nameOf(detail.assignee)}`;
     case "note":
       return String(detail.text ?? "");
     case "closed":
@@ -245,6 +245,8 @@ export interface CasePageProps {
   viewer: AdminViewer;
   item: CaseDetail;
   users: Option[];
+  /** Active users' names by email, for the timeline's "assigned to". */
+  userNames: Map<string, string>;
   /** May the viewer work this case (admins; account managers on their accounts or assigned cases)? */
   mayWork: boolean;
   errors: FormErrors;
@@ -257,6 +259,7 @@ export interface CasePageProps {
 export function casePage(props: CasePageProps): string {
   const c = props.item;
   const action = (name: string) => `/admin/cases/${encodeURIComponent(c.id)}/${name}`;
+  const nameOf = (email: unknown) => props.userNames.get(String(email).toLowerCase()) ?? String(email);
   return adminPage({
     title: `Case: ${c.accountName}`,
     nonce: props.nonce,
@@ -322,9 +325,9 @@ export function casePage(props: CasePageProps): string {
                 <p class="feed-meta">
                   <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> · {formatInstant(e.at)} · {e.actorName ?? (e.actor === "system" ? "Quorum (automatic)" : <Breakable text={e.actor} />)}
                 </p>
-                {eventText(e.kind, e.detail) && (
+                {eventText(e.kind, e.detail, nameOf) && (
                   <p>
-                    <Breakable text={eventText(e.kind, e.detail)} />
+                    <Breakable text={eventText(e.kind, e.detail, nameOf)} />
                   </p>
                 )}
               </li>

@@ -144,6 +144,8 @@ describe("/admin/cases", () => {
     // the timeline's actor is the person, not their address
     expect(page.html).toMatch(new RegExp(`<strong>Acknowledged</strong> · [^·]+ · ${name}</p>`));
     expect(page.html).toContain("Quorum (automatic)");
+    // "Opened … assigned to" names the person
+    expect(page.html).toContain(`assigned to ${name} (`);
   });
 
   it("answers an unknown case with a 404 page and a malformed filter with a 400 page", async () => {
