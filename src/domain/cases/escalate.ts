@@ -12,6 +12,7 @@ export const ESCALATIONS_PER_TICK = 25;
 interface Breach {
   id: string;
   assignee_email: string | null;
+  assignee_name: string | null;
   account_name: string;
   trigger: string | null;
   verbatim: string | null;
@@ -27,6 +28,7 @@ export async function escalateBreaches(deps: { db: Db; provider: MailProvider; p
       WHERE id IN (SELECT id FROM cases WHERE status = 'open' AND acknowledged_at IS NULL AND due_at <= ${at} AND escalated_at IS NULL
                    ORDER BY priority DESC, due_at LIMIT ${ESCALATIONS_PER_TICK})
       RETURNING id, assignee_email, trigger, verbatim, due_at,
+        (SELECT u.name FROM users u WHERE u.email = cases.assignee_email) AS assignee_name,
         (SELECT name FROM accounts a WHERE a.id = cases.account_id) AS account_name,
         (SELECT organization_name FROM settings WHERE id = 1) AS organization_name,
         (SELECT time_zone FROM settings WHERE id = 1) AS time_zone`,
@@ -47,7 +49,7 @@ export async function escalateBreaches(deps: { db: Db; provider: MailProvider; p
       subject: `Overdue case: ${breach.account_name} was not acknowledged in time`,
       lines: [
         `The case for ${breach.account_name} (${breach.trigger ?? "follow-up"}) was due to be acknowledged by ${formatLocalInstant(breach.due_at, breach.time_zone)} and still is not.`,
-        breach.assignee_email ? `Assigned to ${breach.assignee_email}.` : "Nobody is assigned to it.",
+        breach.assignee_email ? `Assigned to ${breach.assignee_name ? `${breach.assignee_name} (${breach.assignee_email})` : breach.assignee_email}.` : "Nobody is assigned to it.",
         ...(breach.verbatim ? [`In their words:\n${breach.verbatim}`] : []),
       ],
       link: { label: "Open the case", url: caseUrl(deps.publicUrl, breach.id) },

@@ -146,6 +146,7 @@ describe("breach and escalation", () => {
     expect(breachMails[0]!.text_body).toContain(`/admin/cases/${caseId}`);
     expect(breachMails[0]!.text_body).toContain(`acknowledged by ${formatLocalInstant(due, "UTC")} and`);
     expect(breachMails[0]!.text_body).not.toContain(due);
+    expect(breachMails[0]!.text_body).toContain(`Assigned to Owner (${owner}).`);
     expect((await outboxTo(admin)).filter((m) => m.kind === "case_breached" && m.text_body.includes(caseId))).toHaveLength(1);
     const detail = await getCase(deps.db, caseId, new Date(Date.parse(due) + 1000));
     expect(detail.breached).toBe(true);
