@@ -9,6 +9,7 @@ import { journeyStagesRouter } from "./journey-stages";
 import { accountsRouter } from "./accounts";
 import { contactsRouter } from "./contacts";
 import { importsRouter } from "./imports";
+import { responseImportsRouter } from "./response-imports";
 import { surveysRouter } from "./surveys";
 import { tokensRouter } from "./tokens";
 import { usersRouter } from "./users";
@@ -69,6 +70,9 @@ api.route("/accounts", accountsRouter);
 api.route("/contacts", eligibilityRouter);
 api.route("/contacts", contactsRouter);
 api.route("/", importsRouter);
+// Before any /responses router: /responses/{id} must not shadow POST /responses/import.
+api.route("/responses", responseImportsRouter);
+api.route("/responses", responsesRouter);
 api.route("/surveys", surveysRouter);
 api.route("/tokens", tokensRouter);
 api.route("/users", usersRouter);
@@ -89,7 +93,3 @@ api.route("/scores", scoresRouter);
 api.route("/revenue-coverage", revenueCoverageRouter);
 api.route("/markets", marketsRouter);
 api.route("/scoring", scoringRunsRouter);
-import { responseImportsRouter } from "./response-imports";
-// Before any /responses router: /responses/{id} must not shadow POST /responses/import.
-api.route("/responses", responseImportsRouter);
-api.route("/responses", responsesRouter);
