@@ -103,14 +103,3 @@ describe("/api/v1/users", () => {
     expect(await json(await api("GET", `/users/${last.id}`))).toMatchObject({ role: "admin", status: "active" });
   });
 });
-
-describe("names in the audit log", () => {
-  it("resolves user:<id> actors to the person's name and email, leaves tokens as they are", async () => {
-    const { namesOfActors } = await import("../../../src/domain/users/names");
-    const { testDb } = await import("../../support/fixtures");
-    const a = await inviteUser("analyst", { name: "Ana" });
-    const b = await inviteUser("admin", { name: "Bea" });
-    const names = await namesOfActors(testDb(), [`user:${a.id}`, "bootstrap", `user:${b.id}`, `user:${a.id}`, "user:usr_gone"]);
-    expect(Object.fromEntries(names)).toEqual({ [`user:${a.id}`]: { name: "Ana", email: a.email }, [`user:${b.id}`]: { name: "Bea", email: b.email } });
-  });
-});
