@@ -12,12 +12,14 @@ import type { AdminEnv } from "./session";
 export const FORM_KEY_FIELD = "formKey";
 const FORM_KEY = /^[\w-]{16,64}$/;
 
+/** 16 random bytes in base64url (22 characters); the planner's send key is made and checked the same way. */
 export const newFormKey = () => randomSecret(16);
+export const isFormKey = (key: string) => FORM_KEY.test(key);
 
 /** Claims the form's key for this person; throws 409 when it was used already, 400 when the form has none. */
 export async function claimFormKey(c: Context<AdminEnv>, body: FormBody, form: string): Promise<{ key: string; release: () => Promise<void> }> {
   const key = text(body, FORM_KEY_FIELD);
-  if (!FORM_KEY.test(key)) throw new ApiError(400, "This form is out of date", "Reload the page and submit the form again.");
+  if (!isFormKey(key)) throw new ApiError(400, "This form is out of date", "Reload the page and submit the form again.");
   const actor = c.var.actor.id;
   const claimed = await c.var.db
     .insert(formRequests)

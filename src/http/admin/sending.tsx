@@ -12,7 +12,6 @@ import { planFrom, planReads, type Plan, type PlanInput, type PlanReads } from "
 import { committeeCoverage } from "../../domain/targeting/revenue";
 import type { ProgramContext } from "../../domain/targeting/waves";
 import { isTimeZone } from "../../lib/fields";
-import { randomSecret } from "../../lib/ids";
 import { sendSurvey } from "../../domain/targeting/sends";
 import { ApiError, notFound } from "../../lib/errors";
 import { RuleCreate, RulePatch } from "../api/frequency-rules";
@@ -23,6 +22,7 @@ import { invitationsPage, type InvitationFilterValues } from "../../views/admin/
 import { emptyPlanner, plannerPage, sentPage, type PlannerValues } from "../../views/admin/planner";
 import { ruleFormPage, ruleFormValues, rulesPage, type RuleChoices, type RuleFormValues } from "../../views/admin/rules";
 import { coveragePage, sendingPage } from "../../views/admin/sending";
+import { isFormKey, newFormKey } from "./form-keys";
 import { adminsChange, flashFrom, formBody, numberOrText, optional, text, texts, validate, type FormBody } from "./forms";
 import type { AdminEnv } from "./session";
 
@@ -34,9 +34,8 @@ const RULE_FLASH = { created: "Rule created.", saved: "Rule saved.", deleted: "R
 const INVITATIONS_PAGE = 50;
 const ACCOUNT_CHOICES = 500;
 const PLAN_PAGE = 100;
-/** The send form's one-time key: 16 random bytes in base64url (22 characters); longer is not ours. */
+/** The send form's one-time key is a form key (form-keys.ts); longer than this is not ours. */
 const SEND_KEY_MAX = 200;
-const SEND_KEY = /^[\w-]{16,64}$/;
 
 // ─── shared reads (query builders, so each page reads them in one batch) ───
 
@@ -297,8 +296,8 @@ sending.get("/planner", async (c) => {
       plan,
       cursor,
       rules: ruleMap(rules),
-      sendKey: SEND_KEY.test(planKey) ? planKey : randomSecret(16),
-      nextPlanKey: randomSecret(16),
+      sendKey: isFormKey(planKey) ? planKey : newFormKey(),
+      nextPlanKey: newFormKey(),
     }),
     Object.keys(errors).length ? 422 : 200,
   );
@@ -332,7 +331,7 @@ sending.post("/planner/send", async (c) => {
     new Date(),
   );
   const survey = await c.var.db.select({ name: surveys.name }).from(surveys).where(eq(surveys.id, input.surveyId)).get();
-  const page = { nonce: c.var.nonce, viewer: c.var.viewer, values, outcome, surveyName: survey?.name ?? input.surveyId, sendKey: randomSecret(16) };
+  const page = { nonce: c.var.nonce, viewer: c.var.viewer, values, outcome, surveyName: survey?.name ?? input.surveyId, sendKey: newFormKey() };
   return c.html(sentPage(page), outcome.replayed ? 200 : 201);
 });
 
