@@ -3,6 +3,7 @@ import { and, desc, eq, like, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { accounts, contacts, invitations, surveys, type InvitationStatus } from "../../db/schema";
 import { programCause } from "../targeting/program";
+import { splitPage } from "../../lib/pages";
 
 export interface InvitationFilter {
   surveyId?: string;
@@ -115,6 +116,6 @@ export async function listInvitations(
 
 /** Splits the `limit + 1` rows of invitationsQuery into the page and the next cursor. */
 export function pageOf(rows: InvitationListItem[], limit: number): { items: InvitationListItem[]; nextBefore: string | null } {
-  const items = rows.slice(0, limit);
-  return { items, nextBefore: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+  const { items, next } = splitPage(rows, limit, (last) => last.id);
+  return { items, nextBefore: next };
 }

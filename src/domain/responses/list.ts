@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { accounts, answerRevisions, answers, contacts, journeyStages, responses, roles, settings, surveys } from "../../db/schema";
+import { splitPage } from "../../lib/pages";
 
 export const SCORE_BANDS = { promoter: [9, 10], passive: [7, 8], detractor: [0, 6] } as const;
 export type ScoreBand = keyof typeof SCORE_BANDS;
@@ -115,9 +116,7 @@ export function responsesQuery(db: Db, filter: ResponseFilter, page: { after?: R
 
 /** Splits `limit + 1` rows into the page and the cursor of the next one. */
 export function responsePage(rows: ResponseListItem[], limit: number): { items: ResponseListItem[]; next: ResponseCursor | null } {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, next: rows.length > limit && last ? { submittedAt: last.submittedAt, id: last.id } : null };
+  return splitPage(rows, limit, (last): ResponseCursor => ({ submittedAt: last.submittedAt, id: last.id }));
 }
 
 export async function listResponses(db: Db, filter: ResponseFilter, page: { after?: ResponseCursor; limit: number }) {

@@ -19,6 +19,7 @@ import { adminsChange, flashFrom, formBody, numberOrText, text, texts, validate 
 import { refuse, type AdminEnv } from "./session";
 import type { Context } from "hono";
 import type { Db } from "../../db/client";
+import { splitPage } from "../../lib/pages";
 
 /** Administration: API tokens, organization settings, holidays, the audit log, the outbox (people and webhooks live beside). */
 export const administration = new Hono<AdminEnv>();
@@ -45,8 +46,7 @@ const tokenRows = (db: Db, before: string | null) =>
 async function renderTokens(c: Context<AdminEnv>, extra: { values?: TokenFormValues; errors?: FormErrors; created?: { name: string; token: string } | null }, status: 200 | 201 | 409 | 422 = 200) {
   const before = c.req.query("before") || null;
   const rows: TokenView[] = await tokenRows(c.var.db, before);
-  const tokens = rows.slice(0, TOKENS_PAGE);
-  const nextBefore = rows.length > TOKENS_PAGE ? (tokens[tokens.length - 1]?.id ?? null) : null;
+  const { items: tokens, next: nextBefore } = splitPage(rows, TOKENS_PAGE, (last) => last.id);
   if (extra.created) c.header("Cache-Control", "no-store");
   return c.html(
     tokensPage({
@@ -171,8 +171,7 @@ administration.get("/audit", async (c) => {
         beforeId,
         limit: AUDIT_PAGE,
       });
-  const entries = rows.slice(0, AUDIT_PAGE);
-  const nextBefore = rows.length > AUDIT_PAGE ? String(entries[entries.length - 1]!.id) : null;
+  const { items: entries, next: nextBefore } = splitPage(rows, AUDIT_PAGE, (last) => String(last.id));
   return c.html(auditPage({ nonce: c.var.nonce, viewer: c.var.viewer, filter: f, errors, entries, nextBefore, before: beforeText || null }), refused ? 422 : 200);
 });
 
@@ -183,7 +182,6 @@ administration.get("/outbox", async (c) => {
   if (c.var.viewer.role !== "admin") return refuse(c, 403, "Only admins read the outbox", "It holds other people's sign-in links and customers' survey links. Ask an admin if a mail did not arrive.");
   const before = c.req.query("before") || undefined;
   const rows = await listOutbox(c.var.db, { before, limit: OUTBOX_PAGE + 1 });
-  const mails = rows.slice(0, OUTBOX_PAGE);
-  const nextBefore = rows.length > OUTBOX_PAGE ? (mails[mails.length - 1]?.id ?? null) : null;
+  const { items: mails, next: nextBefore } = splitPage(rows, OUTBOX_PAGE, (last) => last.id);
   return c.html(outboxPage({ nonce: c.var.nonce, viewer: c.var.viewer, mails, nextBefore }));
 });

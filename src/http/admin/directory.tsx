@@ -11,6 +11,7 @@ import { directoryListPage, directoryPage } from "../../views/admin/directory";
 import { emptyImport, importFieldLabel, importPage, type ColumnChoice, type ImportFormValues, type ImportKindChoice } from "../../views/admin/import";
 import { adminsChange, formBody, text, validate, type FormBody } from "./forms";
 import type { AdminEnv } from "./session";
+import { splitPage } from "../../lib/pages";
 
 /** /admin/directory: accounts and contacts with search, and the CRM import with its dry run. */
 export const directory = new Hono<AdminEnv>();
@@ -40,8 +41,7 @@ directory.get("/accounts", async (c) => {
   const q = c.req.query("q")?.trim() ?? "";
   const after = c.req.query("after") || null;
   const rows = await searchAccounts(c.var.db, { q, after: after ?? undefined, limit: LIST_PAGE }).all();
-  const accounts = rows.slice(0, LIST_PAGE);
-  const nextAfter = rows.length > LIST_PAGE ? accounts[accounts.length - 1]!.id : null;
+  const { items: accounts, next: nextAfter } = splitPage(rows, LIST_PAGE, (last) => last.id);
   return c.html(directoryListPage({ nonce: c.var.nonce, viewer: c.var.viewer, q, after, nextAfter, kind: "accounts", accounts }));
 });
 
@@ -49,8 +49,7 @@ directory.get("/contacts", async (c) => {
   const q = c.req.query("q")?.trim() ?? "";
   const after = c.req.query("after") || null;
   const rows = await searchContacts(c.var.db, { q, after: after ?? undefined, limit: LIST_PAGE }).all();
-  const contacts = rows.slice(0, LIST_PAGE);
-  const nextAfter = rows.length > LIST_PAGE ? contacts[contacts.length - 1]!.id : null;
+  const { items: contacts, next: nextAfter } = splitPage(rows, LIST_PAGE, (last) => last.id);
   return c.html(directoryListPage({ nonce: c.var.nonce, viewer: c.var.viewer, q, after, nextAfter, kind: "contacts", contacts }));
 });
 

@@ -9,6 +9,7 @@ import { peoplePage, type InviteValues } from "../../views/admin/people";
 import { UserInvite } from "../api/users";
 import { adminsChange, flashFrom, formBody, text, validate } from "./forms";
 import type { AdminEnv } from "./session";
+import { splitPage } from "../../lib/pages";
 
 /** Administration → People (SPEC §12): list, invite, change role, deactivate. Admins change; everyone else reads. */
 export const people = new Hono<AdminEnv>();
@@ -27,8 +28,7 @@ const FLASH = {
 async function render(c: Context<AdminEnv>, form: { values?: InviteValues; errors?: FormErrors } = {}, status: 200 | 409 | 422 = 200) {
   const after = c.req.query("after") || null;
   const rows = await listUsers(c.var.db, { after: after ?? undefined, limit: PEOPLE_PAGE });
-  const users = rows.slice(0, PEOPLE_PAGE);
-  const nextAfter = rows.length > PEOPLE_PAGE ? (users[users.length - 1]?.id ?? null) : null;
+  const { items: users, next: nextAfter } = splitPage(rows, PEOPLE_PAGE, (last) => last.id);
   return c.html(
     peoplePage({
       nonce: c.var.nonce,

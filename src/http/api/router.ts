@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
 import { ApiError, fieldErrorsFromZod } from "../../lib/errors";
+import { splitPage } from "../../lib/pages";
 
 /** Every /api/v1 router: zod validation failures become problem+json with field paths. */
 export function createRouter() {
@@ -67,7 +68,6 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 
 /** Fetch limit + 1 rows; this returns the page and the next cursor (null on the last page). */
 export function page<T>(rows: T[], limit: number, idOf: (row: T) => string) {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(idOf(last)) : null };
+  const { items, next } = splitPage(rows, limit, (last) => encodeCursor(idOf(last)));
+  return { items, nextCursor: next };
 }
