@@ -2,7 +2,7 @@
 // from the previous current run's (domain/scoring/events.ts finds them).
 import type { Db } from "../../db/client";
 import type { LoopMessage } from "../messages";
-import { emitWebhookEvent } from "./emit";
+import { emitWebhookEvents } from "./emit";
 
 export interface CategoryChange {
   accountId: string;
@@ -13,12 +13,14 @@ export interface CategoryChange {
 
 /** One event per change and run (a redelivered hook never announces a change twice). */
 export async function emitCategoryChanges(deps: { db: Db; queue: Queue<LoopMessage> }, runId: string, changes: CategoryChange[], now: Date): Promise<void> {
-  for (const change of changes) {
-    await emitWebhookEvent(
-      deps.db,
-      deps.queue,
-      { type: "account.category_changed", key: `account.category_changed:${runId}:${change.accountId}:${change.period}`, data: { ...change, runId } },
-      now,
-    );
-  }
+  await emitWebhookEvents(
+    deps.db,
+    deps.queue,
+    changes.map((change) => ({
+      type: "account.category_changed" as const,
+      key: `account.category_changed:${runId}:${change.accountId}:${change.period}`,
+      data: { ...change, runId },
+    })),
+    now,
+  );
 }
