@@ -72,6 +72,8 @@ describe("/admin/surveys", () => {
     const onboarding = list.html.indexOf('id="stage-onboarding"');
     expect(onboarding).toBeGreaterThan(0);
     expect(list.html.indexOf(name)).toBeGreaterThan(onboarding);
+    // Listed inside the onboarding section, not merely somewhere after its heading (a later stage's section).
+    expect(list.html.slice(onboarding, list.html.indexOf("</section>", onboarding))).toContain(name);
     expect(list.html).toContain("Not published");
 
     const editor = await getPage(session, "/admin/surveys/new");
