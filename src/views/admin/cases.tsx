@@ -1,5 +1,5 @@
 import type { CaseDetail, CaseFilter, CaseListItem, Responsiveness } from "../../domain/cases/read";
-import { Badge, CsrfInput, ErrorSummary, Pager, SelectField, TableWrap, TextAreaField, withQuery, type FormErrors, type Option } from "./components";
+import { Badge, CsrfInput, PostButton, ErrorSummary, Pager, SelectField, TableWrap, TextAreaField, withQuery, type FormErrors, type Option } from "./components";
 import { formatInstant, formatShare } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -347,10 +347,9 @@ function WorkForms(props: CasePageProps & { action: (name: string) => string }) 
     <section aria-labelledby="work" class="stack">
       <h2 id="work">Work the case</h2>
       {c.status === "open" && (
-        <form method="post" action={props.action("acknowledge")} class="inline">
-          <CsrfInput token={csrf} />
-          <button type="submit">Acknowledge</button>
-        </form>
+        <PostButton action={props.action("acknowledge")} csrf={csrf}>
+          Acknowledge
+        </PostButton>
       )}
       {open && (
         <form method="post" action={props.action("assign")} class="card stack">
@@ -373,16 +372,14 @@ function WorkForms(props: CasePageProps & { action: (name: string) => string }) 
         </form>
       )}
       {!open && (
-        <form method="post" action={props.action("reopen")} class="inline">
-          <CsrfInput token={csrf} />
-          <button type="submit">Reopen</button>
-        </form>
+        <PostButton action={props.action("reopen")} csrf={csrf}>
+          Reopen
+        </PostButton>
       )}
       {!open && c.contactId && !c.recheckInvitationId && (
-        <form method="post" action={props.action("recheck")} class="inline">
-          <CsrfInput token={csrf} />
-          <button type="submit">Ask the contact “Did we resolve it?”</button>
-        </form>
+        <PostButton action={props.action("recheck")} csrf={csrf}>
+          Ask the contact “Did we resolve it?”
+        </PostButton>
       )}
       {c.recheckInvitationId && <p class="muted">The re-check was sent (once per case); its answer appears in the timeline.</p>}
     </section>

@@ -78,6 +78,18 @@ export function CsrfInput(props: { token: string | null }) {
   return props.token ? <input type="hidden" name="csrf" value={props.token} /> : null;
 }
 
+/** A one-button form posting to `action` with the CSRF token: the row and page actions (delete, revoke, replay…). */
+export function PostButton(props: { action: string; csrf: string | null; class?: string; label?: string; confirm?: string; children: Child }) {
+  return (
+    <form method="post" action={props.action} class="inline">
+      <CsrfInput token={props.csrf} />
+      <button type="submit" class={props.class} aria-label={props.label} data-confirm={props.confirm}>
+        {props.children}
+      </button>
+    </form>
+  );
+}
+
 /**
  * A field's name in words from its path, for the error summary ("journeyStage" → "Journey stage",
  * "texts.de.title" → "Title (de)", "questions.1.text.en" → "Question 2 text (en)"); "" for the whole form.

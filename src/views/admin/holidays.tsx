@@ -1,5 +1,5 @@
 import type { Holiday } from "../../domain/settings/settings";
-import { CsrfInput, ErrorSummary, TableWrap, TextField, type FormErrors } from "./components";
+import { CsrfInput, PostButton, ErrorSummary, TableWrap, TextField, type FormErrors } from "./components";
 import { adminPage, type AdminViewer } from "./shell";
 
 /** Administration → Holidays: no scheduled sends on them, and they do not count as business days (SLA, waves). */
@@ -48,12 +48,9 @@ export function holidaysPage(props: { nonce: string; viewer: AdminViewer; holida
                     <td>{holiday.label}</td>
                     {admin && (
                       <td>
-                        <form method="post" action={`/admin/holidays/${holiday.date}/delete`} class="inline">
-                          <CsrfInput token={props.viewer.csrfToken} />
-                          <button type="submit" class="secondary" aria-label={`Remove ${holiday.label} on ${holiday.date}`}>
-                            Remove
-                          </button>
-                        </form>
+                        <PostButton action={`/admin/holidays/${holiday.date}/delete`} csrf={props.viewer.csrfToken} class="secondary" label={`Remove ${holiday.label} on ${holiday.date}`}>
+                          Remove
+                        </PostButton>
                       </td>
                     )}
                   </tr>

@@ -1,5 +1,5 @@
 import type { User, UserRole } from "../../db/schema";
-import { Badge, CsrfInput, ErrorSummary, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors } from "./components";
+import { Badge, CsrfInput, PostButton, ErrorSummary, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors } from "./components";
 import { formatDate } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -112,17 +112,15 @@ function StatusForm(props: { user: User; csrf: string | null; self: boolean }) {
   return (
     <>
       {" "}
-      <form method="post" action={`/admin/people/${encodeURIComponent(props.user.id)}/${action}`} class="inline">
-        <CsrfInput token={props.csrf} />
-        <button
-          type="submit"
-          class={active ? "danger" : undefined}
-          aria-label={`${active ? "Deactivate" : "Reactivate"} ${props.user.name}`}
-          data-confirm={active ? `Deactivate ${props.user.name}? Their sessions end at once.` : undefined}
-        >
-          {active ? "Deactivate" : "Reactivate"}
-        </button>
-      </form>
+      <PostButton
+        action={`/admin/people/${encodeURIComponent(props.user.id)}/${action}`}
+        csrf={props.csrf}
+        class={active ? "danger" : undefined}
+        label={`${active ? "Deactivate" : "Reactivate"} ${props.user.name}`}
+        confirm={active ? `Deactivate ${props.user.name}? Their sessions end at once.` : undefined}
+      >
+        {active ? "Deactivate" : "Reactivate"}
+      </PostButton>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { RuleView } from "../../domain/frequency/rules";
-import { Badge, CheckboxField, CsrfInput, ErrorSummary, SelectField, TableWrap, TextField, type FormErrors, type Option } from "./components";
+import { Badge, CheckboxField, CsrfInput, PostButton, ErrorSummary, SelectField, TableWrap, TextField, type FormErrors, type Option } from "./components";
 import { adminPage, type AdminViewer } from "./shell";
 
 /** Sending → Frequency rules: the anti-spam caps of SPEC §4, listed in plain words, created, edited and deleted. */
@@ -63,12 +63,9 @@ export function rulesPage(props: { nonce: string; viewer: AdminViewer; rules: Ru
                       <a href={`/admin/sending/rules/${encodeURIComponent(rule.id)}`} aria-label={`Edit ${rule.id}`}>
                         Edit
                       </a>
-                      <form method="post" action={`/admin/sending/rules/${encodeURIComponent(rule.id)}/delete`} class="inline">
-                        <CsrfInput token={props.viewer.csrfToken} />
-                        <button type="submit" class="danger" aria-label={`Delete ${rule.id}`} data-confirm={`Delete the rule ${rule.id}?`}>
-                          Delete
-                        </button>
-                      </form>
+                      <PostButton action={`/admin/sending/rules/${encodeURIComponent(rule.id)}/delete`} csrf={props.viewer.csrfToken} class="danger" label={`Delete ${rule.id}`} confirm={`Delete the rule ${rule.id}?`}>
+                        Delete
+                      </PostButton>
                     </td>
                   )}
                 </tr>

@@ -1,5 +1,5 @@
 import type { TokenView } from "../../domain/access/tokens";
-import { Badge, CheckboxGroup, CsrfInput, ErrorSummary, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
+import { Badge, CheckboxGroup, CsrfInput, PostButton, ErrorSummary, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -93,12 +93,9 @@ export function tokensPage(props: {
                       <>
                         <Badge tone="good">Active</Badge>
                         {admin && (
-                          <form method="post" action={`/admin/tokens/${encodeURIComponent(token.id)}/revoke`} class="inline">
-                            <CsrfInput token={props.viewer.csrfToken} />
-                            <button type="submit" class="danger" aria-label={`Revoke ${token.name}`} data-confirm={`Revoke “${token.name}”? Integrations using it stop working at once.`}>
-                              Revoke
-                            </button>
-                          </form>
+                          <PostButton action={`/admin/tokens/${encodeURIComponent(token.id)}/revoke`} csrf={props.viewer.csrfToken} class="danger" label={`Revoke ${token.name}`} confirm={`Revoke “${token.name}”? Integrations using it stop working at once.`}>
+                            Revoke
+                          </PostButton>
                         )}
                       </>
                     )}

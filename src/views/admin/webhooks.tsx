@@ -1,7 +1,7 @@
 import type { WebhookDelivery } from "../../db/schema";
 import { WEBHOOK_EVENTS } from "../../db/schema";
 import type { Attempt, PublicEndpoint } from "../../domain/webhooks/endpoints";
-import { Badge, CheckboxGroup, CsrfInput, ErrorSummary, SelectField, TableWrap, TextField, type FormErrors } from "./components";
+import { Badge, CheckboxGroup, CsrfInput, PostButton, ErrorSummary, SelectField, TableWrap, TextField, type FormErrors } from "./components";
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -160,14 +160,12 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
           </dl>
           {props.viewer.role === "admin" && (
           <div class="actions">
-            <form method="post" action={`${base}/rotate-secret`} class="inline">
-              <CsrfInput token={csrf} />
-              <button type="submit">Rotate the secret (both sign for 24 h)</button>
-            </form>{" "}
-            <form method="post" action={`${base}/${e.status === "active" ? "disable" : "enable"}`} class="inline">
-              <CsrfInput token={csrf} />
-              <button type="submit">{e.status === "active" ? "Disable" : "Enable again"}</button>
-            </form>
+            <PostButton action={`${base}/rotate-secret`} csrf={csrf}>
+              Rotate the secret (both sign for 24 h)
+            </PostButton>{" "}
+            <PostButton action={`${base}/${e.status === "active" ? "disable" : "enable"}`} csrf={csrf}>
+              {e.status === "active" ? "Disable" : "Enable again"}
+            </PostButton>
           </div>
           )}
         </div>
@@ -198,12 +196,9 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
                   <td>{d.lastStatusCode ?? d.lastError ?? "—"}</td>
                   <td>
                     {props.viewer.role === "admin" ? (
-                      <form method="post" action={`${base}/deliveries/${encodeURIComponent(d.id)}/replay`} class="inline">
-                        <CsrfInput token={csrf} />
-                        <button type="submit" aria-label={`Replay the ${d.eventType} delivery of ${formatInstant(d.createdAt)}`}>
-                          Replay
-                        </button>
-                      </form>
+                      <PostButton action={`${base}/deliveries/${encodeURIComponent(d.id)}/replay`} csrf={csrf} label={`Replay the ${d.eventType} delivery of ${formatInstant(d.createdAt)}`}>
+                        Replay
+                      </PostButton>
                     ) : (
                       "—"
                     )}
@@ -241,10 +236,9 @@ export function deliveryPage(props: {
           <Badge tone={DELIVERY_TONE[d.status]}>{d.status}</Badge> · webhook-id <code>{d.id}</code> · retried until 24 h after {formatInstant(d.windowStart)}
         </p>
         {props.viewer.role === "admin" && (
-          <form method="post" action={`${base}/deliveries/${encodeURIComponent(d.id)}/replay`} class="inline">
-            <CsrfInput token={props.viewer.csrfToken} />
-            <button type="submit">Replay</button>
-          </form>
+          <PostButton action={`${base}/deliveries/${encodeURIComponent(d.id)}/replay`} csrf={props.viewer.csrfToken}>
+            Replay
+          </PostButton>
         )}
         <h2>Attempts</h2>
         <TableWrap label="Attempts">

@@ -95,6 +95,9 @@ describe("/admin/sending", () => {
     expect(saved.status).toBe(303);
     expect(await env.DB.prepare("SELECT max, action, enabled FROM frequency_rules WHERE id = ?").bind(form.id).first()).toEqual({ max: 3, action: "skip", enabled: 0 });
 
+    const list = await getPage(session, "/admin/sending/rules");
+    expect(list.html).toContain(`<form method="post" action="/admin/sending/rules/${form.id}/delete" class="inline"><input type="hidden" name="csrf"`);
+    expect(list.html).toContain(`aria-label="Delete ${form.id}" data-confirm="Delete the rule ${form.id}?">Delete</button>`);
     const deleted = await postForm(session, `/admin/sending/rules/${form.id}/delete`, {});
     expect(deleted.status).toBe(303);
     expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
