@@ -1,6 +1,8 @@
 import { SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./client";
+import { inListChunks } from "./limits";
 
 /** A drizzle query builder (insert/update/delete/select) or a raw `sql` template. */
 export type Statement = SQL | { toSQL(): { sql: string; params: unknown[] } };
@@ -27,4 +29,15 @@ export async function runBatch<Row = Record<string, unknown>>(db: Db, statements
 export async function runAll<Row = Record<string, unknown>>(db: Db, statement: SQL): Promise<Row[]> {
   const [rows] = await runBatch<Row>(db, [statement]);
   return rows ?? [];
+}
+
+/**
+ * One lookup over many values (`WHERE x IN (…)`): split into IN-list chunks that stay under D1's bound-parameter
+ * limit, all sent in one batch — one round trip however many chunks — and their rows returned together.
+ */
+export async function selectInChunks<Row>(db: Db, values: readonly string[], queryFor: (chunk: string[]) => { all(): Promise<Row[]> }): Promise<Row[]> {
+  const statements = inListChunks([...values]).map((chunk) => queryFor(chunk) as unknown as BatchItem<"sqlite">);
+  if (statements.length === 0) return [];
+  const results = (await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown as Row[][];
+  return results.flat();
 }

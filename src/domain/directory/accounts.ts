@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
+import { selectInChunks } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { accountRevenue, accounts, type Account } from "../../db/schema";
 import { badRequest, conflict, notFound } from "../../lib/errors";
@@ -7,7 +8,6 @@ import { CountryCode, Email, Money, Timestamp } from "../../lib/fields";
 import { newId } from "../../lib/ids";
 import { changeDetail } from "../audit/changes";
 import { auditInsert } from "../audit/log";
-import { inListChunks } from "../../db/limits";
 
 /** Account fields as the API and the imports accept them (normalized on parse). */
 /** Names end up in email headers (the owner's name as sender, the account in subjects): one line, no control characters. */
@@ -86,13 +86,8 @@ export function listAccounts(db: Db, filter: AccountFilter) {
 
 /** Accounts by their CRM ids, looked up in chunks that stay under D1's bound-parameter limit. */
 export async function accountsByExternalId(db: Db, externalIds: string[]): Promise<Map<string, Account>> {
-  const found = new Map<string, Account>();
-  for (const chunk of inListChunks(externalIds)) {
-    for (const account of await db.select().from(accounts).where(inArray(accounts.externalId, chunk)).all()) {
-      found.set(account.externalId, account);
-    }
-  }
-  return found;
+  const rows = await selectInChunks(db, externalIds, (chunk) => db.select().from(accounts).where(inArray(accounts.externalId, chunk)));
+  return new Map(rows.map((account) => [account.externalId, account]));
 }
 
 /** The account with its revenue history, oldest change first. */

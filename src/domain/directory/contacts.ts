@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
+import { selectInChunks } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { accounts, contacts, roles, type Contact } from "../../db/schema";
 import { badRequest, conflict, notFound, type FieldError } from "../../lib/errors";
@@ -8,7 +9,6 @@ import { newId, randomUnit } from "../../lib/ids";
 import { auditInsert } from "../audit/log";
 import { getSettings } from "../settings/settings";
 import { changeDetail } from "../audit/changes";
-import { inListChunks } from "../../db/limits";
 import { emailHmac, suppressionReason, suppressionUpsertByHmac, type SuppressionReason } from "./suppression";
 
 /** Contact fields as the API and the imports accept them (normalized on parse). */
@@ -161,10 +161,6 @@ async function assertNotSuppressed(db: Db, secret: string, email: string) {
 
 /** Contacts by their (lower-cased) emails, looked up in chunks that stay under D1's bound-parameter limit. */
 export async function contactsByEmail(db: Db, emails: string[]): Promise<Map<string, Contact>> {
-  const found = new Map<string, Contact>();
-  for (const chunk of inListChunks(emails)) {
-    const rows = await db.select().from(contacts).where(inArray(contacts.email, chunk)).all();
-    for (const row of rows) found.set(row.email!, row);
-  }
-  return found;
+  const rows = await selectInChunks(db, emails, (chunk) => db.select().from(contacts).where(inArray(contacts.email, chunk)));
+  return new Map(rows.map((row) => [row.email!, row]));
 }

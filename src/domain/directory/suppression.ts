@@ -1,8 +1,8 @@
 import { inArray, eq } from "drizzle-orm";
+import { selectInChunks } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { contactAddresses, contacts, suppressions, type Contact } from "../../db/schema";
 import { hmacSha256Hex } from "../../lib/crypto";
-import { inListChunks } from "../../db/limits";
 
 /**
  * The suppression list: HMACs of email addresses (never the addresses), so an opted-out, bounced or erased person
@@ -32,16 +32,10 @@ export async function suppressionReason(db: Db, secret: string, email: string): 
 
 /** Reasons for many HMACs at once (chunked lookups); HMACs not on the list are absent from the map. */
 export async function suppressionReasonsByHmac(db: Db, hmacs: string[]): Promise<Map<string, SuppressionReason>> {
-  const found = new Map<string, SuppressionReason>();
-  for (const chunk of inListChunks(hmacs)) {
-    const rows = await db
-      .select({ emailHmac: suppressions.emailHmac, reason: suppressions.reason })
-      .from(suppressions)
-      .where(inArray(suppressions.emailHmac, chunk))
-      .all();
-    for (const row of rows) found.set(row.emailHmac, row.reason);
-  }
-  return found;
+  const rows = await selectInChunks(db, hmacs, (chunk) =>
+    db.select({ emailHmac: suppressions.emailHmac, reason: suppressions.reason }).from(suppressions).where(inArray(suppressions.emailHmac, chunk)),
+  );
+  return new Map(rows.map((row) => [row.emailHmac, row.reason]));
 }
 
 /** Puts an address on the list now. To batch it with the change it belongs to, use suppressionUpsertByHmac. */
@@ -70,15 +64,14 @@ export async function formerAddresses(db: Db, contactId: string): Promise<string
 /** For addresses that were once another contact's: whose, and that contact's status now. */
 export async function formerAddressOwners(db: Db, emails: string[]): Promise<Map<string, { contactId: string; status: Contact["status"] }>> {
   const found = new Map<string, { contactId: string; status: Contact["status"] }>();
-  for (const chunk of inListChunks(emails)) {
-    const rows = await db
+  const rows = await selectInChunks(db, emails, (chunk) =>
+    db
       .select({ email: contactAddresses.email, contactId: contacts.id, status: contacts.status })
       .from(contactAddresses)
       .innerJoin(contacts, eq(contacts.id, contactAddresses.contactId))
-      .where(inArray(contactAddresses.email, chunk))
-      .all();
-    // An address held by several people over time: the one who opted out wins (never brought back).
-    for (const row of rows) if (!found.has(row.email) || row.status !== "active") found.set(row.email, { contactId: row.contactId, status: row.status });
-  }
+      .where(inArray(contactAddresses.email, chunk)),
+  );
+  // An address held by several people over time: the one who opted out wins (never brought back).
+  for (const row of rows) if (!found.has(row.email) || row.status !== "active") found.set(row.email, { contactId: row.contactId, status: row.status });
   return found;
 }

@@ -1,8 +1,9 @@
 import { getTableColumns, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { selectInChunks } from "../../../db/batch";
 import type { Db } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
-import { chunkRows, inListChunks } from "../../../db/limits";
+import { chunkRows } from "../../../db/limits";
 import { accountRevenue, accounts, type Account } from "../../../db/schema";
 import { headerSafe } from "../../../lib/header-text";
 import { conflict } from "../../../lib/errors";
@@ -195,11 +196,9 @@ async function resolveParents(
   let pending = rows.flatMap((r) => (r.values.parentExternalId ? [r.values.parentExternalId] : []));
   for (let depth = 0; depth < 32 && pending.length; depth++) {
     const lookupIds = pending.filter((ext) => !parentOf.has(ext) && known.has(ext)).map((ext) => known.get(ext)!.parentId).filter((id): id is string => !!id && !idToExternal.has(id));
-    for (const chunk of inListChunks(lookupIds)) {
-      for (const account of await db.select().from(accounts).where(inArray(accounts.id, chunk)).all()) {
-        idToExternal.set(account.id, account.externalId);
-        known.set(account.externalId, account);
-      }
+    for (const account of await selectInChunks(db, lookupIds, (chunk) => db.select().from(accounts).where(inArray(accounts.id, chunk)))) {
+      idToExternal.set(account.id, account.externalId);
+      known.set(account.externalId, account);
     }
     const next: string[] = [];
     for (const ext of pending) {
