@@ -4,11 +4,12 @@
 import { sql, type SQL } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
+import { inListChunks } from "../../db/limits";
 import { newId } from "../../lib/ids";
 import type { MailProvider, SendResult } from "../delivery/provider";
 import type { LoopMessage } from "../messages";
 import { listHolidays } from "../settings/settings";
-import { emitWebhookEvent } from "../webhooks/emit";
+import { emitWebhookEvent, emitWebhookEvents } from "../webhooks/emit";
 import { caseUrl, formatLocalInstant, sendNotices } from "./notify";
 import { routeTeam, type Route } from "./routing";
 import { describeTrigger, priorityOf, triggersOf } from "./rules";
@@ -203,10 +204,20 @@ async function recordRecheckAnswer(db: Db, response: ResponseRow, answers: Answe
 
 /** case.opened for every subscribed endpoint, once per case. */
 export async function emitCaseOpened(deps: Pick<LoopDeps, "db" | "queue">, caseId: string, now: Date) {
-  const [rows = []] = await runBatch(deps.db, [sql`SELECT * FROM cases WHERE id = ${caseId}`]);
-  const row = rows[0];
-  if (!row) return;
-  await emitWebhookEvent(deps.db, deps.queue, { type: "case.opened", key: `case.opened:${caseId}`, data: caseEventData(row) }, now);
+  await emitCasesOpened(deps, [caseId], now);
+}
+
+/** case.opened for each of these cases: one read per IN-list chunk and the events emitted together. */
+export async function emitCasesOpened(deps: Pick<LoopDeps, "db" | "queue">, caseIds: string[], now: Date) {
+  const chunks = inListChunks(caseIds);
+  if (chunks.length === 0) return;
+  const rows = (await runBatch(deps.db, chunks.map((ids) => sql`SELECT * FROM cases WHERE id IN ${ids}`))).flat();
+  await emitWebhookEvents(
+    deps.db,
+    deps.queue,
+    rows.map((row) => ({ type: "case.opened" as const, key: `case.opened:${row.id}`, data: caseEventData(row) })),
+    now,
+  );
 }
 
 export const caseEventData = (row: Record<string, unknown>) => ({

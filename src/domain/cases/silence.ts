@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import { newId } from "../../lib/ids";
 import { listHolidays } from "../settings/settings";
-import { emitCaseOpened, notifyOpened, ownerUserOf, percentileOf, type LoopDeps } from "./open";
+import { emitCasesOpened, notifyOpened, ownerUserOf, percentileOf, type LoopDeps } from "./open";
 import { DEFAULT_TEAM } from "./routing";
 import { addBusinessDays, slaDays } from "./sla";
 
@@ -73,9 +73,7 @@ export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], 
     }
     opened.push(...ids);
   }
-  for (const id of opened) {
-    await emitCaseOpened(deps, id, now);
-    await notifyOpened(deps, id, now);
-  }
+  await emitCasesOpened(deps, opened, now);
+  for (const id of opened) await notifyOpened(deps, id, now);
   return opened;
 }

@@ -41,6 +41,7 @@ describe("after a scoring run", () => {
     const changing = await makeAccount({ annualRevenue: 10_000 });
     const fan = await makeContact(changing.id, { role: "decision_maker" });
     const endpoint = await json(await api("POST", "/webhooks", { url: "https://hooks.acme-customer.com/categories", events: ["account.category_changed"] }));
+    const opened = await json(await api("POST", "/webhooks", { url: "https://hooks.acme-customer.com/opened", events: ["case.opened"] }));
 
     await runScoring(true);
     const cases = () => env.DB.prepare("SELECT period, type, top_account, trigger FROM cases WHERE account_id = ?").bind(silent.id).all();
@@ -50,6 +51,9 @@ describe("after a scoring run", () => {
     await makeResponse(fan, survey, { submittedAt: new Date(now.getTime() - 60_000).toISOString(), answers: [{ type: "nps", value: 10 }] });
     await runScoring();
     expect((await cases()).results).toEqual(first); // once per (account, period)
+    const openedEvents = await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE endpoint_id = ? AND event_type = 'case.opened'").bind(opened.id).all<{ payload: string }>();
+    const silenceOpened = openedEvents.results.map((r) => JSON.parse(r.payload).data).filter((d) => d.accountId === silent.id);
+    expect(silenceOpened).toEqual([expect.objectContaining({ type: "silence", period: first[0]!.period, status: "open" })]); // announced once
     const announced = await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE endpoint_id = ? AND event_type = 'account.category_changed'").bind(endpoint.id).all<{ payload: string }>();
     const changes = announced.results.map((r) => JSON.parse(r.payload).data);
     expect(changes).toContainEqual(expect.objectContaining({ accountId: changing.id, to: "promoter" }));
