@@ -2,7 +2,7 @@
 // ONE db.batch (one D1 round trip) after the run row, so a page costs the run, its batch and the sign-in check.
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accountRevenue, accounts, answers, cases, contacts, frequencyRules, journeyStages, responses, roles, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreGroup, type ScoreRun } from "../../db/schema";
+import { accountRevenue, accounts, answers, cases, contacts, frequencyRules, journeyStages, responses, roles, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreGroup, type ScoreRun, type Case } from "../../db/schema";
 import { toView as ruleView, type RuleView } from "../frequency/rules";
 import { invitationsQuery, pageOf, type InvitationListItem } from "../invitations/list";
 import { responsesQuery, type ResponseListItem } from "../responses/list";
@@ -468,7 +468,7 @@ export interface AccountPage {
   moreInvitations: boolean;
   responses: ResponseListItem[];
   moreResponses: boolean;
-  cases: { id: string; type: string; status: string; severity: number; openedAt: string; dueAt: string; verbatim: string | null; period: string | null }[];
+  cases: { id: string; type: string; status: Case["status"]; severity: number; openedAt: string; dueAt: string; verbatim: string | null; period: string | null }[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AccountPage } from "../../domain/scoring/dashboard";
 import { CategoryBadge, categoryLabel } from "./accounts";
+import { CaseStatusBadge } from "./cases";
 import { Badge, Figure, TableWrap, type Tone } from "./components";
 import { formatDate, formatInstant, formatInteger, formatMean, formatMoney, formatNps } from "./format";
 import { Freshness } from "./overview";
@@ -271,7 +272,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
                       </td>
                       <td>{k.type === "silence" ? `Silence ${k.period ?? ""}` : "Response"}</td>
                       <td>
-                        <Badge tone={k.status === "closed" ? "good" : k.status === "open" ? "warn" : "info"}>{k.status}</Badge>
+                        <CaseStatusBadge status={k.status} />
                       </td>
                       <td>{formatDate(k.dueAt)}</td>
                       <td>{k.verbatim ?? "—"}</td>

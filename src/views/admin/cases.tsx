@@ -8,10 +8,15 @@ import { adminPage, type AdminViewer } from "./shell";
 const STATUS_LABEL: Record<CaseListItem["status"], string> = { open: "Open", acknowledged: "Acknowledged", closed: "Closed" };
 const STATUS_TONE = { open: "warn", acknowledged: "info", closed: "good" } as const;
 
+/** A case's status as a badge (words; the colour repeats them). */
+export function CaseStatusBadge(props: { status: CaseListItem["status"] }) {
+  return <Badge tone={STATUS_TONE[props.status]}>{STATUS_LABEL[props.status]}</Badge>;
+}
+
 function StatusBadges(props: { item: Pick<CaseListItem, "status" | "breached"> }) {
   return (
     <>
-      <Badge tone={STATUS_TONE[props.item.status]}>{STATUS_LABEL[props.item.status]}</Badge>
+      <CaseStatusBadge status={props.item.status} />
       {props.item.breached && (
         <>
           {" "}
