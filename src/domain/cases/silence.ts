@@ -46,8 +46,8 @@ export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], 
     const chunk = calling.slice(i, i + 20).map((s) => ({ ...s, caseId: newId("cas", now) }));
     const results = await runBatch<{ id: string }>(
       deps.db,
-      chunk.map(
-        (s) => sql`WITH acc AS (
+      chunk.flatMap((s) => [
+        sql`WITH acc AS (
             SELECT a.id, a.owner_email, ${percentileOf("a")} AS p, ${ownerUserOf("a")} AS owner_user FROM accounts a
             WHERE a.id = ${s.accountId} AND a.status = 'active'
           )
@@ -60,17 +60,13 @@ export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], 
             ${s.topRevenue ? due.top : due.other}, ${at}, ${at}
           FROM acc
           RETURNING id`,
-      ),
+        // Its "opened" timeline entry, in the same batch (nothing when the case already existed and was ignored).
+        sql`INSERT OR IGNORE INTO case_events (case_id, at, actor, kind, ref, detail)
+          SELECT id, ${at}, 'system', 'opened', 'opened', json_object('trigger', trigger, 'period', period, 'assignee', assignee_email, 'dueAt', due_at)
+          FROM cases WHERE id = ${s.caseId}`,
+      ]),
     );
     const ids = results.flatMap((rows) => rows.map((row) => row.id));
-    if (ids.length) {
-      await runBatch(
-        deps.db,
-        ids.map((id) => sql`INSERT OR IGNORE INTO case_events (case_id, at, actor, kind, ref, detail)
-          SELECT id, ${at}, 'system', 'opened', 'opened', json_object('trigger', trigger, 'period', period, 'assignee', assignee_email, 'dueAt', due_at)
-          FROM cases WHERE id = ${id}`),
-      );
-    }
     opened.push(...ids);
   }
   await emitCasesOpened(deps, opened, now);

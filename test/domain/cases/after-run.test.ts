@@ -51,6 +51,8 @@ describe("after a scoring run", () => {
     await makeResponse(fan, survey, { submittedAt: new Date(now.getTime() - 60_000).toISOString(), answers: [{ type: "nps", value: 10 }] });
     await runScoring();
     expect((await cases()).results).toEqual(first); // once per (account, period)
+    const timeline = await env.DB.prepare("SELECT e.kind, e.actor FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.account_id = ?").bind(silent.id).all();
+    expect(timeline.results).toEqual([{ kind: "opened", actor: "system" }]);
     const openedEvents = await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE endpoint_id = ? AND event_type = 'case.opened'").bind(opened.id).all<{ payload: string }>();
     const silenceOpened = openedEvents.results.map((r) => JSON.parse(r.payload).data).filter((d) => d.accountId === silent.id);
     expect(silenceOpened).toEqual([expect.objectContaining({ type: "silence", period: first[0]!.period, status: "open" })]); // announced once
