@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { normalizeEmail } from "../users/users";
 
 export interface AccessConfig {
   /** e.g. "acme.cloudflareaccess.com" (with or without https://). */
@@ -34,7 +35,7 @@ export async function emailFromAccessAssertion(assertion: string, config: Access
   const issuer = teamOrigin(config.teamDomain);
   try {
     const { payload } = await jwtVerify(assertion, keySource(issuer), { issuer, audience: config.aud, algorithms: ["RS256", "ES256"] });
-    return typeof payload.email === "string" && payload.email ? payload.email.trim().toLowerCase() : null;
+    return typeof payload.email === "string" && payload.email ? normalizeEmail(payload.email) : null;
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@ import { and, count, gt, inArray, lt, min } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { signInAttempts } from "../../db/schema";
 import { hmacSha256Hex } from "../../lib/crypto";
+import { normalizeEmail } from "../users/users";
 
 /** Sign-in attempts are counted over a sliding window of 15 minutes. */
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
@@ -17,7 +18,7 @@ export interface ThrottleKey {
 /** Keys are HMACs, so neither the address nor the client's IP is stored in clear. */
 export async function throttleKeys(secret: string, who: { email?: string | null; client?: string | null }): Promise<ThrottleKey[]> {
   const keys: ThrottleKey[] = [{ key: `client:${await hmacSha256Hex(secret, `client:${who.client ?? "unknown"}`)}`, limit: MAX_PER_CLIENT }];
-  if (who.email) keys.push({ key: `address:${await hmacSha256Hex(secret, `address:${who.email.trim().toLowerCase()}`)}`, limit: MAX_PER_ADDRESS });
+  if (who.email) keys.push({ key: `address:${await hmacSha256Hex(secret, `address:${normalizeEmail(who.email)}`)}`, limit: MAX_PER_ADDRESS });
   return keys;
 }
 
