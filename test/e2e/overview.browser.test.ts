@@ -50,6 +50,8 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
     expect(await page.locator("table", { hasText: "Safe (promoters)" }).textContent()).toMatch(/At risk \(detractors\)/);
     expect(await page.locator(".figure", { hasText: "Revenue-weighted NPS" }).textContent()).toMatch(/effective n = \d/);
     expect(await page.getByText("vs a year earlier").count()).toBeGreaterThan(0);
+    // The label is always drawn; the demo story has a year-earlier quarter, so the NPS change is a number of points.
+    expect(await page.locator(".figure-change", { hasText: "vs a year earlier" }).first().textContent()).toMatch(/vs a year earlier \(\d{4}-Q\d\): [+−±]\d+(\.\d)? pts/);
     await accessible(page);
     // At 320 px the charts scale down: every chart text still shown must stay readable (≥ 10 px tall), and the
     // coverage target is still said.
