@@ -37,6 +37,8 @@ describe("/admin/responses", () => {
     expect(html).toContain("Invoices &lt;b&gt;keep&lt;/b&gt; bouncing.");
     expect(html).toContain(`<a href="/admin/accounts/${acme.id}">Acme Feed</a>`);
     expect(html).toContain("Decision maker");
+    // The role filter always lists "Decision maker"; the card must name the respondent's role in words.
+    expect(html).toContain("Dee Tractor (Decision maker)");
     expect(html).not.toContain("Never submitted.");
 
     const text = async (query: string) => (await adminGet(`/admin/responses?${query}`)).text();
