@@ -650,6 +650,10 @@ export const scoreLatest = sqliteTable(
     country: text("country"),
     segment: text("segment"),
     isLatest: integer("is_latest").notNull(),
+    // How many of the following quarters (0–3) this answer stays the contact's latest, per survey and across surveys:
+    // a trailing 12 months reads its quarters' rows through these instead of a staging of its own (migration 0090).
+    surveySpan: integer("survey_span").notNull().default(3),
+    contactSpan: integer("contact_span").notNull().default(3),
   },
   (t) => [primaryKey({ columns: [t.period, t.type, t.contactId, t.surveyId] })],
 );

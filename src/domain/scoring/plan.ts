@@ -154,13 +154,14 @@ export function periodRunsOf(plan: RunPlan, runId: string): Record<string, strin
 // ─── steps ───────────────────────────────────────────────────────────────────
 
 /**
- * Statements kept well under 1 s at the benchmark scale: a T12 staging is split by contact and the role cut by
- * account (both ~1.1–1.2 s whole on a loaded machine); parts cover disjoint groups, so results are unchanged.
+ * Statements kept well under 1 s at the benchmark scale: the role and survey cuts are split by account (parts cover
+ * disjoint groups, so results are unchanged).
  */
-const STAGE_T12_PARTS = 2;
 const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { role: 2, survey: 2 };
-/** Trailing 12 months hold ~4× a quarter's rows: their marking and account sums are split too (by contact, by account). */
+/** Trailing 12 months hold ~2× a quarter's latest answers: their account sums are split too (by account). */
 const T12_PARTS = 2;
+/** A staged answer's span looks this many quarters ahead (a trailing 12 months is the quarter and the 3 before it). */
+const SPAN_QUARTERS = 3;
 
 export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearStartMonth" | "dirtyThrough">, plan: RunPlan): Step[] {
   const calendar = calendarOf(run);
@@ -176,12 +177,15 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
     { name: "prune old results", statements: q.pruneSmallResults(run.id, JSON.stringify(plan.keep)) },
     ...plan.clear.flatMap((key) => [...clearSteps(key), { name: `clear cohort ${key}`, statements: q.clearCohort(key) }]),
   ];
-  for (const key of plan.stage) {
+  // Newest first: a quarter's spans look at the staging of the quarters after it.
+  const following = (key: string) => quarterRange(key, plan.current).slice(1, SPAN_QUARTERS + 1);
+  for (const key of [...plan.stage].reverse()) {
     const p = period(key);
     steps.push(...clearSteps(key));
-    steps.push(...stageSteps(p, q.stageQuarterLatest));
+    steps.push(...stageSteps(p, following(key)));
     steps.push({ name: `stage ${key} heard`, statements: [q.stageQuarterHeard(p), q.markStaged(key)] });
   }
+  for (const key of respanned(plan)) steps.push(one(`${key} spans`, q.updateSpans(key, following(key))));
   for (const key of quarters) {
     const p = period(key);
     const previous = shiftPeriodKey(key, -1)!;
@@ -206,14 +210,11 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
   for (const key of t12s.filter((k) => compute.has(k))) {
     const p = period(key);
     steps.push(
-      ...clearSteps(key),
-      ...stageSteps(p, q.stageT12Latest, STAGE_T12_PARTS),
       ...accountSteps(run.id, p, p.quarters, [one(`${key} account invitations`, q.updateAccountInvitationsT12(run.id, p, mapping))], null),
       ...cutSteps(run.id, p),
       one(`${key} response rates`, q.upsertCutInvitationsT12(run.id, p, mapping)),
       one(`${key} coverage`, q.upsertCoverage(run.id, p)),
       one(`${key} true promoters`, q.updateTruePromoters(run.id, p)),
-      ...clearSteps(key),
     );
   }
   steps.push({ name: "forget the changes this run took in", statements: [q.forgetDirtyChunk(run.dirtyThrough)], repeat: true });
@@ -245,11 +246,19 @@ function cohortSteps(p: Period): Step[] {
 const parts = (count: number): q.Part[] => Array.from({ length: count }, (_, index) => ({ index, count }));
 const partName = (part: q.Part) => (part.count > 1 ? ` part ${part.index + 1}/${part.count}` : "");
 
-const stageSteps = (period: Period, stage: (period: Period, type: q.ScoredType, part?: q.Part) => SQL, partCount = 1): Step[] =>
+const stageSteps = (period: Period, following: readonly string[]): Step[] =>
   q.SCORED_TYPES.flatMap((type) => [
-    ...parts(partCount).map((part) => one(`stage ${period.key} ${type}${partName(part)}`, stage(period, type, part))),
-    ...parts(partCount).map((part) => one(`stage ${period.key} ${type} latest across surveys${partName(part)}`, q.markLatestAcrossSurveys(period, type, part))),
+    one(`stage ${period.key} ${type}`, q.stageQuarterLatest(period, type, following)),
+    one(`stage ${period.key} ${type} latest across surveys`, q.markLatestAcrossSurveys(period, type)),
   ]);
+
+/** Quarters kept staged whose spans look at a quarter staged anew in this run (up to 3 quarters before it). */
+function respanned(plan: Pick<RunPlan, "first" | "current" | "stage">): string[] {
+  const restaged = new Set(plan.stage);
+  return planPeriods(plan).quarters.filter(
+    (key) => !restaged.has(key) && Array.from({ length: SPAN_QUARTERS }, (_, i) => shiftPeriodKey(key, i + 1)!).some((k) => restaged.has(k)),
+  );
+}
 
 function accountSteps(runId: string, period: Period, t12Quarters: string[], invitations: Step[], streak: q.StreakSource | null): Step[] {
   return [

@@ -55,20 +55,60 @@ function answerValue(type: ScoredType): { value: SQL; valid: SQL } {
  * A quarter's latest answers of one type: one row per (contact, survey), the latest by first submit (then id).
  * SQLite takes the bare columns of a GROUP BY from the row holding the single max(); submitted_at is fixed-width
  * text, so max(submitted_at || id) is the latest submit with the id breaking ties. This is several times faster
- * than a window function at the benchmark scale.
+ * than a window function at the benchmark scale. `following`: the quarters after it (at most 3) whose staging the
+ * spans look at — a run stages newest first, so they are already in place.
  */
-export function stageQuarterLatest(period: Period, type: ScoredType): SQL {
+export function stageQuarterLatest(period: Period, type: ScoredType, following: readonly string[]): SQL {
   const { value, valid } = answerValue(type);
+  const row = { type: sql`${type}`, contact: sql.raw("s.contact_id"), survey: sql.raw("s.survey_id") };
   return sql`INSERT OR REPLACE INTO score_latest
-      (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest)
-    SELECT ${period.key}, ${type}, contact_id, survey_id, latest, value, account_id, role, journey_stage, country, segment, 0
+      (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest, survey_span, contact_span)
+    SELECT ${period.key}, ${type}, s.contact_id, s.survey_id, s.latest, s.value, s.account_id, s.role, s.journey_stage, s.country, s.segment, 0,
+      ${span(following, row, true)}, ${span(following, row, false)}
     FROM (
       SELECT r.contact_id, r.survey_id, max(r.submitted_at || r.id || ' ' || a.question_id) AS latest, ${value} AS value,
         r.account_id, r.role, r.journey_stage, r.country, r.segment
       FROM responses r JOIN answers a ON a.response_id = r.id AND a.type = ${type}
       WHERE r.status = 'complete' AND r.submitted_at >= ${period.start} AND r.submitted_at < ${period.end} AND ${valid}
       GROUP BY r.contact_id, r.survey_id
-    )`;
+    ) s`;
+}
+
+/**
+ * How many of the `following` quarters (0–3) pass before the contact answers this type again — in the same survey
+ * (`perSurvey`) or in any; 3 when not within them (quarters not yet begun respan this one when they are staged). A
+ * trailing 12 months ending k quarters after this one counts the row while span ≥ k: its latest answer lies in the
+ * newest of its quarters where the contact answered (§7 "latest").
+ */
+function span(following: readonly string[], row: { type: SQL; contact: SQL; survey: SQL }, perSurvey: boolean): SQL {
+  if (following.length === 0) return sql`3`;
+  const sameSurvey = perSurvey ? sql` AND n.survey_id = ${row.survey}` : sql``;
+  const cases = following.map(
+    (quarter, i) =>
+      sql`WHEN EXISTS (SELECT 1 FROM score_latest n WHERE n.period = ${quarter} AND n.type = ${row.type} AND n.contact_id = ${row.contact}${sameSurvey}) THEN ${i}`,
+  );
+  return sql`CASE ${sql.join(cases, sql` `)} ELSE 3 END`;
+}
+
+/** A staged quarter's spans, recomputed when one of the quarters after it was staged anew. */
+export function updateSpans(period: string, following: readonly string[]): SQL {
+  const row = { type: sql.raw("l.type"), contact: sql.raw("l.contact_id"), survey: sql.raw("l.survey_id") };
+  return sql`UPDATE score_latest AS l SET survey_span = ${span(following, row, true)}, contact_span = ${span(following, row, false)}
+    WHERE l.period = ${period}`;
+}
+
+/**
+ * The staged rows a period counts: a quarter's own; a trailing 12 months' come from its four quarters, each row
+ * while it stays the latest to the period's end. `latest`: each contact's latest across surveys (`contact`, with
+ * is_latest) or within each survey (`survey`, the survey cut).
+ */
+function stagedRows(period: Period, latest: "contact" | "survey"): SQL {
+  const latestFlag = latest === "contact" ? sql` AND is_latest = 1` : sql``;
+  if (period.kind === "quarter") return sql`period = ${period.key}${latestFlag}`;
+  const spanColumn = sql.raw(latest === "contact" ? "contact_span" : "survey_span");
+  const quarters = period.quarters;
+  const distance = sql.join(quarters.map((quarter, i) => sql`WHEN ${quarter} THEN ${quarters.length - 1 - i}`), sql` `);
+  return sql`period IN (${inList(quarters)})${latestFlag} AND ${spanColumn} >= CASE period ${distance} END`;
 }
 
 /**
@@ -82,29 +122,13 @@ export interface Part {
 const inPart = (column: SQL, part: Part | undefined): SQL =>
   part && part.count > 1 ? sql`AND unicode(substr(${column}, -1)) % ${part.count} = ${part.index}` : sql``;
 
-/**
- * A trailing-12-months period's latest answers per (contact, survey), picked from its four quarters' staged rows;
- * `part` restricts it to some contacts (each (contact, survey) group lies in exactly one part).
- */
-export function stageT12Latest(period: Period, type: ScoredType, part?: Part): SQL {
-  return sql`INSERT OR REPLACE INTO score_latest
-      (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest)
-    SELECT ${period.key}, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, 0
-    FROM (
-      SELECT l.type, l.contact_id, l.survey_id, max(l.latest) AS latest, l.value, l.account_id, l.role, l.stage, l.country, l.segment
-      FROM score_latest l WHERE l.period IN (${inList(period.quarters)}) AND l.type = ${type} ${inPart(sql.raw("l.contact_id"), part)}
-      GROUP BY l.contact_id, l.survey_id
-    )`;
-}
-
-/** Flags each contact's latest answer across all surveys (§7: "across all surveys that contain that type"). */
-export function markLatestAcrossSurveys(period: Period, type: ScoredType, part?: Part): SQL {
-  const contactPart = inPart(sql.raw("contact_id"), part);
+/** Flags each contact's latest answer of a quarter across all surveys (§7: "across all surveys that contain that type"). */
+export function markLatestAcrossSurveys(period: Period, type: ScoredType): SQL {
   return sql`UPDATE score_latest SET is_latest = 1
-    WHERE period = ${period.key} AND type = ${type} ${contactPart} AND (contact_id, survey_id) IN (
+    WHERE period = ${period.key} AND type = ${type} AND (contact_id, survey_id) IN (
       SELECT contact_id, survey_id FROM (
         SELECT contact_id, survey_id, max(latest) FROM score_latest
-        WHERE period = ${period.key} AND type = ${type} ${contactPart} GROUP BY contact_id))`;
+        WHERE period = ${period.key} AND type = ${type} GROUP BY contact_id))`;
 }
 
 /** Who completed any response in a quarter, with the role of the response snapshot. */
@@ -164,7 +188,7 @@ export function updateAccountAnswers(runId: string, period: Period, part?: Part)
         sum(x.ces_n) AS ces_n, CAST(coalesce(sum(x.ces_sum), 0) AS INTEGER) AS ces_sum, sum(x.ces_top) AS ces_top,
         sum(x.sow_n) AS sow_n, sum(x.sow_sum) AS sow_sum
       FROM (
-        SELECT account_id, role, ${typeSums()} FROM score_latest WHERE period = ${period.key} AND is_latest = 1 ${inPart(sql.raw("account_id"), part)}
+        SELECT account_id, role, ${typeSums()} FROM score_latest WHERE ${stagedRows(period, "contact")} ${inPart(sql.raw("account_id"), part)}
         GROUP BY account_id, role
       ) x LEFT JOIN roles ro ON ro.key = x.role
       GROUP BY x.account_id
@@ -264,13 +288,13 @@ export function finishAccounts(runId: string, period: Period, source: StreakSour
 // ─── per cut ─────────────────────────────────────────────────────────────────
 
 /** The staging column a cut groups by; the survey cut counts each contact's latest answer per survey. */
-const CUT_COLUMN: Record<ScoreCut, { column: SQL; latestOnly: boolean }> = {
-  all: { column: sql`''`, latestOnly: true },
-  role: { column: sql.raw("role"), latestOnly: true },
-  stage: { column: sql.raw("stage"), latestOnly: true },
-  country: { column: sql.raw("country"), latestOnly: true },
-  segment: { column: sql.raw("segment"), latestOnly: true },
-  survey: { column: sql.raw("survey_id"), latestOnly: false },
+const CUT_COLUMN: Record<ScoreCut, { column: SQL; latest: "contact" | "survey" }> = {
+  all: { column: sql`''`, latest: "contact" },
+  role: { column: sql.raw("role"), latest: "contact" },
+  stage: { column: sql.raw("stage"), latest: "contact" },
+  country: { column: sql.raw("country"), latest: "contact" },
+  segment: { column: sql.raw("segment"), latest: "contact" },
+  survey: { column: sql.raw("survey_id"), latest: "survey" },
 };
 
 /**
@@ -278,7 +302,7 @@ const CUT_COLUMN: Record<ScoreCut, { column: SQL; latestOnly: boolean }> = {
  * (NPS_a and SoW_a per account within the group, weighted by the account's revenue in the period).
  */
 export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut, part?: Part): SQL {
-  const { column, latestOnly } = CUT_COLUMN[cut];
+  const { column, latest } = CUT_COLUMN[cut];
   const rev = sql`(1.0 * sa.revenue)`;
   const npsA = sql`(100.0 * (x.nps_p - x.nps_d) / x.nps_n)`;
   const withNps = sql`x.nps_n > 0 AND sa.in_scope = 1`;
@@ -302,7 +326,7 @@ export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut, p
       coalesce(sum(CASE WHEN ${withSow} THEN ${rev} * x.sow_sum / x.sow_n END), 0)
     FROM (
       SELECT coalesce(${column}, '') AS g, account_id, ${typeSums()}
-      FROM score_latest WHERE period = ${period.key} ${latestOnly ? sql`AND is_latest = 1` : sql``} ${inPart(sql.raw("account_id"), part)}
+      FROM score_latest WHERE ${stagedRows(period, latest)} ${inPart(sql.raw("account_id"), part)}
       GROUP BY g, account_id
     ) x
     LEFT JOIN score_accounts sa ON sa.run_id = ${runId} AND sa.period = ${period.key} AND sa.account_id = x.account_id
