@@ -7,6 +7,7 @@ import { deliverWebhook, markDeliveryDead, webhookRetryDelaySeconds, type Fetche
 import type { Env } from "../env";
 import type { MailProvider } from "../domain/delivery/provider";
 import type { LoopMessage, QueueMessage } from "../domain/messages";
+import { CONTINUE_BUDGET, continueScoringRun, type ScoringBudget } from "./scoring";
 
 /** Backoff between delivery attempts: 30 s, 1 min, 2 min, 4 min … at most an hour (then the dead-letter queue). */
 export function retryDelaySeconds(attempts: number): number {
@@ -18,8 +19,8 @@ export const LOOP_QUEUE_NAME = "quorum-loop";
 
 /**
  * Queue consumer: email delivery (quorum-mail) and closing the loop (quorum-loop: cases from stored responses,
- * webhook deliveries). Each message is acked when done (or when retrying cannot help) and retried with backoff
- * otherwise; after max_retries (wrangler.toml) it lands in its dead-letter queue.
+ * webhook deliveries, scoring runs continued and followed up). Each message is acked when done (or when retrying
+ * cannot help) and retried with backoff otherwise; after max_retries (wrangler.toml) it lands in its dead-letter queue.
  */
 export async function handleQueue(batch: MessageBatch<QueueMessage | LoopMessage>, env: Env): Promise<void> {
   const db = createDb(env.DB);
@@ -69,6 +70,7 @@ export async function consumeLoop(
   now: () => Date = () => new Date(),
 ): Promise<void> {
   const db = createDb(env.DB);
+  let scoringAdvanced = false;
   for (const message of batch.messages) {
     const body = message.body;
     try {
@@ -79,6 +81,15 @@ export async function consumeLoop(
         else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       } else if (body.type === "run.completed") {
         await closeTheLoopAfterCompletedRun({ db, queue: env.LOOP_QUEUE, provider: deps.provider, publicUrl: env.PUBLIC_URL }, body.runId, now());
+        message.ack();
+      } else if (body.type === "scoring.continue") {
+        // One scoring advance per invocation (the D1 query budget is the invocation's): only one run is running at a
+        // time, and the advance already sent its follow-up, so another scoring.continue in this batch is a duplicate.
+        if (!scoringAdvanced) {
+          scoringAdvanced = true; // stays so if the advance fails: this message's retry carries on
+          const run = await continueScoringRun(env, db, body.runId, now(), scoringBudgetBeside(batch.messages.length - 1));
+          scoringAdvanced = !!run?.progressing;
+        }
         message.ack();
       } else if (body.type === "webhook.deliver") {
         const outcome = await deliverWebhook({ db, fetcher: deps.fetcher, provider: deps.provider, publicUrl: env.PUBLIC_URL }, body.deliveryId, now());
@@ -92,6 +103,11 @@ export async function consumeLoop(
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
+}
+
+/** A scoring advance leaves D1 queries for the other messages of its batch (a few each), never less than half. */
+function scoringBudgetBeside(otherMessages: number): ScoringBudget {
+  return { ...CONTINUE_BUDGET, maxQueries: Math.max(CONTINUE_BUDGET.maxQueries / 2, CONTINUE_BUDGET.maxQueries - 50 * otherMessages) };
 }
 
 /** Loop messages whose retries are exhausted: a webhook delivery is marked dead (replayable); others are logged. */

@@ -17,6 +17,8 @@ export interface AdvanceOptions {
   full?: boolean;
   /** Start a run only when something changed since the current one (the frequent cron); the API always starts one. */
   onlyIfChanged?: boolean;
+  /** Continue this run only, and only while it is running; never start one (a scoring.continue queue message). */
+  continueRunId?: string;
   /** D1 queries this invocation may spend (Cloudflare allows 1,000 per invocation). */
   maxQueries: number;
   /** Wall time this invocation may spend before it leaves the rest to the next one. */
@@ -46,9 +48,13 @@ export type RunState = ScoreRun & { progressing: boolean; completedNow: boolean;
 
 const SLOWEST_KEPT = 5;
 
-/** Starts a run if none is running (and, with onlyIfChanged, something changed), then advances it within the budget. */
+/**
+ * Starts a run if none is running (and, with onlyIfChanged, something changed), then advances it within the budget.
+ * With continueRunId: that run if it is still running, else nothing (null).
+ */
 export async function advanceScoring(db: Db, now: Date, options: AdvanceOptions): Promise<RunState | null> {
-  const run = (await runningRun(db)) ?? (await startRun(db, now, options));
+  const running = await runningRun(db);
+  const run = options.continueRunId !== undefined ? (running?.id === options.continueRunId ? running : undefined) : (running ?? (await startRun(db, now, options)));
   if (!run) return null;
   const owner = newId("lease", now);
   const leased = await db

@@ -2,10 +2,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { auditInsert } from "../../domain/audit/log";
 import { accountHistory, accountScoresPage, cutScores, marketRanking, OVERLAP_NOTE, overallScores, requireCurrentRun, resolvePeriod, revenueCoverage } from "../../domain/scoring/read";
-import { advanceScoring, currentRun, getRun, listRuns, runningRun } from "../../domain/scoring/run";
+import { currentRun, getRun, listRuns, runningRun } from "../../domain/scoring/run";
 import { runView } from "../../domain/scoring/runs";
 import { notFound } from "../../lib/errors";
-import { afterRunComplete } from "../../jobs/scoring";
+import { advanceScoringAndFollowUp, API_BUDGET } from "../../jobs/scoring";
 import { adminOnly } from "../middleware/auth";
 import { createRouter, decodeCursor, encodeCursor, IdParam, jsonResponse, page, PageQuery, problemResponses } from "./router";
 
@@ -339,17 +339,16 @@ scoringRunsRouter.openapi(
     tags: ["Scores"],
     summary: "Start a scoring run (or continue the one running)",
     description:
-      "Recomputes the periods whose inputs changed since the current run (all of them with `full: true`), as far as this request's budget allows; the rest continues on the next cron tick (every 10 minutes) or the next POST. 200 when the run is complete, 202 while it is still running.",
+      "Recomputes the periods whose inputs changed since the current run (all of them with `full: true`). This request works on the run for a few seconds at most; the run then continues in the background, in one queue invocation after another, until it is complete. 200 when the run is complete; 202 while it is still running: follow it with `GET /api/v1/scoring/runs/{id}` (its `state`, `progress` and `step` of `totalSteps`) until `status` is `complete`. Readers keep seeing the previous run's figures until then. A POST while a run is in progress continues that run instead of starting another.",
     request: { body: { required: false, content: { "application/json": { schema: StartRun } } } },
-    responses: { 200: jsonResponse(Run, "Complete"), 202: jsonResponse(Run, "Still running"), ...problemResponses },
+    responses: { 200: jsonResponse(Run, "Complete"), 202: jsonResponse(Run, "Still running; it continues in the background (GET /api/v1/scoring/runs/{id})"), ...problemResponses },
   }),
   async (c) => {
     const now = new Date();
     const actor = c.var.actor.id;
     const body = (c.req.valid("json") as z.infer<typeof StartRun> | undefined) ?? { full: false };
-    const run = (await advanceScoring(c.var.db, now, { trigger: "api", requestedBy: actor, full: body.full, maxQueries: 900, maxMillis: 25_000 }))!;
+    const run = (await advanceScoringAndFollowUp(c.env, c.var.db, now, { trigger: "api", requestedBy: actor, full: body.full, ...API_BUDGET }))!;
     await auditInsert(c.var.db, { actor, action: "scoring.run", entityType: "score_run", entityId: run.id, detail: { status: run.status, step: run.step, full: body.full } }, now);
-    if (run.completedNow) await afterRunComplete(c.env, run);
     const view = runView(run, now);
     return run.status === "complete" ? c.json(view, 200) : c.json(view, 202);
   },
