@@ -187,7 +187,7 @@ const Run = z
     id: z.string(),
     status: z.enum(["running", "complete", "failed"]),
     state: z.enum(["running", "waiting", "complete", "failed"]).openapi({
-      description: "running: an invocation is working on it; waiting: cut off or between invocations, the next tick continues it; complete; failed (after repeated errors).",
+      description: "running: an invocation is working on it; waiting: between two invocations (a queue message continues it within moments) or cut off (the next scoring cron tick, every 10 minutes, takes it over once its 60 s lease ran out); complete; failed (after repeated errors).",
     }),
     kind: z.enum(["full", "incremental"]),
     trigger: z.enum(["cron", "api"]),
