@@ -658,6 +658,31 @@ export const scoreLatest = sqliteTable(
   (t) => [primaryKey({ columns: [t.period, t.type, t.contactId, t.surveyId] })],
 );
 
+/**
+ * Staging of the period being scored: its contacts' latest answers summed per account and snapshot, read by the
+ * latest-answer cuts and the account sums (migration 0091). Holds one period at a time (emptied before each build).
+ */
+export const scoreCube = sqliteTable("score_cube", {
+  period: text("period").notNull(),
+  accountId: text("account_id").notNull(),
+  role: text("role").notNull(),
+  stage: text("stage").notNull(),
+  country: text("country"),
+  segment: text("segment"),
+  npsN: integer("nps_n").notNull(),
+  npsP: integer("nps_p").notNull(),
+  npsD: integer("nps_d").notNull(),
+  npsSum: integer("nps_sum"),
+  osatN: integer("osat_n").notNull(),
+  osatSum: integer("osat_sum"),
+  osatTop: integer("osat_top").notNull(),
+  cesN: integer("ces_n").notNull(),
+  cesSum: integer("ces_sum"),
+  cesTop: integer("ces_top").notNull(),
+  sowN: integer("sow_n").notNull(),
+  sowSum: real("sow_sum"),
+});
+
 /** Staging: who at which account completed any response in a quarter (heard-from, decision-maker, committee). */
 export const scoreHeard = sqliteTable(
   "score_heard",

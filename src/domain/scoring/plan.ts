@@ -157,8 +157,8 @@ export function periodRunsOf(plan: RunPlan, runId: string): Record<string, strin
  * Statements kept well under 1 s at the benchmark scale: the role and survey cuts are split by account (parts cover
  * disjoint groups, so results are unchanged).
  */
-const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { role: 2, survey: 2 };
-/** Trailing 12 months hold ~2× a quarter's latest answers: their account sums are split too (by account). */
+const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { survey: 2 };
+/** Trailing 12 months hold ~2× a quarter's latest answers: their cube is built in two parts (by account). */
 const T12_PARTS = 2;
 /** A staged answer's span looks this many quarters ahead (a trailing 12 months is the quarter and the 3 before it). */
 const SPAN_QUARTERS = 3;
@@ -263,7 +263,11 @@ function respanned(plan: Pick<RunPlan, "first" | "current" | "stage">): string[]
 function accountSteps(runId: string, period: Period, t12Quarters: string[], invitations: Step[], streak: q.StreakSource | null): Step[] {
   return [
     one(`${period.key} accounts`, q.insertAccounts(runId, period, period.quarters)),
-    ...parts(period.kind === "t12" ? T12_PARTS : 1).map((part) => one(`${period.key} account answers${partName(part)}`, q.updateAccountAnswers(runId, period, part))),
+    ...parts(period.kind === "t12" ? T12_PARTS : 1).map((part) => ({
+      name: `${period.key} cube${partName(part)}`,
+      statements: part.index === 0 ? [q.clearCube(), q.buildCube(period, part)] : [q.buildCube(period, part)],
+    })),
+    one(`${period.key} account answers`, q.updateAccountAnswers(runId, period)),
     one(`${period.key} account heard`, q.updateAccountHeard(runId, period, t12Quarters)),
     ...invitations,
     one(`${period.key} account categories`, q.finishAccounts(runId, period, streak)),

@@ -157,21 +157,34 @@ export function insertAccounts(runId: string, period: Period, heardQuarters: rea
     ) WHERE existed OR id IN (SELECT account_id FROM score_heard WHERE period IN (${inList(heardQuarters)}))`;
 }
 
+/** Sums per type over staged answers (one row per contact and type). `value` is an integer answer except for vendor_rank (a share). */
+const TYPE_SUMS = sql`sum(type = 'nps') AS nps_n, sum(type = 'nps' AND value >= 9) AS nps_p, sum(type = 'nps' AND value <= 6) AS nps_d,
+    sum(CASE WHEN type = 'nps' THEN value END) AS nps_sum,
+    sum(type = 'osat') AS osat_n, sum(CASE WHEN type = 'osat' THEN value END) AS osat_sum, sum(type = 'osat' AND value >= 4) AS osat_top,
+    sum(type = 'ces') AS ces_n, sum(CASE WHEN type = 'ces' THEN value END) AS ces_sum, sum(type = 'ces' AND value >= 5) AS ces_top,
+    sum(type = 'vendor_rank') AS sow_n, sum(CASE WHEN type = 'vendor_rank' THEN value END) AS sow_sum`;
+
+const CUBE_SUMS = ["nps_n", "nps_p", "nps_d", "nps_sum", "osat_n", "osat_sum", "osat_top", "ces_n", "ces_sum", "ces_top", "sow_n", "sow_sum"];
+/** The same sums over cube rows. */
+const SUMS_OF_CUBE = sql.raw(CUBE_SUMS.map((c) => `sum(${c}) AS ${c}`).join(", "));
+
+/** The cube holds one period at a time: emptied before each period's build. */
+export const clearCube = (): SQL => sql`DELETE FROM score_cube`;
+
 /**
- * Sums per type over one row per contact, first per (group, account, role) so role means and account-level NPS
- * come out of the same scan. `value` is an integer answer except for vendor_rank (a share).
+ * A period's latest answers (across surveys) summed per account and snapshot (role, stage, country, segment): one
+ * scan of the staged answers, after which the latest-answer cuts and the account sums read a few rows per account.
+ * `part` restricts it to some accounts.
  */
-function typeSums(prefix = ""): SQL {
-  const p = sql.raw(prefix);
-  return sql`sum(${p}type = 'nps') AS nps_n, sum(${p}type = 'nps' AND ${p}value >= 9) AS nps_p, sum(${p}type = 'nps' AND ${p}value <= 6) AS nps_d,
-    sum(CASE WHEN ${p}type = 'nps' THEN ${p}value END) AS nps_sum,
-    sum(${p}type = 'osat') AS osat_n, sum(CASE WHEN ${p}type = 'osat' THEN ${p}value END) AS osat_sum, sum(${p}type = 'osat' AND ${p}value >= 4) AS osat_top,
-    sum(${p}type = 'ces') AS ces_n, sum(CASE WHEN ${p}type = 'ces' THEN ${p}value END) AS ces_sum, sum(${p}type = 'ces' AND ${p}value >= 5) AS ces_top,
-    sum(${p}type = 'vendor_rank') AS sow_n, sum(CASE WHEN ${p}type = 'vendor_rank' THEN ${p}value END) AS sow_sum`;
+export function buildCube(period: Period, part?: Part): SQL {
+  return sql`INSERT INTO score_cube (period, account_id, role, stage, country, segment, ${sql.raw(CUBE_SUMS.join(", "))})
+    SELECT ${period.key}, account_id, role, stage, country, segment, ${TYPE_SUMS}
+    FROM score_latest WHERE ${stagedRows(period, "contact")} ${inPart(sql.raw("account_id"), part)}
+    GROUP BY account_id, role, stage, country, segment`;
 }
 
 /** §7.1/7.3/7.6/7.7 per account: NPS counts, role-weighted sums (weights in hundredths), role-mean gap, OSAT, CES, SoW. */
-export function updateAccountAnswers(runId: string, period: Period, part?: Part): SQL {
+export function updateAccountAnswers(runId: string, period: Period): SQL {
   return sql`UPDATE score_accounts SET
       nps_n = s.nps_n, nps_promoters = s.nps_p, nps_detractors = s.nps_d,
       weight_sum = s.weight_sum, weighted_answer_sum = s.weighted_answer_sum, role_mean_gap = s.role_mean_gap,
@@ -183,12 +196,12 @@ export function updateAccountAnswers(runId: string, period: Period, part?: Part)
         sum(x.nps_n) AS nps_n, sum(x.nps_p) AS nps_p, sum(x.nps_d) AS nps_d,
         sum(coalesce(ro.weight, 100) * x.nps_n) AS weight_sum,
         CAST(sum(coalesce(ro.weight, 100) * coalesce(x.nps_sum, 0)) AS INTEGER) AS weighted_answer_sum,
-        max(x.nps_sum / x.nps_n) - min(x.nps_sum / x.nps_n) AS role_mean_gap,
+        max(1.0 * x.nps_sum / x.nps_n) - min(1.0 * x.nps_sum / x.nps_n) AS role_mean_gap,
         sum(x.osat_n) AS osat_n, CAST(coalesce(sum(x.osat_sum), 0) AS INTEGER) AS osat_sum, sum(x.osat_top) AS osat_top,
         sum(x.ces_n) AS ces_n, CAST(coalesce(sum(x.ces_sum), 0) AS INTEGER) AS ces_sum, sum(x.ces_top) AS ces_top,
         sum(x.sow_n) AS sow_n, sum(x.sow_sum) AS sow_sum
       FROM (
-        SELECT account_id, role, ${typeSums()} FROM score_latest WHERE ${stagedRows(period, "contact")} ${inPart(sql.raw("account_id"), part)}
+        SELECT account_id, role, ${SUMS_OF_CUBE} FROM score_cube WHERE period = ${period.key}
         GROUP BY account_id, role
       ) x LEFT JOIN roles ro ON ro.key = x.role
       GROUP BY x.account_id
@@ -287,22 +300,24 @@ export function finishAccounts(runId: string, period: Period, source: StreakSour
 
 // ─── per cut ─────────────────────────────────────────────────────────────────
 
-/** The staging column a cut groups by; the survey cut counts each contact's latest answer per survey. */
-const CUT_COLUMN: Record<ScoreCut, { column: SQL; latest: "contact" | "survey" }> = {
-  all: { column: sql`''`, latest: "contact" },
-  role: { column: sql.raw("role"), latest: "contact" },
-  stage: { column: sql.raw("stage"), latest: "contact" },
-  country: { column: sql.raw("country"), latest: "contact" },
-  segment: { column: sql.raw("segment"), latest: "contact" },
-  survey: { column: sql.raw("survey_id"), latest: "survey" },
-};
+/**
+ * What a cut groups, per group and account: the cube's rows for the latest-answer cuts; the staged answers for the
+ * survey cut, which counts each contact's latest answer within each survey.
+ */
+function cutSource(period: Period, cut: ScoreCut, part: Part | undefined): SQL {
+  const accounts = inPart(sql.raw("account_id"), part);
+  if (cut === "survey") {
+    return sql`SELECT survey_id AS g, account_id, ${TYPE_SUMS} FROM score_latest WHERE ${stagedRows(period, "survey")} ${accounts} GROUP BY g, account_id`;
+  }
+  const column = cut === "all" ? sql`''` : sql.raw(cut);
+  return sql`SELECT coalesce(${column}, '') AS g, account_id, ${SUMS_OF_CUBE} FROM score_cube WHERE period = ${period.key} ${accounts} GROUP BY g, account_id`;
+}
 
 /**
  * §7.1/7.2/7.6/7.7 per group of a cut: answer counts and sums, and the revenue-weighted sums over accounts in scope
  * (NPS_a and SoW_a per account within the group, weighted by the account's revenue in the period).
  */
 export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut, part?: Part): SQL {
-  const { column, latest } = CUT_COLUMN[cut];
   const rev = sql`(1.0 * sa.revenue)`;
   const npsA = sql`(100.0 * (x.nps_p - x.nps_d) / x.nps_n)`;
   const withNps = sql`x.nps_n > 0 AND sa.in_scope = 1`;
@@ -324,11 +339,7 @@ export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut, p
       coalesce(sum(${withSow}), 0),
       coalesce(sum(CASE WHEN ${withSow} THEN ${rev} END), 0),
       coalesce(sum(CASE WHEN ${withSow} THEN ${rev} * x.sow_sum / x.sow_n END), 0)
-    FROM (
-      SELECT coalesce(${column}, '') AS g, account_id, ${typeSums()}
-      FROM score_latest WHERE ${stagedRows(period, latest)} ${inPart(sql.raw("account_id"), part)}
-      GROUP BY g, account_id
-    ) x
+    FROM (${cutSource(period, cut, part)}) x
     LEFT JOIN score_accounts sa ON sa.run_id = ${runId} AND sa.period = ${period.key} AND sa.account_id = x.account_id
     GROUP BY x.g
     ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET ${part && part.index > 0 ? addExcluded : setExcluded}`;
