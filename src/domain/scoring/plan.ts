@@ -195,7 +195,8 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
       steps.push(
         ...accountSteps(run.id, p, t12Quarters, [one(`${key} account invitations`, q.updateAccountInvitations(run.id, p))], { previous, previousRun }),
         ...cutSteps(run.id, p),
-        ...q.RESPONSE_RATE_CUTS.map((cut) => one(`${key} response rate by ${cut}`, q.upsertCutInvitations(run.id, p, cut))),
+        one(`${key} response rates`, q.upsertResponseRates(run.id, p)),
+        one(`${key} response rate by role`, q.upsertRoleResponseRates(run.id, p)),
         one(`${key} coverage`, q.upsertCoverage(run.id, p)),
         ...cohortSteps(p),
         one(`${key} true promoters`, q.updateTruePromoters(run.id, p)),
@@ -247,10 +248,7 @@ const parts = (count: number): q.Part[] => Array.from({ length: count }, (_, ind
 const partName = (part: q.Part) => (part.count > 1 ? ` part ${part.index + 1}/${part.count}` : "");
 
 const stageSteps = (period: Period, following: readonly string[]): Step[] =>
-  q.SCORED_TYPES.flatMap((type) => [
-    one(`stage ${period.key} ${type}`, q.stageQuarterLatest(period, type, following)),
-    one(`stage ${period.key} ${type} latest across surveys`, q.markLatestAcrossSurveys(period, type)),
-  ]);
+  q.SCORED_TYPES.map((type) => one(`stage ${period.key} ${type}`, q.stageQuarterLatest(period, type, following)));
 
 /** Quarters kept staged whose spans look at a quarter staged anew in this run (up to 3 quarters before it). */
 function respanned(plan: Pick<RunPlan, "first" | "current" | "stage">): string[] {

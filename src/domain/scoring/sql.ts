@@ -52,26 +52,28 @@ function answerValue(type: ScoredType): { value: SQL; valid: SQL } {
 }
 
 /**
- * A quarter's latest answers of one type: one row per (contact, survey), the latest by first submit (then id).
- * SQLite takes the bare columns of a GROUP BY from the row holding the single max(); submitted_at is fixed-width
- * text, so max(submitted_at || id) is the latest submit with the id breaking ties. This is several times faster
+ * A quarter's latest answers of one type: one row per (contact, survey), the latest by first submit (then id), and
+ * flagged `is_latest` when it is the contact's latest across all surveys (§7: "across all surveys that contain that
+ * type"). SQLite takes the bare columns of a GROUP BY from the row holding the single max(); submitted_at is
+ * fixed-width text, so max(submitted_at || id) is the latest submit with the id breaking ties — several times faster
  * than a window function at the benchmark scale. `following`: the quarters after it (at most 3) whose staging the
  * spans look at — a run stages newest first, so they are already in place.
  */
 export function stageQuarterLatest(period: Period, type: ScoredType, following: readonly string[]): SQL {
   const { value, valid } = answerValue(type);
   const row = { type: sql`${type}`, contact: sql.raw("s.contact_id"), survey: sql.raw("s.survey_id") };
-  return sql`INSERT OR REPLACE INTO score_latest
-      (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest, survey_span, contact_span)
-    SELECT ${period.key}, ${type}, s.contact_id, s.survey_id, s.latest, s.value, s.account_id, s.role, s.journey_stage, s.country, s.segment, 0,
-      ${span(following, row, true)}, ${span(following, row, false)}
-    FROM (
+  return sql`WITH s AS MATERIALIZED (
       SELECT r.contact_id, r.survey_id, max(r.submitted_at || r.id || ' ' || a.question_id) AS latest, ${value} AS value,
         r.account_id, r.role, r.journey_stage, r.country, r.segment
       FROM responses r JOIN answers a ON a.response_id = r.id AND a.type = ${type}
       WHERE r.status = 'complete' AND r.submitted_at >= ${period.start} AND r.submitted_at < ${period.end} AND ${valid}
       GROUP BY r.contact_id, r.survey_id
-    ) s`;
+    ), across AS (SELECT contact_id, max(latest) AS latest FROM s GROUP BY contact_id)
+    INSERT OR REPLACE INTO score_latest
+      (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest, survey_span, contact_span)
+    SELECT ${period.key}, ${type}, s.contact_id, s.survey_id, s.latest, s.value, s.account_id, s.role, s.journey_stage, s.country, s.segment,
+      s.latest = across.latest, ${span(following, row, true)}, ${span(following, row, false)}
+    FROM s JOIN across ON across.contact_id = s.contact_id`;
 }
 
 /**
@@ -121,15 +123,6 @@ export interface Part {
 }
 const inPart = (column: SQL, part: Part | undefined): SQL =>
   part && part.count > 1 ? sql`AND unicode(substr(${column}, -1)) % ${part.count} = ${part.index}` : sql``;
-
-/** Flags each contact's latest answer of a quarter across all surveys (§7: "across all surveys that contain that type"). */
-export function markLatestAcrossSurveys(period: Period, type: ScoredType): SQL {
-  return sql`UPDATE score_latest SET is_latest = 1
-    WHERE period = ${period.key} AND type = ${type} AND (contact_id, survey_id) IN (
-      SELECT contact_id, survey_id FROM (
-        SELECT contact_id, survey_id, max(latest) FROM score_latest
-        WHERE period = ${period.key} AND type = ${type} GROUP BY contact_id))`;
-}
 
 /** Who completed any response in a quarter, with the role of the response snapshot. */
 export function stageQuarterHeard(period: Period): SQL {
@@ -358,29 +351,37 @@ const setExcluded = sql.raw(ANSWER_COLUMNS.map((c) => `${c} = excluded.${c}`).jo
 
 /** Cuts with a response rate (§7.5): invitations know their survey and stage; the role is the contact's current role. */
 export const RESPONSE_RATE_CUTS = ["all", "role", "stage", "survey"] as const satisfies readonly ScoreCut[];
-type ResponseRateCut = (typeof RESPONSE_RATE_CUTS)[number];
+
+const ON_CONFLICT_RATE = sql`ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET invited = excluded.invited, completed = excluded.completed`;
 
 /**
- * How each cut groups the cohort: invitations are first counted per `key`, then keys map to groups. The role cut
- * counts per contact first and looks the contact up once per contact, in key order (4× less CPU than a lookup
- * per invitation at the benchmark scale).
+ * §7.5 response rate of a quarter's cohort (invited, and completed whenever completed) overall, by stage and by
+ * survey, from one count per (stage, survey).
  */
-const INVITATION_GROUP: Record<ResponseRateCut, { key: SQL; group: SQL; join: SQL }> = {
-  all: { key: sql`''`, group: sql`x.key`, join: sql`` },
-  role: { key: sql`i.contact_id`, group: sql`c.role`, join: sql`LEFT JOIN contacts c ON c.id = x.key` },
-  stage: { key: sql`i.journey_stage`, group: sql`x.key`, join: sql`` },
-  survey: { key: sql`i.survey_id`, group: sql`x.key`, join: sql`` },
-};
+export function upsertResponseRates(runId: string, period: Period): SQL {
+  return sql`WITH x AS MATERIALIZED (
+      SELECT i.journey_stage AS stage, i.survey_id AS survey, count(*) AS invited, sum(${completedFlag}) AS completed
+      ${invitedCohort(period)} GROUP BY stage, survey)
+    INSERT INTO score_groups (run_id, period, cut, group_key, invited, completed)
+    SELECT ${runId}, ${period.key}, cut, g, invited, completed FROM (
+      SELECT 'all' AS cut, '' AS g, sum(invited) AS invited, sum(completed) AS completed FROM x
+      UNION ALL SELECT 'stage', coalesce(stage, ''), sum(invited), sum(completed) FROM x GROUP BY 2
+      UNION ALL SELECT 'survey', coalesce(survey, ''), sum(invited), sum(completed) FROM x GROUP BY 2
+    ) WHERE invited > 0
+    ${ON_CONFLICT_RATE}`;
+}
 
-/** §7.5 response rate per group of a quarter's cohort: invited and completed (whenever completed). */
-export function upsertCutInvitations(runId: string, period: Period, cut: ResponseRateCut): SQL {
-  const { key, group, join } = INVITATION_GROUP[cut];
+/**
+ * §7.5 response rate of a quarter's cohort by the contact's current role: counted per contact first, each contact
+ * looked up once, in key order (4× less CPU than a lookup per invitation at the benchmark scale).
+ */
+export function upsertRoleResponseRates(runId: string, period: Period): SQL {
   return sql`INSERT INTO score_groups (run_id, period, cut, group_key, invited, completed)
-    SELECT ${runId}, ${period.key}, ${cut}, coalesce(${group}, '') AS g, sum(x.invited), sum(x.completed)
-    FROM (SELECT ${key} AS key, count(*) AS invited, sum(${completedFlag}) AS completed ${invitedCohort(period)} GROUP BY key) x
-    ${join}
+    SELECT ${runId}, ${period.key}, 'role', coalesce(c.role, '') AS g, sum(x.invited), sum(x.completed)
+    FROM (SELECT i.contact_id AS key, count(*) AS invited, sum(${completedFlag}) AS completed ${invitedCohort(period)} GROUP BY key) x
+    LEFT JOIN contacts c ON c.id = x.key
     GROUP BY g
-    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET invited = excluded.invited, completed = excluded.completed`;
+    ${ON_CONFLICT_RATE}`;
 }
 
 /** A trailing-12-months response rate sums its quarters' cohorts, for every response-rate cut at once. */
@@ -389,7 +390,7 @@ export function upsertCutInvitationsT12(runId: string, period: Period, periodRun
     SELECT ${runId}, ${period.key}, cut, group_key, sum(invited), sum(completed) FROM score_groups
     WHERE ${publishedIn(periodRuns, period.quarters)} AND cut IN (${inList(RESPONSE_RATE_CUTS)})
     GROUP BY cut, group_key
-    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET invited = excluded.invited, completed = excluded.completed`;
+    ${ON_CONFLICT_RATE}`;
 }
 
 // ─── per period ──────────────────────────────────────────────────────────────
@@ -428,16 +429,15 @@ export function stageCohort(period: Period): { clear: SQL[]; invited: SQL; answe
           WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))), NULL, NULL
       FROM ${admittedIndex} WHERE ${within} GROUP BY i.contact_id`,
     answers: [
+      // The contact's latest NPS answer to an invitation of the quarter: the bare value beside max() (see stageQuarterLatest).
       sql`UPDATE score_cohort SET latest = s.latest, value = s.answer
         FROM (
-          SELECT contact_id, latest, answer FROM (
-            SELECT i.contact_id, r.submitted_at || r.id AS latest, a.num_value AS answer,
-              row_number() OVER (PARTITION BY i.contact_id ORDER BY r.submitted_at DESC, r.id DESC, a.question_id) AS rn
-            FROM ${admittedIndex}
-            JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
-            JOIN answers a ON a.response_id = r.id AND a.type = 'nps'
-            WHERE ${within} AND a.num_value BETWEEN 0 AND 10
-          ) WHERE rn = 1
+          SELECT i.contact_id, max(r.submitted_at || r.id || ' ' || a.question_id) AS latest, a.num_value AS answer
+          FROM ${admittedIndex}
+          JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
+          JOIN answers a ON a.response_id = r.id AND a.type = 'nps'
+          WHERE ${within} AND a.num_value BETWEEN 0 AND 10
+          GROUP BY i.contact_id
         ) s
         WHERE score_cohort.period = ${period.key} AND score_cohort.contact_id = s.contact_id`,
       markStaged(cohortMarker(period.key)),
