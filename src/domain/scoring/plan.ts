@@ -20,6 +20,8 @@ export interface Step {
  * run's rows (period_runs). `stage`: quarters whose staging is rebuilt; `clear`: staging keys no longer scored.
  */
 export interface RunPlan {
+  /** The step list this plan was decided for (STEPS_VERSION): a run planned by other code is not resumed. */
+  version: number;
   first: string;
   current: string;
   stage: string[];
@@ -29,6 +31,12 @@ export interface RunPlan {
   /** The base run's period_runs: their rows stay until this run is current. */
   keep: Record<string, string>;
 }
+
+/**
+ * Bumped whenever planSteps derives different steps from the same plan: a run in progress across a deploy that
+ * changes them is superseded by a new run instead of resuming at a step number that now means another step.
+ */
+export const STEPS_VERSION = 2;
 
 export type RunCalendar = Pick<ScoreRun, "asOf" | "timeZone" | "fiscalYearStartMonth">;
 
@@ -88,7 +96,7 @@ export function decidePlan(input: PlanInput): RunPlan {
   const cohorts = new Set(input.staged.filter((k) => k.startsWith("cohort:")).map((k) => k.slice("cohort:".length)));
   const clear = [...new Set([...stagedQuarters, ...cohorts])].filter((period) => !quarters.includes(period));
   if (input.full || !input.base) {
-    return { first, current, stage: quarters, compute: [...quarters, ...t12s], carry: [], clear, keep: input.base?.periodRuns ?? {} };
+    return { version: STEPS_VERSION, first, current, stage: quarters, compute: [...quarters, ...t12s], carry: [], clear, keep: input.base?.periodRuns ?? {} };
   }
 
   const changed = new Set<string>(); // quarters whose own inputs changed
@@ -128,7 +136,7 @@ export function decidePlan(input: PlanInput): RunPlan {
   const stage = quarters.filter((k) => restage.has(k) || (needed.has(k) && !staged.has(k)));
   const earliest = quarters.find((k) => computeQuarters.has(k));
   const carry = earliest ? quarters.filter((k) => k > earliest && !computeQuarters.has(k)) : [];
-  return { first, current, stage, compute: compute.filter((k) => scored.has(k)), carry, clear, keep: input.base.periodRuns };
+  return { version: STEPS_VERSION, first, current, stage, compute: compute.filter((k) => scored.has(k)), carry, clear, keep: input.base.periodRuns };
 }
 
 function quarterOfInstant(instant: string, calendar: Calendar): string | null {

@@ -8,7 +8,7 @@ import { isTimeZone } from "../../lib/fields";
 import type { Db } from "../../db/client";
 import { scoreRuns, settings, type ScoreRun } from "../../db/schema";
 import { newId } from "../../lib/ids";
-import { decidePlan, legacyPeriodRuns, periodRunsOf, planSteps, type DirtySummary, type RunPlan, type Step } from "./plan";
+import { decidePlan, legacyPeriodRuns, periodRunsOf, planSteps, STEPS_VERSION, type DirtySummary, type RunPlan, type Step } from "./plan";
 
 export interface AdvanceOptions {
   trigger: ScoreRun["trigger"];
@@ -53,7 +53,7 @@ const SLOWEST_KEPT = 5;
  * With continueRunId: that run if it is still running, else nothing (null).
  */
 export async function advanceScoring(db: Db, now: Date, options: AdvanceOptions): Promise<RunState | null> {
-  const running = await runningRun(db);
+  const running = await supersedeIfOutdated(db, await runningRun(db), now);
   const run = options.continueRunId !== undefined ? (running?.id === options.continueRunId ? running : undefined) : (running ?? (await startRun(db, now, options)));
   if (!run) return null;
   const owner = newId("lease", now);
@@ -79,6 +79,30 @@ export async function advanceScoring(db: Db, now: Date, options: AdvanceOptions)
   }
   const after = (await getRun(db, run.id))!;
   return { ...after, progressing: true, completedNow: after.status === "complete", slowestSteps };
+}
+
+/**
+ * A running run planned for another step list (STEPS_VERSION: a deploy changed the steps mid-run) is marked failed
+ * once no invocation holds it, so a new run starts from scratch; the previous results stay current meanwhile.
+ */
+async function supersedeIfOutdated(db: Db, run: ScoreRun | undefined, now: Date): Promise<ScoreRun | undefined> {
+  if (!run || planVersion(run) === STEPS_VERSION) return run;
+  const stamp = now.toISOString();
+  const superseded = await db
+    .update(scoreRuns)
+    .set({ status: "failed", finishedAt: stamp, updatedAt: stamp, lastError: "Superseded: started by an earlier version of the scoring steps; a new run takes over." })
+    .where(and(eq(scoreRuns.id, run.id), eq(scoreRuns.status, "running"), sql`(${scoreRuns.leaseUntil} IS NULL OR ${scoreRuns.leaseUntil} <= ${stamp})`))
+    .returning({ id: scoreRuns.id })
+    .get();
+  return superseded ? undefined : run;
+}
+
+function planVersion(run: ScoreRun): number | null {
+  try {
+    return parsePlan(run).version ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** The steps of a stored run (its plan decides them). */

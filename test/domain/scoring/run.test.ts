@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { accountRevenue, contacts, roles } from "../../../src/db/schema";
 import { accountHistory, accountScoresPage, cutScores, overallScores, revenueCoverage, resolvePeriod } from "../../../src/domain/scoring/read";
-import { advanceScoring, currentRun, runningRun } from "../../../src/domain/scoring/run";
+import { advanceScoring, currentRun, getRun, runningRun } from "../../../src/domain/scoring/run";
 import { eq } from "drizzle-orm";
 import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../../support/fixtures";
 import { makeResponse } from "../../support/responses";
@@ -230,6 +230,17 @@ describe("scoring run on a hand-computed dataset", () => {
     expect(blocked).toMatchObject({ id: partial.id, status: "running", progressing: false, step: partial.step });
     await env.DB.prepare("UPDATE score_runs SET lease_owner = NULL, lease_until = NULL WHERE id = ?").bind(partial.id).run();
     expect((await advanceScoring(db, NOW, ALL_AT_ONCE))!.status).toBe("complete");
+  });
+
+  it("does not resume a run planned for another step list (a deploy mid-run): it is marked failed and a new run takes over", async () => {
+    const db = testDb();
+    const partial = (await advanceScoring(db, NOW, { ...ALL_AT_ONCE, full: true, maxQueries: 10 }))!;
+    expect(partial.status).toBe("running");
+    await env.DB.prepare("UPDATE score_runs SET plan = json_set(plan, '$.version', 1), lease_owner = NULL, lease_until = NULL WHERE id = ?").bind(partial.id).run();
+    const next = (await advanceScoring(db, NOW, { ...ALL_AT_ONCE, full: true }))!;
+    expect(next.id).not.toBe(partial.id);
+    expect(next.status).toBe("complete");
+    expect(await getRun(db, partial.id)).toMatchObject({ status: "failed", lastError: expect.stringContaining("Superseded") });
   });
 
   it("uses the organization's fiscal year and time zone from settings", async () => {
