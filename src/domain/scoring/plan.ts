@@ -162,11 +162,10 @@ export function periodRunsOf(plan: RunPlan, runId: string): Record<string, strin
 // ─── steps ───────────────────────────────────────────────────────────────────
 
 /**
- * Statements kept well under 1 s at the benchmark scale: the role and survey cuts are split by account (parts cover
- * disjoint groups, so results are unchanged).
+ * Statements kept under ~0.4 s at the benchmark scale, so a respondent's post never waits long behind one: a trailing
+ * 12 months' survey cut and cube are split by account (parts cover disjoint accounts, so results are unchanged).
  */
-const CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { survey: 2 };
-/** Trailing 12 months hold ~2× a quarter's latest answers: their cube is built in two parts (by account). */
+const T12_CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { survey: 2 };
 const T12_PARTS = 2;
 /** A staged answer's span looks this many quarters ahead (a trailing 12 months is the quarter and the 3 before it). */
 const SPAN_QUARTERS = 3;
@@ -282,7 +281,7 @@ function accountSteps(runId: string, period: Period, t12Quarters: string[], invi
 
 const cutSteps = (runId: string, period: Period): Step[] =>
   SCORE_CUTS.flatMap((cut) =>
-    parts(CUT_PARTS[cut] ?? 1).map((part) => one(`${period.key} by ${cut}${partName(part)}`, q.upsertCutAnswers(runId, period, cut, part))),
+    parts((period.kind === "t12" ? T12_CUT_PARTS[cut] : undefined) ?? 1).map((part) => one(`${period.key} by ${cut}${partName(part)}`, q.upsertCutAnswers(runId, period, cut, part))),
   );
 
 // ─── runs from before incremental scoring ────────────────────────────────────
