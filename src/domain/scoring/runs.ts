@@ -6,7 +6,10 @@ import { planPeriods } from "./plan";
 
 export type RunState = "running" | "waiting" | "complete" | "failed";
 
-/** running: an invocation holds its lease; waiting: between invocations (cut off, or budget spent), the next tick continues it. */
+/**
+ * running: an invocation holds its lease; waiting: between invocations — a budget spent (a scoring.continue message
+ * carries on within moments) or an invocation cut off (the next tick takes over once the lease ran out).
+ */
 export function runState(run: Pick<ScoreRun, "status" | "leaseUntil">, now: Date): RunState {
   if (run.status !== "running") return run.status;
   return run.leaseUntil && run.leaseUntil > now.toISOString() ? "running" : "waiting";

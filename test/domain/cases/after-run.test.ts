@@ -1,6 +1,6 @@
 // The scoring run's completion hook: silence cases (once per account and quarter) and account.category_changed
 // webhooks, through POST /api/v1/scoring/runs as an admin would trigger it, then the run.completed queue message that
-// the run leaves for the loop consumer (vitest's queue binding does not reach the consumer: the test hands it over).
+// the run leaves for the loop consumer, handed to the Worker's queue handler directly so the test controls when it runs.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { LoopMessage } from "../../../src/domain/messages";
