@@ -1,15 +1,20 @@
 // The scoring cron tick: every 10 minutes, a run only when something changed since the current one.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { DISPATCH_CRON } from "../../src/jobs/dispatcher";
 import { SCORING_CRON, runScoringTick } from "../../src/jobs/scoring";
+// @ts-expect-error: a text import (Vite's ?raw), so the schedule is checked against the file that deploys it
+import wranglerToml from "../../wrangler.toml?raw";
 import { makeAccount, makeContact, makeSurvey } from "../support/fixtures";
 import { makeResponse } from "../support/responses";
 
 const runs = async () => (await env.DB.prepare("SELECT id, status, kind FROM score_runs ORDER BY rowid").all<{ id: string; status: string; kind: string }>()).results;
 
 describe("scoring cron tick", () => {
-  it("runs every 10 minutes, as wrangler.toml schedules it", () => {
+  it("runs every 10 minutes, as wrangler.toml schedules it (the handler dispatches on these exact strings)", () => {
     expect(SCORING_CRON).toBe("*/10 * * * *");
+    const crons = JSON.parse(/^crons\s*=\s*(\[.*\])$/m.exec(wranglerToml as string)![1]!) as string[];
+    expect(crons.sort()).toEqual([DISPATCH_CRON, SCORING_CRON].sort());
   });
 
   it("scores fully first, then does nothing until an answer arrives, then recomputes incrementally", async () => {
