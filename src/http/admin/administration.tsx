@@ -15,7 +15,7 @@ import { holidaysPage } from "../../views/admin/holidays";
 import { outboxPage } from "../../views/admin/outbox";
 import { settingsFormValues, settingsPage, type SettingsFormValues } from "../../views/admin/settings";
 import { tokensPage, type TokenFormValues } from "../../views/admin/tokens";
-import { adminsChange, flashFrom, formBody, numberOrText, text, texts, validate } from "./forms";
+import { flashFrom, formBody, numberOrText, text, texts, validate } from "./forms";
 import { refuse, type AdminEnv } from "./session";
 import type { Context } from "hono";
 import type { Db } from "../../db/client";
@@ -23,8 +23,6 @@ import { splitPage } from "../../lib/pages";
 
 /** Administration: API tokens, organization settings, holidays, the audit log, the outbox (people and webhooks live beside). */
 export const administration = new Hono<AdminEnv>();
-// Mounted at /admin itself: the guard is scoped to this router's own paths, not every admin page.
-for (const path of ["/tokens", "/tokens/*", "/settings", "/holidays", "/holidays/*"]) administration.use(path, adminsChange);
 
 const TOKENS_PAGE = 50;
 const AUDIT_PAGE = 50;

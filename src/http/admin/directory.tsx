@@ -9,13 +9,12 @@ import { ImportQuery } from "../api/imports";
 import type { FormErrors, Option } from "../../views/admin/components";
 import { directoryListPage, directoryPage } from "../../views/admin/directory";
 import { emptyImport, importFieldLabel, importPage, type ColumnChoice, type ImportFormValues, type ImportKindChoice } from "../../views/admin/import";
-import { adminsChange, formBody, text, validate, type FormBody } from "./forms";
+import { formBody, text, validate, type FormBody } from "./forms";
 import type { AdminEnv } from "./session";
 import { splitPage } from "../../lib/pages";
 
 /** /admin/directory: accounts and contacts with search, and the CRM import with its dry run. */
 export const directory = new Hono<AdminEnv>();
-directory.use("*", adminsChange);
 
 const PREVIEW = 20;
 const LIST_PAGE = 50;

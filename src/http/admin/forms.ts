@@ -1,15 +1,14 @@
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
 import { fieldErrorsFromZod } from "../../lib/errors";
 import { formWording } from "../../lib/form-wording";
 import type { FormErrors } from "../../views/admin/components";
 import { formErrorsFrom } from "../../views/admin/components";
-import { refuse, type AdminEnv } from "./session";
+import type { AdminEnv } from "./session";
 
 /**
- * Helpers shared by the admin areas' routers: reading a form, who may change things, the zod schemas of the API
- * applied to a form so a page refuses exactly what the API refuses.
+ * Helpers shared by the admin areas' routers: reading a form, the zod schemas of the API applied to a form so a page
+ * refuses exactly what the API refuses. Who may post at all is session.ts's (adminAuth), for every area at once.
  */
 
 export type FormBody = Record<string, string | File | (string | File)[]>;
@@ -49,14 +48,6 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): { ok: 
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, errors: formErrorsFrom(fieldErrorsFromZod(result.error.issues)) };
 }
-
-/** Only admins change things: analysts and account managers may look, and get a 403 page when they post. */
-export const adminsChange = createMiddleware<AdminEnv>(async (c, next) => {
-  if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.var.viewer.role !== "admin") {
-    return refuse(c, 403, "Only admins can change this", "Your role may look at this page but not change it. Ask an admin.");
-  }
-  return next();
-});
 
 /** The confirmation shown once after a redirect (`?done=…`), from a fixed list so a link cannot put words in our mouth. */
 export function flashFrom(c: Context<AdminEnv>, messages: Record<string, string>): string | null {

@@ -23,12 +23,11 @@ import { emptyPlanner, plannerPage, sentPage, type PlannerValues } from "../../v
 import { ruleFormPage, ruleFormValues, rulesPage, type RuleChoices, type RuleFormValues } from "../../views/admin/rules";
 import { coveragePage, sendingPage } from "../../views/admin/sending";
 import { isFormKey, newFormKey } from "./form-keys";
-import { adminsChange, flashFrom, formBody, numberOrText, optional, text, texts, validate, type FormBody } from "./forms";
+import { flashFrom, formBody, numberOrText, optional, text, texts, validate, type FormBody } from "./forms";
 import type { AdminEnv } from "./session";
 
 /** /admin/sending: frequency rules, the eligibility explainer, the send planner, invitations, program coverage. */
 export const sending = new Hono<AdminEnv>();
-sending.use("*", adminsChange);
 
 const RULE_FLASH = { created: "Rule created.", saved: "Rule saved.", deleted: "Rule deleted." };
 const INVITATIONS_PAGE = 50;

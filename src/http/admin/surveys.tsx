@@ -17,7 +17,7 @@ import { ApiError, notFound, type FieldError } from "../../lib/errors";
 import { surveyEditorPage, surveyVersionPage } from "../../views/admin/survey-editor";
 import { previewHtml, PreviewFrames, localeLabel, type PreviewSettings } from "../../views/admin/survey-editor-preview";
 import { surveysPage } from "../../views/admin/surveys";
-import { adminsChange, flashFrom, formBody } from "./forms";
+import { flashFrom, formBody } from "./forms";
 import type { AdminEnv } from "./session";
 
 /**
@@ -27,8 +27,6 @@ import type { AdminEnv } from "./session";
  */
 export const surveysAdmin = new Hono<AdminEnv>();
 type C = Context<AdminEnv>;
-
-surveysAdmin.use("*", adminsChange);
 
 const LIST_LIMIT = 500;
 const FLASH = { saved: "Draft saved.", published: "Published: respondents get the new version from now on.", archived: "Archived: no new invitations will be sent." };

@@ -7,12 +7,11 @@ import { ApiError, notFound } from "../../lib/errors";
 import { formErrorsFrom, type FormErrors } from "../../views/admin/components";
 import { deliveryPage, endpointPage, webhooksPage, type EndpointValues } from "../../views/admin/webhooks";
 import { claimFormKey, newFormKey } from "./form-keys";
-import { adminsChange, flashFrom, formBody, text, texts } from "./forms";
+import { flashFrom, formBody, text, texts } from "./forms";
 import type { AdminEnv } from "./session";
 
 /** Administration → Webhooks: endpoints (secret shown once), rotation, enable/disable, deliveries with attempts, replay. */
 export const webhooksAdmin = new Hono<AdminEnv>();
-webhooksAdmin.use("*", adminsChange);
 
 const DELIVERIES_SHOWN = 50;
 const FLASH = {
