@@ -1,6 +1,6 @@
 // Helpers of the score pages' tests (Overview, Accounts, Responses, Markets).
 import { expect } from "vitest";
-import { api, workerFetch } from "../../support/api";
+import { api, json, workerFetch } from "../../support/api";
 import { adminSession, type AdminSession } from "../../support/admin";
 
 let session: Promise<AdminSession> | null = null;
@@ -13,12 +13,18 @@ export async function adminGet(path: string): Promise<Response> {
 export const roundTrips = (res: Response) => Number(res.headers.get("X-D1-Round-Trips"));
 export const byteSize = (html: string) => new TextEncoder().encode(html).length;
 
-/** Runs scoring to completion (a large run continues over several calls). */
+/**
+ * Runs scoring to completion. POST /scoring/runs works on the run a few seconds and answers 202 while the Worker's
+ * queue carries it on: follow it with GET /scoring/runs/{id} until it is complete.
+ */
 export async function completeScoringRun(): Promise<void> {
-  for (let i = 0; i < 30; i++) {
-    const res = await api("POST", "/scoring/runs");
-    if (res.status === 200) return;
-    expect(res.status).toBe(202);
+  const res = await api("POST", "/scoring/runs");
+  if (res.status === 200) return;
+  expect(res.status).toBe(202);
+  let run = await json<{ id: string; status: string }>(res);
+  for (let poll = 0; poll < 240 && run.status === "running"; poll++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    run = await json(await api("GET", `/scoring/runs/${run.id}`));
   }
-  throw new Error("the scoring run did not complete in 30 calls");
+  expect(run, "the scoring run did not complete within 60 s").toMatchObject({ status: "complete" });
 }
