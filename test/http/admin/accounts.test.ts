@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
 import { makeResponse } from "../../support/responses";
-import { adminGet, byteSize, completeScoringRun, roundTrips } from "./score-pages";
+import { adminGet, budgetedPage, completeScoringRun } from "./score-pages";
 
 describe("/admin/accounts", () => {
   it("lists, filters and sorts the quarter's accounts, and shows one account in full", async () => {
@@ -32,10 +32,7 @@ describe("/admin/accounts", () => {
       .run();
     await completeScoringRun();
 
-    const list = await adminGet("/admin/accounts");
-    expect(list.status).toBe(200);
-    expect(roundTrips(list)).toBeLessThanOrEqual(3);
-    const html = await list.text();
+    const html = await budgetedPage("/admin/accounts");
     // Largest revenue first: Quiet (900k), Acme (500k), Solo (200k).
     expect(html.indexOf("Quiet Inc")).toBeLessThan(html.indexOf("Acme Corp"));
     expect(html.indexOf("Acme Corp")).toBeLessThan(html.indexOf("Solo Systems"));
@@ -57,11 +54,7 @@ describe("/admin/accounts", () => {
     expect(filtered).toContain(">Acme Corp<");
     expect(filtered).not.toContain(">Quiet Inc<");
 
-    const res = await adminGet(`/admin/accounts/${acme.id}`);
-    expect(res.status).toBe(200);
-    expect(roundTrips(res)).toBeLessThanOrEqual(3);
-    const page = await res.text();
-    expect(byteSize(page)).toBeLessThan(150 * 1024);
+    const page = await budgetedPage(`/admin/accounts/${acme.id}`);
     expect(page).toContain("<h1>Acme Corp</h1>");
     expect(page).toContain("2 of 5 committee roles heard");
     // Each committee role named, heard or not, with who holds it.

@@ -13,6 +13,16 @@ export async function adminGet(path: string): Promise<Response> {
 export const roundTrips = (res: Response) => Number(res.headers.get("X-D1-Round-Trips"));
 export const byteSize = (html: string) => new TextEncoder().encode(html).length;
 
+/** A score page as the house budgets it: 200, at most 3 D1 round trips, under 150 KB. Returns its HTML. */
+export async function budgetedPage(path: string): Promise<string> {
+  const res = await adminGet(path);
+  expect(res.status).toBe(200);
+  expect(roundTrips(res)).toBeLessThanOrEqual(3);
+  const html = await res.text();
+  expect(byteSize(html)).toBeLessThan(150 * 1024);
+  return html;
+}
+
 /**
  * Runs scoring to completion. POST /scoring/runs works on the run a few seconds and answers 202 while the Worker's
  * queue carries it on: follow it with GET /scoring/runs/{id} until it is complete.
