@@ -8,12 +8,11 @@ import { inListChunks } from "../../db/limits";
 import { newId } from "../../lib/ids";
 import type { MailProvider, SendResult } from "../delivery/provider";
 import type { LoopMessage } from "../messages";
-import { listHolidays } from "../settings/settings";
 import { emitWebhookEvent, emitWebhookEvents } from "../webhooks/emit";
-import { caseUrl, formatLocalInstant, sendNotices } from "./notify";
+import { caseUrl, formatLocalInstant, sendNotices, type Notice } from "./notify";
 import { routeTeam, type Route } from "./routing";
 import { describeTrigger, priorityOf, triggersOf } from "./rules";
-import { addBusinessDays, slaDays, TOP_REVENUE_SHARE } from "./sla";
+import { caseDueTimes, TOP_REVENUE_SHARE } from "./sla";
 
 export interface LoopDeps {
   db: Db;
@@ -41,9 +40,6 @@ interface ResponseRow {
   case_nps_max: number;
   case_osat_max: number;
   case_ces_max: number;
-  case_sla_top_days: number;
-  case_sla_other_days: number;
-  time_zone: string;
 }
 
 interface AnswerRow {
@@ -90,7 +86,7 @@ async function handleSubmitted(deps: LoopDeps, which: SQL, now: Date): Promise<S
     sql`SELECT r.id, r.status, r.account_id, r.contact_id, r.survey_id, r.submitted_at, r.updated_at, i.cause_type, i.cause_id,
         a.owner_email, a.name AS account_name, ${percentileOf("a")} AS percentile, ${topRevenueOf("a")} AS top, ${ownerUserOf("a")} AS owner_user,
         (SELECT k.id FROM cases k WHERE k.response_id = r.id) AS case_id,
-        s.case_nps_max, s.case_osat_max, s.case_ces_max, s.case_sla_top_days, s.case_sla_other_days, s.time_zone
+        s.case_nps_max, s.case_osat_max, s.case_ces_max
       FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN accounts a ON a.id = r.account_id
       JOIN settings s ON s.id = 1
       WHERE ${which}`,
@@ -128,9 +124,7 @@ async function handleSubmitted(deps: LoopDeps, which: SQL, now: Date): Promise<S
   const top = response.top === 1;
   const severity = triggers[0]!.severity;
   const caseId = newId("cas", now);
-  const timeZone = response.time_zone || "UTC";
-  const holidays = new Set((await listHolidays(deps.db, { from: at.slice(0, 10) })).map((h) => h.date));
-  const dueAt = addBusinessDays(now, slaDays(top, { top: response.case_sla_top_days, other: response.case_sla_other_days }), timeZone, holidays).toISOString();
+  const dueAt = (await caseDueTimes(deps.db, now))[top ? "top" : "other"];
 
   const [inserted = []] = await runBatch(deps.db, [
     sql`INSERT INTO cases (id, type, response_id, account_id, contact_id, status, severity, revenue_percentile, top_account, priority,
@@ -244,36 +238,66 @@ export const caseEventData = (row: Record<string, unknown>) => ({
  * message tries again. A case without an assignee has nobody to tell (it shows in the team's queue).
  */
 export async function notifyOpened(deps: LoopDeps, caseId: string, now: Date): Promise<SendResult> {
+  return notifyOpenedCases(deps, [caseId], now);
+}
+
+interface OpenedNoticeRow {
+  id: string;
+  assignee_email: string;
+  verbatim: string | null;
+  trigger: string | null;
+  due_at: string;
+  type: string;
+  period: string | null;
+  account_name: string | null;
+  contact_name: string | null;
+  organization_name: string | null;
+  time_zone: string | null;
+}
+
+/**
+ * The same for many cases: all claimed in one round trip, one email each, the failed ones released together.
+ * Returns the first failure (later emails still go out), else ok.
+ */
+export async function notifyOpenedCases(deps: LoopDeps, caseIds: string[], now: Date): Promise<SendResult> {
   const at = now.toISOString();
-  const [claimed = []] = await runBatch(deps.db, [
-    sql`UPDATE cases SET notified_at = ${at} WHERE id = ${caseId} AND notified_at IS NULL AND assignee_email IS NOT NULL
-      RETURNING id, assignee_email, verbatim, trigger, due_at, type, period,
-        (SELECT name FROM accounts a WHERE a.id = cases.account_id) AS account_name,
-        (SELECT name FROM contacts c WHERE c.id = cases.contact_id) AS contact_name,
-        (SELECT organization_name FROM settings WHERE id = 1) AS organization_name,
-        (SELECT time_zone FROM settings WHERE id = 1) AS time_zone`,
-  ]);
-  const row = claimed[0] as Record<string, string | null> | undefined;
-  if (!row) return { ok: true };
+  const claimed = (
+    await runBatch<OpenedNoticeRow>(
+      deps.db,
+      inListChunks(caseIds).map(
+        (ids) => sql`UPDATE cases SET notified_at = ${at} WHERE id IN ${ids} AND notified_at IS NULL AND assignee_email IS NOT NULL
+          RETURNING id, assignee_email, verbatim, trigger, due_at, type, period,
+            (SELECT name FROM accounts a WHERE a.id = cases.account_id) AS account_name,
+            (SELECT name FROM contacts c WHERE c.id = cases.contact_id) AS contact_name,
+            (SELECT organization_name FROM settings WHERE id = 1) AS organization_name,
+            (SELECT time_zone FROM settings WHERE id = 1) AS time_zone`,
+      ),
+    )
+  ).flat();
+  let outcome: SendResult = { ok: true };
+  const failed: string[] = [];
+  for (const row of claimed) {
+    const result = await sendNotices(deps.provider, [openedNotice(row, deps.publicUrl)], row.organization_name ?? "Quorum");
+    if (result.ok) continue;
+    failed.push(row.id);
+    if (outcome.ok) outcome = result;
+  }
+  await runBatch(deps.db, inListChunks(failed).map((ids) => sql`UPDATE cases SET notified_at = NULL WHERE id IN ${ids} AND notified_at = ${at}`));
+  return outcome;
+}
+
+function openedNotice(row: OpenedNoticeRow, publicUrl: string): Notice {
   const who = row.contact_name ? `${row.contact_name} at ${row.account_name}` : row.account_name;
-  const result = await sendNotices(
-    deps.provider,
-    [
-      {
-        kind: "case_opened",
-        key: `${caseId}:case_opened`,
-        to: row.assignee_email!,
-        subject: row.type === "silence" ? `New case: ${row.account_name} has gone silent` : `New case: ${who} — ${row.trigger}`,
-        lines: [
-          row.type === "silence" ? `${row.account_name} was silent in ${row.period} (${row.trigger}).` : `${who} answered ${row.trigger}.`,
-          row.verbatim ? `In their words:\n${row.verbatim}` : "They left no comment.",
-          `Due (acknowledge by): ${formatLocalInstant(row.due_at!, row.time_zone)}`,
-        ],
-        link: { label: "Open the case", url: caseUrl(deps.publicUrl, caseId) },
-      },
+  return {
+    kind: "case_opened",
+    key: `${row.id}:case_opened`,
+    to: row.assignee_email,
+    subject: row.type === "silence" ? `New case: ${row.account_name} has gone silent` : `New case: ${who} — ${row.trigger}`,
+    lines: [
+      row.type === "silence" ? `${row.account_name} was silent in ${row.period} (${row.trigger}).` : `${who} answered ${row.trigger}.`,
+      row.verbatim ? `In their words:\n${row.verbatim}` : "They left no comment.",
+      `Due (acknowledge by): ${formatLocalInstant(row.due_at, row.time_zone)}`,
     ],
-    row.organization_name ?? "Quorum",
-  );
-  if (!result.ok) await runBatch(deps.db, [sql`UPDATE cases SET notified_at = NULL WHERE id = ${caseId} AND notified_at = ${at}`]);
-  return result;
+    link: { label: "Open the case", url: caseUrl(publicUrl, row.id) },
+  };
 }

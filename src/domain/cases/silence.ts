@@ -3,10 +3,9 @@
 import { sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import { newId } from "../../lib/ids";
-import { listHolidays } from "../settings/settings";
-import { emitCasesOpened, notifyOpened, ownerUserOf, percentileOf, type LoopDeps } from "./open";
+import { emitCasesOpened, notifyOpenedCases, ownerUserOf, percentileOf, type LoopDeps } from "./open";
 import { DEFAULT_TEAM } from "./routing";
-import { addBusinessDays, slaDays } from "./sla";
+import { caseDueTimes } from "./sla";
 
 export interface SilentAccount {
   accountId: string;
@@ -25,19 +24,7 @@ export const SILENCE_SEVERITY = 2;
 export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], now: Date): Promise<string[]> {
   if (silent.length === 0) return [];
   const at = now.toISOString();
-  const [settingsRows = [], holidayRows] = await Promise.all([
-    runBatch<{ time_zone: string; top: number; other: number }>(deps.db, [
-      sql`SELECT time_zone, case_sla_top_days AS top, case_sla_other_days AS other FROM settings WHERE id = 1`,
-    ]).then((r) => r[0]),
-    listHolidays(deps.db, { from: at.slice(0, 10) }),
-  ]);
-  const timeZone = settingsRows[0]?.time_zone ?? "UTC";
-  const days = settingsRows[0] ? { top: settingsRows[0].top, other: settingsRows[0].other } : undefined;
-  const holidays = new Set(holidayRows.map((h) => h.date));
-  const due = {
-    top: addBusinessDays(now, slaDays(true, days), timeZone, holidays).toISOString(),
-    other: addBusinessDays(now, slaDays(false, days), timeZone, holidays).toISOString(),
-  };
+  const due = await caseDueTimes(deps.db, now);
 
   const opened: string[] = [];
   const calling = silent.filter((s) => s.topRevenue || s.silentStreak >= 2);
@@ -70,6 +57,6 @@ export async function openSilenceCases(deps: LoopDeps, silent: SilentAccount[], 
     opened.push(...ids);
   }
   await emitCasesOpened(deps, opened, now);
-  for (const id of opened) await notifyOpened(deps, id, now);
+  await notifyOpenedCases(deps, opened, now);
   return opened;
 }

@@ -1,5 +1,8 @@
 // SPEC §8 SLA: due in 2 business days for accounts in the top 20 % of revenue, 5 otherwise, counted in the
 // organization's time zone with weekends and the holiday list skipped.
+import { sql } from "drizzle-orm";
+import { runBatch } from "../../db/batch";
+import type { Db } from "../../db/client";
 import { localMidnight } from "../scoring/periods";
 import { localDate } from "../targeting/calendar";
 
@@ -36,3 +39,27 @@ export function addBusinessDays(opened: Date, days: number, timeZone: string, ho
 
 /** Business days to acknowledge: the settings' (caseSlaTopDays / caseSlaOtherDays), 2 and 5 by default. */
 export const slaDays = (topAccount: boolean, days: { top: number; other: number } = SLA_BUSINESS_DAYS) => (topAccount ? days.top : days.other);
+
+/** When a case opened at `now` is due, for an account in the top 20 % of revenue and for any other. */
+export interface DueTimes {
+  top: string;
+  other: string;
+}
+
+/**
+ * The due times of cases opened at `now`: the settings' business days in the organization's time zone, holidays
+ * skipped — settings and holidays read in one round trip.
+ */
+export async function caseDueTimes(db: Db, now: Date): Promise<DueTimes> {
+  const today = now.toISOString().slice(0, 10);
+  const [settingsRows = [], holidayRows = []] = await runBatch(db, [
+    sql`SELECT time_zone, case_sla_top_days AS top, case_sla_other_days AS other FROM settings WHERE id = 1`,
+    sql`SELECT date FROM holidays WHERE date >= ${today}`,
+  ]);
+  const row = settingsRows[0] as { time_zone: string | null; top: number; other: number } | undefined;
+  const timeZone = row?.time_zone || "UTC";
+  const days = row ? { top: row.top, other: row.other } : undefined;
+  const holidays = new Set(holidayRows.map((h) => String(h.date)));
+  const dueAfter = (top: boolean) => addBusinessDays(now, slaDays(top, days), timeZone, holidays).toISOString();
+  return { top: dueAfter(true), other: dueAfter(false) };
+}

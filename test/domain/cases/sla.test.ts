@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addBusinessDays } from "../../../src/domain/cases/sla";
+import { createDb } from "../../../src/db/client";
+import { addBusinessDays, caseDueTimes } from "../../../src/domain/cases/sla";
 
 describe("SLA due dates in business days (SPEC §8)", () => {
   it("skips a weekend and a holiday in Europe/Berlin, keeping the local time across the DST change", () => {
@@ -25,5 +27,16 @@ describe("SLA due dates in business days (SPEC §8)", () => {
 
   it("a case opened on a Saturday counts from Monday", () => {
     expect(addBusinessDays(new Date("2026-05-09T10:00:00.000Z"), 2, "UTC", new Set()).toISOString()).toBe("2026-05-12T10:00:00.000Z");
+  });
+});
+
+describe("caseDueTimes: the due times a case opened now gets, from the settings and the holidays", () => {
+  it("uses the settings' business days and time zone and skips the stored holidays", async () => {
+    await env.DB.prepare("UPDATE settings SET time_zone = 'Europe/Berlin', case_sla_top_days = 1, case_sla_other_days = 3 WHERE id = 1").run();
+    await env.DB.prepare("INSERT OR IGNORE INTO holidays (date, label) VALUES ('2026-03-27', 'Test holiday'), ('2026-03-01', 'Past holiday')").run();
+    // Thursday 26 March 2026, 15:00 in Berlin; Friday 27 is a holiday, clocks go forward on Sunday 29.
+    const due = await caseDueTimes(createDb(env.DB), new Date("2026-03-26T14:00:00.000Z"));
+    // 1 business day: Monday 30, 15:00 CEST. 3: Mon 30, Tue 31, Wed 1 April.
+    expect(due).toEqual({ top: "2026-03-30T13:00:00.000Z", other: "2026-04-01T13:00:00.000Z" });
   });
 });
