@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
+import { inListChunks } from "../../db/limits";
 import type { MailProvider } from "../delivery/provider";
 import { adminEmails, caseUrl, formatLocalInstant, sendNotices, type Notice } from "./notify";
 
@@ -40,6 +41,7 @@ export async function escalateBreaches(deps: { db: Db; provider: MailProvider; p
       VALUES (${c.id}, ${at}, 'system', 'breached', 'breached', json_object('dueAt', ${c.due_at}, 'assignee', ${c.assignee_email}))`),
   );
   const admins = await adminEmails(deps.db);
+  const untold: string[] = [];
   for (const breach of claimed) {
     const recipients = [...new Set([breach.assignee_email, ...admins].filter((e): e is string => Boolean(e)))];
     const notices: Notice[] = recipients.map((to) => ({
@@ -58,7 +60,8 @@ export async function escalateBreaches(deps: { db: Db; provider: MailProvider; p
     if (!result.ok) console.error("escalation email failed", breach.id, result.error);
     // Nobody was told (the provider failed for every recipient): the next tick tries again. Once someone got it,
     // it is not sent again (one escalation per case).
-    if (result.sent === 0 && notices.length > 0) await runBatch(deps.db, [sql`UPDATE cases SET escalated_at = NULL WHERE id = ${breach.id} AND escalated_at = ${at}`]);
+    if (result.sent === 0 && notices.length > 0) untold.push(breach.id);
   }
+  await runBatch(deps.db, inListChunks(untold).map((ids) => sql`UPDATE cases SET escalated_at = NULL WHERE id IN ${ids} AND escalated_at = ${at}`));
   return claimed.map((c) => c.id);
 }
