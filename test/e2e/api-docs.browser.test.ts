@@ -1,21 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { axeViolations, browserAvailable, launchBrowser } from "./support/browser";
+import { describe, expect, inject, it } from "vitest";
+import { axeViolations, browserAvailable, browserForSuite } from "./support/browser";
 import { apiCall, signedInPage } from "./support/admin";
-
 
 describe.runIf(browserAvailable)("API docs in a browser", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   it("renders every operation of the generated OpenAPI document from static assets, accessibly", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(`${quorum.base}/api/docs/`);
     await page.getByText("/roles/{key}").first().waitFor();
     const operations = await page.locator("details summary").count();
@@ -28,16 +20,10 @@ describe.runIf(browserAvailable)("API docs in a browser", () => {
 
 describe.runIf(browserAvailable)("trying requests from the API docs with the admin session", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   it("reads and writes as the signed-in person: the session cookie authorizes, the CSRF token rides in a header", async () => {
-    const { page } = await signedInPage(browser, quorum, { bypassCSP: true });
+    const { page } = await signedInPage(browser(), quorum, { bypassCSP: true });
     await page.goto(`${quorum.base}/api/docs/`);
     await page.getByText(/Signed in as/).waitFor();
 

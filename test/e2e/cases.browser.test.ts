@@ -1,10 +1,10 @@
 // Closing the loop in a real browser against `wrangler dev`: a detractor answers from the outbox link, the case opens
 // from the queue, the owner's notification email in the outbox links to it, and the owner signs in, acknowledges and
 // closes it with a note. Every page is checked with axe-core at 320 px and 1280 px.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { apiCall, DESKTOP, expectAccessibleAtBothWidths, PHONE, publishNpsWhySurvey, screenshot, signedInPage } from "./support/admin";
-import { browserAvailable, launchBrowser } from "./support/browser";
+import { browserAvailable, browserForSuite } from "./support/browser";
 
 /** The text of the newest outbox mail whose row mentions `needle`, polled while the queue consumer works. */
 async function outboxText(page: Page, base: string, needle: string, pattern: RegExp): Promise<string> {
@@ -23,13 +23,7 @@ async function outboxText(page: Page, base: string, needle: string, pattern: Reg
 
 describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes a case the owner works", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   it("answer from the outbox link → case → the owner's email → acknowledge and close in chromium", async () => {
     const run = Date.now();
@@ -42,9 +36,9 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     await apiCall(quorum, "POST", "/invitations", { contactId: contact.id, surveyId });
 
     // The contact answers NPS 2 from the survey link in the outbox.
-    const { context: adminContext, page: admin } = await signedInPage(browser, quorum, { viewport: PHONE, bypassCSP: true });
+    const { context: adminContext, page: admin } = await signedInPage(browser(), quorum, { viewport: PHONE, bypassCSP: true });
     const surveyUrl = await outboxText(admin, quorum.base, contactName, /https?:\/\/[^\s"]+\/s\/[A-Za-z0-9._-]+/);
-    const respondent = await browser.newPage();
+    const respondent = await browser().newPage();
     await respondent.goto(surveyUrl);
     await respondent.locator("input[type=radio][value='2']").first().check();
     const why = respondent.getByLabel("What is the main reason for your score?");
@@ -65,7 +59,7 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     await adminContext.close();
 
     // The owner signs in by their emailed link and works the case.
-    const context = await browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+    const context = await browser().newContext({ viewport: DESKTOP, bypassCSP: true });
     const page = await context.newPage();
     await page.goto(signInLink);
     await page.getByRole("button", { name: "Continue to Quorum" }).click();
@@ -97,7 +91,7 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
   });
 
   it("Administration → Webhooks: add an endpoint (secret shown once), see it and its deliveries; axe clean at both widths", async () => {
-    const { context, page } = await signedInPage(browser, quorum, { viewport: DESKTOP, bypassCSP: true });
+    const { context, page } = await signedInPage(browser(), quorum, { viewport: DESKTOP, bypassCSP: true });
     await page.goto(`${quorum.base}/admin/webhooks`);
     await expectAccessibleAtBothWidths(page);
     await page.setViewportSize(DESKTOP);

@@ -1,9 +1,9 @@
 // A CX admin imports a CRM export through the page after a dry run (adjusting the mapping on the way), finds the new
 // accounts in the directory, and uses the administration pages; every page is checked with axe at 320 and 1280 px.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DESKTOP, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
-import { browserAvailable, launchBrowser } from "./support/browser";
+import { browserAvailable, browserForSuite } from "./support/browser";
 
 const run = Date.now().toString(36);
 const ids = [`SF-${run}-1`, `SF-${run}-2`, `SF-${run}-3`];
@@ -23,16 +23,14 @@ async function accessible(page: Page) {
 
 describe.runIf(browserAvailable)("a CX admin imports from the CRM and administers Quorum", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
+  const browser = browserForSuite();
   let signedIn: { context: BrowserContext; page: Page };
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    signedIn = await signedInPage(browser, quorum, { bypassCSP: true });
+    signedIn = await signedInPage(browser(), quorum, { bypassCSP: true });
   });
   afterAll(async () => {
     await signedIn?.context.close();
-    await browser?.close();
   });
 
   it("imports a CRM export after a dry run, with the mapping adjusted on the page", async () => {

@@ -1,10 +1,10 @@
 // A CX leader's morning: the Overview of the demo story (two years of history), an at-risk account, the accounts
 // list, what customers said and the markets — each page with axe at 320 and 1280 px, reachable by keyboard, and
 // working without JavaScript. Saves docs/screenshots/overview.png and account.png for the README.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DESKTOP, expectAccessibleAtBothWidths, PHONE, screenshot, signedInPage } from "./support/admin";
-import { browserAvailable, launchBrowser } from "./support/browser";
+import { browserAvailable, browserForSuite } from "./support/browser";
 
 /** The demo story of `npm start` (scripts/demo-data.mjs), loaded through the API of the test server. */
 async function loadDemoStory(base: string, token: string): Promise<string> {
@@ -28,17 +28,15 @@ async function tabTo(page: Page, selector: string, limit = 60) {
 
 describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk account, customers' words and the markets", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
+  const browser = browserForSuite();
   let signedIn: { context: BrowserContext; page: Page };
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     await loadDemoStory(quorum.base, quorum.token);
-    signedIn = await signedInPage(browser, quorum, { bypassCSP: true });
+    signedIn = await signedInPage(browser(), quorum, { bypassCSP: true });
   }, 240_000);
   afterAll(async () => {
     await signedIn?.context.close();
-    await browser?.close();
   });
 
   it("reads the Overview: coverage bar with its table, figures with intervals, trend, at-risk accounts", async () => {
@@ -123,7 +121,7 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
   });
 
   it("works without JavaScript", async () => {
-    const plain = await signedInPage(browser, quorum, { javaScriptEnabled: false });
+    const plain = await signedInPage(browser(), quorum, { javaScriptEnabled: false });
     try {
       await plain.page.goto(`${quorum.base}/admin/accounts?category=detractor`);
       await plain.page.getByRole("link", { name: "Atlas Health Systems" }).click();

@@ -1,10 +1,10 @@
 // The newcomer's journey, in a real browser against `wrangler dev`: log in to the admin UI, open the outbox,
 // click the survey link of an emailed invitation, answer with the keyboard (with and without JavaScript),
 // and check every page with axe-core (WCAG 2.2 AA rules).
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { apiCall, publishNpsWhySurvey, type Quorum } from "./support/admin";
-import { axeViolations, browserAvailable, launchBrowser } from "./support/browser";
+import { axeViolations, browserAvailable, browserForSuite } from "./support/browser";
 
 async function inviteNewContact(quorum: Quorum, surveyId: string, name: string): Promise<string> {
   const email = `${name.toLowerCase().replace(/\W+/g, ".")}@${Date.now()}.example`;
@@ -38,19 +38,15 @@ async function answerLowNpsWithKeyboard(page: Page) {
 
 describe.runIf(browserAvailable)("a contact answers a survey from the outbox", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
+  const browser = browserForSuite();
   let surveyId: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     surveyId = await publishNpsWhySurvey(quorum, { name: "Relationship pulse", kind: "relational", journeyStage: "relationship" });
-  });
-  afterAll(async () => {
-    await browser?.close();
   });
 
   async function loggedInPage(javaScriptEnabled: boolean): Promise<Page> {
-    const context = await browser.newContext({ javaScriptEnabled, bypassCSP: true, viewport: { width: 320, height: 800 } });
+    const context = await browser().newContext({ javaScriptEnabled, bypassCSP: true, viewport: { width: 320, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${quorum.base}/admin/login`);
     if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);

@@ -1,10 +1,10 @@
 // SPEC §6 "first question in the email": a contact clicks "3" on the email's 0–10 scale (here: the outbox's answer
 // links, taken from the email's HTML), lands on the page with 3 selected and the why-question shown, and sends. The
 // page passes axe-core at 320 px and 1280 px, and at 320 px the scale sits on two balanced rows (6 + 5, never a lone 10).
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { apiCall, expectAccessibleAtBothWidths, PHONE, publishNpsWhySurvey, signedInPage } from "./support/admin";
-import { browserAvailable, launchBrowser } from "./support/browser";
+import { browserAvailable, browserForSuite } from "./support/browser";
 
 /** Rows of the 0–10 scale as laid out: the labels grouped by their top edge. */
 async function scaleRows(page: Page): Promise<string[][]> {
@@ -20,15 +20,11 @@ async function scaleRows(page: Page): Promise<string[][]> {
 
 describe.runIf(browserAvailable)("a contact answers from the score links of the email", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
+  const browser = browserForSuite();
   let surveyId: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     surveyId = await publishNpsWhySurvey(quorum, { name: "Score link pulse", kind: "transactional", journeyStage: "support" });
-  });
-  afterAll(async () => {
-    await browser?.close();
   });
 
   it("clicks 3 in the email: 3 is selected, the why-question appears, the answers are sent", async () => {
@@ -37,7 +33,7 @@ describe.runIf(browserAvailable)("a contact answers from the score links of the 
     const contact = await apiCall(quorum, "POST", "/contacts", { accountId: account.id, email, name: "Sam Score", role: "champion", locale: "en" });
     await apiCall(quorum, "POST", "/invitations", { contactId: contact.id, surveyId });
 
-    const { page } = await signedInPage(browser, quorum, { viewport: PHONE, bypassCSP: true });
+    const { page } = await signedInPage(browser(), quorum, { viewport: PHONE, bypassCSP: true });
     let clicked = false;
     for (let attempt = 0; attempt < 40 && !clicked; attempt++) {
       await page.goto(`${quorum.base}/admin/outbox`);

@@ -1,10 +1,10 @@
 // A CX admin checks who was emailed after a journey event and why others were held back: the invitations list (one
 // queued, one deferred by the cooldown with its date, one not targeted), the eligibility explainer, the send planner,
 // the frequency rules (a refused max of 0) and program coverage — each page checked with axe at 320 and 1280 px.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { apiCall, DESKTOP, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
-import { browserAvailable, launchBrowser } from "./support/browser";
+import { browserAvailable, browserForSuite } from "./support/browser";
 
 const run = Date.now().toString(36);
 const STAGE = `e2e_handover_${run}`;
@@ -20,14 +20,13 @@ const shown = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 describe.runIf(browserAvailable)("a CX admin sees who was invited after an event, and why others were not", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
+  const browser = browserForSuite();
   let signedIn: { context: BrowserContext; page: Page };
   let surveyId: string;
   let accountName: string;
   let deferredUntil: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     // Stages of its own, so surveys of other journeys never join this event.
     await apiCall(quorum, "POST", "/journey-stages", { key: STAGE, label: `Handover ${run}` });
     await apiCall(quorum, "POST", "/journey-stages", { key: PRIOR_STAGE, label: `Prior ${run}` });
@@ -49,11 +48,10 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     const deferred = event.invitations.find((i: { contactId: string }) => i.contactId === bernd.id);
     expect(deferred).toMatchObject({ status: "deferred", blockingRule: "contact-cooldown" });
     deferredUntil = deferred.scheduledFor;
-    signedIn = await signedInPage(browser, quorum, { bypassCSP: true });
+    signedIn = await signedInPage(browser(), quorum, { bypassCSP: true });
   });
   afterAll(async () => {
     await signedIn?.context.close();
-    await browser?.close();
   });
 
   it("lists the invitations of the event: one queued, one deferred by the cooldown with its date", async () => {

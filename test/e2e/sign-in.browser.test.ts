@@ -1,21 +1,14 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { apiCall, DESKTOP, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
-import { axeViolations, browserAvailable, launchBrowser } from "./support/browser";
+import { axeViolations, browserAvailable, browserForSuite } from "./support/browser";
 
 describe.runIf(browserAvailable)("people sign in as themselves", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite();
 
   /** The newest sign-in link mailed to an address, read from the outbox as an admin would (local mode). */
   async function linkFromOutbox(email: string): Promise<string> {
-    const { context, page } = await signedInPage(browser, quorum);
+    const { context, page } = await signedInPage(browser(), quorum);
     await page.goto(`${quorum.base}/admin/outbox`);
     // The newcomer's way: the mail's "Sign in" link in the outbox.
     const mail = page.locator("tr", { hasText: email }).first();
@@ -30,7 +23,7 @@ describe.runIf(browserAvailable)("people sign in as themselves", () => {
     await apiCall(quorum, "POST", "/users", { email, name: "Erin Admin", role: "admin" });
 
     // bypassCSP: axe-core is injected as an inline script, which the admin pages' CSP (rightly) refuses.
-    const context = await browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+    const context = await browser().newContext({ viewport: DESKTOP, bypassCSP: true });
     const page = await context.newPage();
     // Every stylesheet, script and icon the pages ask for exists: a missing /favicon.ico was a 404 on every page (the
     // browser reports it only on the console, not as a response of the page).
@@ -80,7 +73,7 @@ describe.runIf(browserAvailable)("people sign in as themselves", () => {
   });
 
   it("shows a clear page for a forged link", async () => {
-    const page = await browser.newPage({ bypassCSP: true });
+    const page = await browser().newPage({ bypassCSP: true });
     const res = await page.goto(`${quorum.base}/admin/sign-in?link=forged`);
     expect(res?.status()).toBe(400);
     await page.getByText("This sign-in link is not valid").waitFor();

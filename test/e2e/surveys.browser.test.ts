@@ -2,9 +2,9 @@
 // German translation, previewed live (in German too) by the respondent page's own code, published; then an
 // onboarding event through the API invites a German-speaking champion, who answers from the outbox.
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { apiCall, DESKTOP, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
-import { browserAvailable, launchBrowser } from "./support/browser";
+import { browserAvailable, browserForSuite } from "./support/browser";
 
 const run = Date.now().toString(36);
 const SURVEY = `Onboarding check ${run}`;
@@ -44,24 +44,20 @@ async function expectAccessible(axePage: Page, url: string) {
 
 describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a survey that a contact then answers", () => {
   const quorum = inject("quorum");
-  let browser: Browser;
+  const browser = browserForSuite();
   const accountExternalId = `E2E-SURVEYS-${run}`;
   const contactName = `Greta Champion ${run}`;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     const account = await apiCall(quorum, "POST", "/accounts", { externalId: accountExternalId, name: `Beispiel GmbH ${run}`, annualRevenue: 120000, ownerEmail: "olivia@quorum.example", ownerName: "Olivia Owner" });
     await apiCall(quorum, "POST", "/contacts", { accountId: account.id, email: `greta.${run}@beispiel.example`, name: contactName, role: "champion", locale: "de" });
     await apiCall(quorum, "POST", "/contacts", { accountId: account.id, email: `fritz.${run}@beispiel.example`, name: `Fritz Finance ${run}`, role: "finance", locale: "de" });
   });
-  afterAll(async () => {
-    await browser?.close();
-  });
 
   it("builds the survey with a German translation, previews it in both languages, publishes it, and the email gets answered", async () => {
-    const signedIn = await signedInPage(browser, quorum);
-    const { context, page } = await withSession(browser, signedIn.context, { bypassCSP: false });
-    const axe = await withSession(browser, signedIn.context, { bypassCSP: true });
+    const signedIn = await signedInPage(browser(), quorum);
+    const { context, page } = await withSession(browser(), signedIn.context, { bypassCSP: false });
+    const axe = await withSession(browser(), signedIn.context, { bypassCSP: true });
     await signedIn.context.close();
     await expectAccessible(axe.page, `${quorum.base}/admin/surveys`);
     await expectAccessible(axe.page, `${quorum.base}/admin/surveys/new`);
@@ -178,8 +174,8 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
   });
 
   it("without JavaScript the editor still adds a question and previews on request", async () => {
-    const signedIn = await signedInPage(browser, quorum);
-    const { context, page } = await withSession(browser, signedIn.context, { bypassCSP: false, javaScriptEnabled: false });
+    const signedIn = await signedInPage(browser(), quorum);
+    const { context, page } = await withSession(browser(), signedIn.context, { bypassCSP: false, javaScriptEnabled: false });
     await signedIn.context.close();
     await page.goto(`${quorum.base}/admin/surveys/new`);
     await field(page, "texts.en.title").fill("Plain HTML");

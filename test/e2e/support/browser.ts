@@ -1,6 +1,7 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import axe from "axe-core";
 import { existsSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 
 /** Debian's chromium, headless, with no background traffic (this machine has no internet). */
 export function launchBrowser(): Promise<Browser> {
@@ -8,6 +9,24 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * One chromium for the tests of a describe block (call it inside the block): launched before the block's other hooks,
+ * closed after them. The returned function gives the browser inside hooks and tests.
+ */
+export function browserForSuite(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("the suite's browser is launched in beforeAll: use it in hooks and tests");
+    return browser;
+  };
 }
 
 /** Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page; returns the violations. */
