@@ -90,8 +90,11 @@ describe("admin walkthrough", () => {
     expect(log.html).toContain(`Audra Admin<br/><span class="muted">${admin.email}</span>`);
     expect(log.html).not.toContain(`user:${admin.id}`);
     expect(log.html).toContain("user.invite");
+    // Only Audra's entries: the admin token invited her, and that entry is not hers.
+    expect(log.html).not.toContain("Admin token<br/>");
     expect(log.trips).toBeLessThanOrEqual(3);
     const bootstrap = await getPage(session, "/admin/audit?actor=bootstrap");
     expect(bootstrap.html).toContain("Admin token<br/>");
+    expect(bootstrap.html).not.toContain(`Audra Admin<br/>`);
   });
 });
