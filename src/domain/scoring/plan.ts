@@ -38,8 +38,6 @@ export interface RunPlan {
  */
 export const STEPS_VERSION = 2;
 
-export type RunCalendar = Pick<ScoreRun, "asOf" | "timeZone" | "fiscalYearStartMonth">;
-
 export const calendarOf = (run: Pick<ScoreRun, "timeZone" | "fiscalYearStartMonth">): Calendar => ({
   timeZone: run.timeZone,
   fiscalYearStartMonth: run.fiscalYearStartMonth,

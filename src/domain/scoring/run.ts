@@ -60,7 +60,7 @@ export async function advanceScoring(db: Db, now: Date, options: AdvanceOptions)
   const leased = await db
     .update(scoreRuns)
     .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MILLIS).toISOString() })
-    .where(and(eq(scoreRuns.id, run.id), eq(scoreRuns.status, "running"), sql`(${scoreRuns.leaseUntil} IS NULL OR ${scoreRuns.leaseUntil} <= ${now.toISOString()})`))
+    .where(and(eq(scoreRuns.id, run.id), eq(scoreRuns.status, "running"), leaseFree(now)))
     .returning()
     .get();
   if (!leased) return { ...((await getRun(db, run.id)) ?? run), progressing: false, completedNow: false, slowestSteps: [] };
@@ -91,7 +91,7 @@ async function supersedeIfOutdated(db: Db, run: ScoreRun | undefined, now: Date)
   const superseded = await db
     .update(scoreRuns)
     .set({ status: "failed", finishedAt: stamp, updatedAt: stamp, lastError: "Superseded: started by an earlier version of the scoring steps; a new run takes over." })
-    .where(and(eq(scoreRuns.id, run.id), eq(scoreRuns.status, "running"), sql`(${scoreRuns.leaseUntil} IS NULL OR ${scoreRuns.leaseUntil} <= ${stamp})`))
+    .where(and(eq(scoreRuns.id, run.id), eq(scoreRuns.status, "running"), leaseFree(now)))
     .returning({ id: scoreRuns.id })
     .get();
   return superseded ? undefined : run;
@@ -105,8 +105,11 @@ function planVersion(run: ScoreRun): number | null {
   }
 }
 
+/** No invocation holds the run: never leased, released, or its lease ran out (the invocation died). */
+const leaseFree = (now: Date) => sql`(${scoreRuns.leaseUntil} IS NULL OR ${scoreRuns.leaseUntil} <= ${now.toISOString()})`;
+
 /** The steps of a stored run (its plan decides them). */
-export function stepsOf(run: ScoreRun): Step[] {
+function stepsOf(run: ScoreRun): Step[] {
   return planSteps(run, parsePlan(run));
 }
 
@@ -286,4 +289,3 @@ export function listRuns(db: Db, before: string | undefined, limit: number, stat
     .all();
 }
 
-export type { Step };
