@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import type { z } from "zod";
 import { and, asc, desc, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { accounts, contacts, frequencyRules, holidays, INVITATION_STATUSES, journeyStages, roles, settings, surveys, type InvitationStatus } from "../../db/schema";
@@ -66,9 +67,13 @@ sending.get("/rules", async (c) => {
   return c.html(rulesPage({ nonce: c.var.nonce, viewer: c.var.viewer, rules: rows.map(toView), flash: flashFrom(c, RULE_FLASH) }));
 });
 
+/** The rule form's choices: reads a page batches with its own, and the options made from their rows. */
+const ruleChoiceReads = (db: Db) => [allSurveys(db), stageRows(db), roleRows(db)] as const;
+type RuleChoiceRows = readonly [Awaited<ReturnType<typeof allSurveys>>, Awaited<ReturnType<typeof stageRows>>, Awaited<ReturnType<typeof roleRows>>];
+const ruleChoicesFrom = ([surveyRows, stages, roleList]: RuleChoiceRows): RuleChoices => ({ surveys: surveyOptions(surveyRows), stages: keyedOptions(stages), roles: keyedOptions(roleList) });
+
 async function ruleChoices(db: Db): Promise<RuleChoices> {
-  const [surveyRows, stages, roleList] = await db.batch([allSurveys(db), stageRows(db), roleRows(db)]);
-  return { surveys: surveyOptions(surveyRows), stages: keyedOptions(stages), roles: keyedOptions(roleList) };
+  return ruleChoicesFrom(await db.batch(ruleChoiceReads(db)));
 }
 
 /** The rule form as typed, and the object the API's schema validates (match fields left blank are absent). */
@@ -120,47 +125,35 @@ sending.get("/rules/new", async (c) =>
   c.html(ruleFormPage({ nonce: c.var.nonce, viewer: c.var.viewer, editing: null, values: ruleFormValues(), errors: {}, choices: await ruleChoices(c.var.db) })),
 );
 
-sending.post("/rules", async (c) => {
-  const { values, input } = ruleFromForm(await formBody(c), true);
-  const parsed = validate(RuleCreate, input);
-  if (!parsed.ok) return refusedRule(c, null, values, parsed.errors);
+/** A new rule (`editing` null) or a changed one: validated by the API's schema, written, or refused beside its fields. */
+async function saveRule<S extends z.ZodType>(c: Context<AdminEnv>, editing: string | null, schema: S, write: (rule: z.output<S>) => Promise<unknown>, done: keyof typeof RULE_FLASH) {
+  const { values, input } = ruleFromForm(await formBody(c), editing === null);
+  if (editing !== null) values.id = editing;
+  const parsed = validate(schema, input);
+  if (!parsed.ok) return refusedRule(c, editing, values, parsed.errors);
   try {
-    await createRule(c.var.db, c.var.actor.id, parsed.value);
+    await write(parsed.value);
   } catch (error) {
     const refusal = fieldRefusal(error);
     if (!refusal) throw error;
-    return refusedRule(c, null, values, refusal.errors, refusal.status);
+    return refusedRule(c, editing, values, refusal.errors, refusal.status);
   }
-  return c.redirect("/admin/sending/rules?done=created", 303);
-});
+  return c.redirect(`/admin/sending/rules?done=${done}`, 303);
+}
+
+sending.post("/rules", (c) => saveRule(c, null, RuleCreate, (rule) => createRule(c.var.db, c.var.actor.id, rule), "created"));
 
 sending.get("/rules/:id", async (c) => {
   const db = c.var.db;
-  const [rule, surveyRows, stages, roleList] = await db.batch([
-    db.select().from(frequencyRules).where(eq(frequencyRules.id, c.req.param("id"))),
-    allSurveys(db),
-    stageRows(db),
-    roleRows(db),
-  ]);
+  const [rule, ...choiceRows] = await db.batch([db.select().from(frequencyRules).where(eq(frequencyRules.id, c.req.param("id"))), ...ruleChoiceReads(db)]);
   if (!rule[0]) throw notFound(`Frequency rule '${c.req.param("id")}'`);
-  const choices = { surveys: surveyOptions(surveyRows), stages: keyedOptions(stages), roles: keyedOptions(roleList) };
+  const choices = ruleChoicesFrom(choiceRows);
   return c.html(ruleFormPage({ nonce: c.var.nonce, viewer: c.var.viewer, editing: rule[0].id, values: ruleFormValues(toView(rule[0])), errors: {}, choices }));
 });
 
-sending.post("/rules/:id", async (c) => {
+sending.post("/rules/:id", (c) => {
   const id = c.req.param("id");
-  const { values, input } = ruleFromForm(await formBody(c), false);
-  values.id = id;
-  const parsed = validate(RulePatch, input);
-  if (!parsed.ok) return refusedRule(c, id, values, parsed.errors);
-  try {
-    await updateRule(c.var.db, c.var.actor.id, id, parsed.value);
-  } catch (error) {
-    const refusal = fieldRefusal(error);
-    if (!refusal) throw error;
-    return refusedRule(c, id, values, refusal.errors, refusal.status);
-  }
-  return c.redirect("/admin/sending/rules?done=saved", 303);
+  return saveRule(c, id, RulePatch, (patch) => updateRule(c.var.db, c.var.actor.id, id, patch), "saved");
 });
 
 sending.post("/rules/:id/delete", async (c) => {
