@@ -183,7 +183,7 @@ sending.get("/eligibility", async (c) => {
   ]);
   const survey = surveyRows.find((s) => s.id === surveyId);
   const contact = picked[0];
-  const error = surveyId && !survey ? "This survey is not published (or no longer exists); choose a published one." : contactId && !contact ? null : null;
+  const error = surveyId && !survey ? "This survey is not published (or no longer exists); choose a published one." : null;
   if (contactId && !contact) throw notFound(`Contact '${contactId}'`);
   let explained: ExplainedCase | null = null;
   if (survey && contact) {
@@ -251,9 +251,6 @@ function sendRequestOf(values: PlannerValues): Record<string, unknown> {
   };
 }
 
-/** The API's schemas may not know includeOffTarget yet; only send it when they do. */
-const acceptsOffTarget = (schema: unknown) => (schema as { shape?: Record<string, unknown> }).shape?.includeOffTarget !== undefined;
-
 sending.get("/planner", async (c) => {
   const db = c.var.db;
   const values = c.req.query("surveyId") === undefined ? emptyPlanner : plannerValues((n) => c.req.query(n)?.trim() ?? "", (n) => (c.req.queries(n) ?? []).map((v) => v.trim()).filter(Boolean));
@@ -262,12 +259,10 @@ sending.get("/planner", async (c) => {
   let errors: FormErrors = {};
   let input: PlanInput | null = null;
   if (values !== emptyPlanner) {
-    const request = sendRequestOf(values);
-    if (!acceptsOffTarget(PlanRequest)) delete request.includeOffTarget;
-    const parsed = validate(PlanRequest, { ...request, limit: PLAN_PAGE, ...(cursor ? { cursor } : {}) });
+    const parsed = validate(PlanRequest, { ...sendRequestOf(values), limit: PLAN_PAGE, ...(cursor ? { cursor } : {}) });
     if (!parsed.ok) errors = parsed.errors;
     else {
-      const body = parsed.value as typeof parsed.value & { includeOffTarget?: boolean };
+      const body = parsed.value;
       input = { surveyId: body.surveyId, selection: selectionOf(body), includeOffTarget: body.includeOffTarget, cursor: body.cursor, limit: body.limit };
     }
   }
@@ -299,13 +294,11 @@ sending.post("/planner/send", async (c) => {
   const body = await formBody(c);
   const values = plannerValues((n) => text(body, n), (n) => texts(body, n));
   const cursor = text(body, "cursor");
-  const request = sendRequestOf(values);
-  if (!acceptsOffTarget(SendRequest)) delete request.includeOffTarget;
-  const parsed = validate(SendRequest, { ...request, ...(cursor ? { cursor } : {}) });
+  const parsed = validate(SendRequest, { ...sendRequestOf(values), ...(cursor ? { cursor } : {}) });
   if (!parsed.ok) {
     throw new ApiError(422, "Nothing was sent", `The send is incomplete: ${Object.values(parsed.errors).join("; ")}. Go back to the planner and check the form.`);
   }
-  const input = parsed.value as typeof parsed.value & { includeOffTarget?: boolean };
+  const input = parsed.value;
   // The form's one-time key (made when the plan was shown): pressing Send twice, or back and Send again, sends once.
   const idempotencyKey = text(body, "idempotencyKey");
   if (idempotencyKey.length > SEND_KEY_MAX) throw new ApiError(422, "Nothing was sent", "The form's send key is malformed. Go back to the planner and plan the send again.");
