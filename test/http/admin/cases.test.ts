@@ -45,6 +45,9 @@ describe("/admin/cases", () => {
     expect(page.status).toBe(200);
     expect(page.trips).toBeLessThanOrEqual(3);
     expect(page.html).toContain('name="csrf"');
+    // An admin is offered the forms that work the case.
+    expect(page.html).toContain(`action="/admin/cases/${caseId}/acknowledge"`);
+    expect(page.html).toContain(`action="/admin/cases/${caseId}/close"`);
 
     // Closing without a resolution: 422, the problem beside the field, nothing written.
     // …then back on the case page (redirect after POST), so reloading it does not post the form again.
@@ -109,6 +112,8 @@ describe("/admin/cases", () => {
     expect(await caseRow(foreign.caseId)).toEqual({ status: "open", resolution: null });
     // Their page for the other case reads, without forms.
     const readOnly = await getPage(session, `/admin/cases/${foreign.caseId}`);
+    expect(readOnly.status).toBe(200);
+    expect(readOnly.html).toContain("You can read this case; its account team works it.");
     expect(readOnly.html).not.toContain(`action="/admin/cases/${foreign.caseId}/close"`);
   });
 
@@ -197,6 +202,8 @@ describe("/admin/webhooks", () => {
     expect(page.html).toContain(`/admin/webhooks/${endpoint.id}/deliveries/${delivery.id}/replay`);
     const detail = await getPage(session, `/admin/webhooks/${endpoint.id}/deliveries/${delivery.id}`);
     expect(detail.status).toBe(200);
+    expect(detail.html).toContain("<h1>Delivery: case.opened</h1>");
+    expect(detail.html).toContain(`webhook-id <code>${delivery.id}</code>`);
 
     const replay = await postForm(session, `/admin/webhooks/${endpoint.id}/deliveries/${delivery.id}/replay`, {});
     expect(replay.status).toBe(303);
