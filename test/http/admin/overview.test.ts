@@ -51,11 +51,15 @@ describe("/admin overview", () => {
     // OSAT mean 13/3 = 4.333 now, 4 a year earlier: a difference of means on the scale, not points.
     expect(html).toMatch(/Mean vs a year earlier \([^)]*\): \+0\.33 on the 1–5 scale/);
     expect(html).not.toMatch(/Mean vs [^<]*pts/);
-    expect(html).toContain("effective n");
+    // Revenue-weighted: Big (600,000, promoter) and Risky (300,000, detractor); effective n = 900²/(600² + 300²) = 1.8 → 2.
+    expect(html).toContain("effective n = 2");
     expect(html).toContain("not independent");
     // Trend table has the year-earlier quarter too; the chart's paths come from d3-shape.
     expect(html).toMatch(/<path d="M[\d.]+,[\d.]+/);
     expect(html).toContain("NPS over 8 quarters");
+    // Its text alternative and table: from the year-earlier quarter at −100 to this quarter at +33.
+    expect(html).toMatch(/<desc id="nps-trend-desc">\d{4}-Q\d: −100; (\d{4}-Q\d: no answers; ){3}\d{4}-Q\d: \+33<\/desc>/);
+    expect(html).toMatch(/<th scope="row">\d{4}-Q\d<\/th><td class="num">−100<\/td>/);
     // Cases and at-risk accounts.
     expect(html).toMatch(/<strong>2<\/strong> open/);
     expect(html).toContain("1 breached");
