@@ -54,7 +54,6 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     await admin.goto(`${quorum.base}/admin/cases`);
     await admin.getByRole("link", { name: account.name }).first().waitFor();
     await expectAccessibleAtBothWidths(admin);
-    await admin.setViewportSize(DESKTOP);
     await screenshot(admin, "cases");
     await adminContext.close();
 
@@ -67,7 +66,6 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     await page.goto(caseLink);
     await page.getByText("Nobody answered our outage ticket for three days.").waitFor();
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
 
     await page.getByRole("button", { name: "Acknowledge" }).click();
     await page.getByText("Acknowledged: the SLA clock stopped.").waitFor();
@@ -75,13 +73,11 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     await page.getByRole("button", { name: "Close the case" }).click();
     await page.locator("#f-resolution-error").waitFor();
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
     await page.getByLabel("Resolution").fill("Called Dana, fixed the ticket routing, credited a month.");
     await page.getByRole("button", { name: "Close the case" }).click();
     await page.getByText("Closed with its resolution.").waitFor();
     expect(await page.locator("#timeline ~ ol, section ol.feed").first().textContent()).toContain("Called Dana, fixed the ticket routing");
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
     await screenshot(page, "case");
 
     const closed = await apiCall(quorum, "GET", `/cases/${caseLink.split("/").pop()}`);
@@ -94,13 +90,11 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     const { context, page } = await signedInPage(browser(), quorum, { viewport: DESKTOP, bypassCSP: true });
     await page.goto(`${quorum.base}/admin/webhooks`);
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
     // Refused beside the field, what was typed kept.
     await page.getByLabel("URL").fill("ftp://files.example.com/hook");
     await page.getByRole("button", { name: "Add the endpoint" }).click();
     await page.locator("#f-url-error").waitFor();
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
     // Local mode (the server's PUBLIC_URL is localhost): a receiver on this machine is allowed.
     await page.getByLabel("URL").fill("http://127.0.0.1:9/quorum-hook");
     await page.getByLabel("case.opened").check();
@@ -108,7 +102,6 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     await page.getByText("The signing secret, shown this once.").waitFor();
     expect(await page.getByLabel("Signing secret").inputValue()).toMatch(/^whsec_/);
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
     await page.getByRole("link", { name: "All webhook endpoints" }).click();
     await page.getByRole("link", { name: "http://127.0.0.1:9/quorum-hook" }).click();
     expect(await page.getByText("The signing secret, shown this once.").count()).toBe(0);

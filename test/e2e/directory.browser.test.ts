@@ -2,7 +2,7 @@
 // accounts in the directory, and uses the administration pages; every page is checked with axe at 320 and 1280 px.
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DESKTOP, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
+import { expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
 import { browserAvailable, browserForSuite } from "./support/browser";
 
 const run = Date.now().toString(36);
@@ -15,11 +15,6 @@ const EXPORT = [
   `"${ids[1]}","Brightwater Foods ${run}","980.000,00","US","Sam Seller","Core"`,
   `"${ids[2]}","Nordlicht Energie ${run}","","DE","Olivia Owner","Core"`,
 ].join("\r\n");
-
-async function accessible(page: Page) {
-  await expectAccessibleAtBothWidths(page);
-  await page.setViewportSize(DESKTOP);
-}
 
 describe.runIf(browserAvailable)("a CX admin imports from the CRM and administers Quorum", () => {
   const quorum = inject("quorum");
@@ -37,7 +32,7 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
     const { page } = signedIn;
     await page.goto(`${quorum.base}/admin/directory`);
     await page.getByRole("link", { name: "Import a CRM export" }).click();
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
 
     await page.getByLabel("What the file holds").selectOption("accounts");
     await page.getByLabel("Export file").setInputFiles({ name: "salesforce-accounts.csv", mimeType: "text/csv", buffer: Buffer.from(EXPORT) });
@@ -52,7 +47,7 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
     const row4 = (await page.locator("tr", { has: page.locator("td", { hasText: /^4$/ }) }).textContent()) ?? "";
     expect(row4).toContain("Error");
     expect(row4).toContain("Annual revenue: required for a new account");
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     await screenshot(page, "import");
 
     // Read the tier as the segment, fix the missing revenue in the carried text, check again, then import.
@@ -76,24 +71,24 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
     expect(kranich).toContain("1,250,000");
     expect(kranich).toContain("Strategic");
     expect(await page.getByRole("link", { name: `Kranich Logistik ${run}` }).getAttribute("href")).toMatch(/^\/admin\/accounts\/acc_/);
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     for (const path of ["/admin/directory/accounts", "/admin/directory/contacts"]) {
       await page.goto(`${quorum.base}${path}`);
-      await accessible(page);
+      await expectAccessibleAtBothWidths(page);
     }
   });
 
   it("creates an API token shown once, and every administration page is accessible", async () => {
     const { page } = signedIn;
     await page.goto(`${quorum.base}/admin/administration`);
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     await page.getByRole("link", { name: "API tokens" }).click();
     await page.getByLabel("Name").fill(`CRM sync ${run}`);
     await page.getByLabel(/^integration/).check();
     await page.getByRole("button", { name: "Create token" }).click();
     const secret = await page.getByLabel("Secret", { exact: true }).inputValue();
     expect(secret).toMatch(/^qrm_/);
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     await page.goto(`${quorum.base}/admin/tokens`);
     expect(await page.content()).not.toContain(secret);
 
@@ -102,11 +97,11 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
     await page.getByLabel("Name").fill(`Christmas ${run}`);
     await page.getByRole("button", { name: "Add holiday" }).click();
     await page.getByText("Holiday added.").waitFor();
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
 
     for (const path of ["/admin/settings", `/admin/audit?action=holiday.create`, "/admin/outbox"]) {
       await page.goto(`${quorum.base}${path}`);
-      await accessible(page);
+      await expectAccessibleAtBothWidths(page);
     }
     // The holiday added above is in the audit log, under its name.
     await page.goto(`${quorum.base}/admin/audit?action=holiday.create`);

@@ -12,11 +12,6 @@ async function loadDemoStory(base: string, token: string): Promise<string> {
   return script.loadDemoStory(base, token);
 }
 
-async function accessible(page: Page) {
-  await expectAccessibleAtBothWidths(page);
-  await page.setViewportSize(DESKTOP);
-}
-
 /** Presses Tab until the element matching `selector` has the focus (fails after `limit` presses). */
 async function tabTo(page: Page, selector: string, limit = 60) {
   for (let i = 0; i < limit; i++) {
@@ -50,7 +45,7 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
     expect(await page.getByText("vs a year earlier").count()).toBeGreaterThan(0);
     // The label is always drawn; the demo story has a year-earlier quarter, so the NPS change is a number of points.
     expect(await page.locator(".figure-change", { hasText: "vs a year earlier" }).first().textContent()).toMatch(/vs a year earlier \(\d{4}-Q\d\): [+−±]\d+(\.\d)? pts/);
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     // At 320 px the charts scale down: every chart text still shown must stay readable (≥ 10 px tall), and the
     // coverage target is still said.
     await page.setViewportSize(PHONE);
@@ -88,7 +83,7 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
     for (const role of ["Decision maker", "Executive sponsor", "Champion", "Finance", "Technical evaluator"]) expect(committee).toContain(role);
     expect(await page.getByText("At risk (detractor)").count()).toBeGreaterThan(0);
     expect(await page.locator("blockquote").count()).toBeGreaterThan(0);
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     await screenshot(page, "account");
   });
 
@@ -99,7 +94,7 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/single=yes/);
     expect(await page.getByRole("link", { name: "Meridian Retail Group" }).count()).toBe(1);
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     await screenshot(page, "accounts");
 
     await page.goto(`${quorum.base}/admin/responses`);
@@ -109,14 +104,14 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
     await page.waitForURL(/band=detractor/);
     expect(await page.locator(".feed > li").count()).toBeGreaterThan(0);
     expect(await page.locator(".feed > li blockquote").count()).toBe(await page.locator(".feed > li").count());
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     await screenshot(page, "responses");
 
     await page.goto(`${quorum.base}/admin/markets`);
     const ranking = (await page.locator("table", { hasText: "12-month change" }).textContent()) ?? "";
     expect(ranking).toContain("DE");
     expect(ranking).toContain("US");
-    await accessible(page);
+    await expectAccessibleAtBothWidths(page);
     await screenshot(page, "markets");
   });
 

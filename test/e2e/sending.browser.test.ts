@@ -3,7 +3,7 @@
 // the frequency rules (a refused max of 0) and program coverage — each page checked with axe at 320 and 1280 px.
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiCall, DESKTOP, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
+import { apiCall, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
 import { browserAvailable, browserForSuite } from "./support/browser";
 
 const run = Date.now().toString(36);
@@ -74,7 +74,6 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     // The finance contact is outside the survey's roles: never invited, so not in the list.
     expect(await page.locator("table").textContent()).not.toContain(names.offTarget);
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
   });
 
   it("explains why a contact is not eligible: not targeted, and the cooldown until its date", async () => {
@@ -104,7 +103,6 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     expect(text).toContain("Rule contact-cooldown: At most 1 invitation per contact in 14 days");
     expect(text).toMatch(/Next eligible\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
   });
 
   it("plans a send for the account with names and verdicts, and sends it", async () => {
@@ -120,7 +118,6 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     expect(table).toContain(accountName);
     expect(await page.locator("tr", { hasText: names.deferred }).textContent()).toContain("already pending");
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
     await screenshot(page, "send-planner");
 
     page.once("dialog", (dialog) => void dialog.accept());
@@ -141,7 +138,6 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     const { page } = signedIn;
     await page.goto(`${quorum.base}/admin/sending/rules`);
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
     await page.getByRole("link", { name: "New rule" }).click();
     await page.getByLabel("Rule id").fill(`quiet-${run}`);
     await page.getByLabel("At most").fill("0");
@@ -152,7 +148,6 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     expect(await page.getByLabel("Window in days").inputValue()).toBe("21");
     expect(await page.getByLabel("Rule id").inputValue()).toBe(`quiet-${run}`);
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
   });
 
   it("shows program coverage and the landing page accessibly", async () => {
@@ -160,7 +155,6 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     for (const path of ["/admin/sending", "/admin/sending/coverage"]) {
       await page.goto(`${quorum.base}${path}`);
       await expectAccessibleAtBothWidths(page);
-      await page.setViewportSize(DESKTOP);
     }
   });
 });

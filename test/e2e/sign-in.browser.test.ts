@@ -60,7 +60,6 @@ describe.runIf(browserAvailable)("people sign in as themselves", () => {
     await page.goto(`${quorum.base}/admin/people`);
 
     await expectAccessibleAtBothWidths(page);
-    await page.setViewportSize(DESKTOP);
     await screenshot(page, "people");
 
     // Signing out ends the session; the link cannot be used twice.

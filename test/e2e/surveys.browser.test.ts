@@ -37,7 +37,6 @@ async function withSession(browser: Browser, signedIn: BrowserContext, options: 
 }
 
 async function expectAccessible(axePage: Page, url: string) {
-  await axePage.setViewportSize(DESKTOP);
   await axePage.goto(url);
   await expectAccessibleAtBothWidths(axePage);
 }

@@ -55,7 +55,7 @@ export async function signedInPage(
   return { context, page };
 }
 
-/** Checks a page with axe-core at phone and desktop width and that nothing overflows sideways at 320 px. */
+/** Checks a page with axe-core at phone and desktop width and that nothing overflows sideways at 320 px; leaves it at desktop width. */
 export async function expectAccessibleAtBothWidths(page: Page): Promise<void> {
   for (const viewport of [PHONE, DESKTOP]) {
     await page.setViewportSize(viewport);
