@@ -156,7 +156,10 @@ describe("/admin administration", () => {
     const page = await getPage(session, "/admin/outbox");
     expect(page.status).toBe(200);
     expect(page.html).toContain(`<a href="${mail.survey_url}">Survey</a>`);
-    for (const link of scoreLinks({ htmlBody: mail.html_body, surveyUrl: mail.survey_url })) expect(page.html).toContain(`href="${link.url.replace(/&/g, "&amp;")}"`);
+    // The survey opens with an NPS question: the email has an answer link for each score 0–10, all listed.
+    const links = scoreLinks({ htmlBody: mail.html_body, surveyUrl: mail.survey_url });
+    expect(links.map((link) => link.label)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    for (const link of links) expect(page.html).toContain(`href="${link.url.replace(/&/g, "&amp;")}"`);
     expect(page.trips).toBeLessThanOrEqual(3);
   });
 
