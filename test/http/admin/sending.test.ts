@@ -276,12 +276,16 @@ describe("/admin/sending", () => {
     const survey = await makeSurvey({ name: "Listed survey" });
     const until = new Date(Date.now() + 5 * 86_400_000).toISOString();
     await makeInvitation(contact, survey, { status: "deferred", blockingRule: "contact-cooldown", scheduledFor: until, admittedAt: null, sentAt: null });
+    await makeInvitation(await makeContact((await makeAccount()).id, { name: "Unlisted Ulla" }), survey);
 
     const page = await getPage(session, `/admin/sending/invitations?accountId=${account.id}`);
     expect(page.status).toBe(200);
     expect(page.html).toContain("Listed Lena");
+    expect(page.html).not.toContain("Unlisted Ulla"); // another account's invitation of the same survey
     expect(page.html).toContain("Listed survey");
     expect(page.html).toContain("Deferred");
+    // The status filter always offers "Deferred": the row's badge says it.
+    expect(page.html).toMatch(/<span class="badge badge-\w+">Deferred<\/span>/);
     expect(page.html).toContain(`Waits until ${until.slice(0, 10)} ${until.slice(11, 16)} UTC`);
     expect(page.trips).toBeLessThanOrEqual(3);
 
@@ -304,6 +308,9 @@ describe("/admin/sending", () => {
   });
 
   it("lets analysts and account managers look but not change: a 403 page, nothing written", async () => {
+    // What an admin is offered, and the others are not.
+    expect((await getPage(session, "/admin/sending/rules")).html).toContain('href="/admin/sending/rules/new"');
+    expect((await getPage(session, "/admin/sending/rules/contact-cooldown")).html).toContain("Save rule");
     for (const role of ["analyst", "account_manager"] as const) {
       const viewer = await signInAs(await inviteUser(role));
       const page = await getPage(viewer, "/admin/sending/rules");
