@@ -3,45 +3,26 @@ import { z } from "zod";
 import { ACCOUNT_CATEGORIES, ACCOUNT_SORTS, accountList, accountPage as readAccountPage } from "../../domain/scoring/dashboard";
 import { currentRun } from "../../domain/scoring/run";
 import { ApiError } from "../../lib/errors";
-import { formWording } from "../../lib/form-wording";
 import { accountPage } from "../../views/admin/account";
 import { accountsPage, type AccountQuery } from "../../views/admin/accounts";
 import { noScoresPage } from "../../views/admin/overview";
 import { notScored, quarterParam } from "./overview";
+import { optionalFilter, parseFilters } from "./forms";
 import type { AdminEnv } from "./session";
 
 export const ACCOUNTS_PER_PAGE = 50;
 
-/** Empty form fields mean "no filter". */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
-
 const AccountsQuery = z.object({
   period: z.string().optional(),
-  category: optional(z.enum(ACCOUNT_CATEGORIES)),
-  owner: optional(z.string().max(320)),
-  segment: optional(z.string().max(100)),
-  country: optional(z.string().max(2)),
-  silent: optional(z.coerce.number().int("a whole number").min(0, "0 or more").max(40, "at most 40")),
-  single: optional(z.enum(["yes", "no"])),
-  sort: optional(z.enum(ACCOUNT_SORTS)),
-  page: optional(z.coerce.number().int().min(1).max(10_000)),
+  category: optionalFilter(z.enum(ACCOUNT_CATEGORIES)),
+  owner: optionalFilter(z.string().max(320)),
+  segment: optionalFilter(z.string().max(100)),
+  country: optionalFilter(z.string().max(2)),
+  silent: optionalFilter(z.coerce.number().int("a whole number").min(0, "0 or more").max(40, "at most 40")),
+  single: optionalFilter(z.enum(["yes", "no"])),
+  sort: optionalFilter(z.enum(ACCOUNT_SORTS)),
+  page: optionalFilter(z.coerce.number().int().min(1).max(10_000)),
 });
-
-/** One refused filter in words: its label as the form shows it, and for a choice the values it accepts. */
-function filterProblem(issue: z.core.$ZodIssue, labels: Record<string, string>): string {
-  const key = issue.path.join(".");
-  const name = labels[key] ?? (key ? key.charAt(0).toUpperCase() + key.slice(1) : "Filter");
-  const allowed = issue.code === "invalid_value" ? issue.values.map(String) : [];
-  return `${name}: ${allowed.length ? `choose one of ${allowed.join(", ")}` : issue.message}`;
-}
-
-/** A refused filter as a 400 page naming each problem (labels: parameter → the form's label). */
-export function parseFilters<T extends z.ZodType>(schema: T, query: Record<string, string>, labels: Record<string, string> = {}): z.output<T> {
-  const parsed = schema.safeParse(query, { error: formWording });
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => filterProblem(i, labels)).join("; ");
-  throw new ApiError(400, "Unknown filter", `These filters could not be used: ${problems}. Change them and try again.`);
-}
 
 const ACCOUNT_FILTER_LABELS = { category: "Category", silent: "Silent quarters", single: "Single-threaded", sort: "Sort by", page: "Page" };
 

@@ -1,14 +1,15 @@
 import type { Context } from "hono";
-import type { z } from "zod";
-import { fieldErrorsFromZod } from "../../lib/errors";
+import { z } from "zod";
+import { ApiError, fieldErrorsFromZod } from "../../lib/errors";
 import { formWording } from "../../lib/form-wording";
 import type { FormErrors } from "../../views/admin/components";
 import { formErrorsFrom } from "../../views/admin/components";
 import type { AdminEnv } from "./session";
 
 /**
- * Helpers shared by the admin areas' routers: reading a form, the zod schemas of the API applied to a form so a page
- * refuses exactly what the API refuses. Who may post at all is session.ts's (adminAuth), for every area at once.
+ * Helpers shared by the admin areas' routers: reading a form and a list page's filters, the zod schemas of the API
+ * applied to a form so a page refuses exactly what the API refuses. Who may post at all is decided once, by adminAuth
+ * (session.ts).
  */
 
 export type FormBody = Record<string, string | File | (string | File)[]>;
@@ -47,6 +48,25 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): { ok: 
   const result = schema.safeParse(input, { error: formWording });
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, errors: formErrorsFrom(fieldErrorsFromZod(result.error.issues)) };
+}
+
+/** A filter of a list page's query: an empty form field means "no filter". */
+export const optionalFilter = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+/** One refused filter in words: its label as the form shows it, and for a choice the values it accepts. */
+function filterProblem(issue: z.core.$ZodIssue, labels: Record<string, string>): string {
+  const key = issue.path.join(".");
+  const name = labels[key] ?? (key ? key.charAt(0).toUpperCase() + key.slice(1) : "Filter");
+  const allowed = issue.code === "invalid_value" ? issue.values.map(String) : [];
+  return `${name}: ${allowed.length ? `choose one of ${allowed.join(", ")}` : issue.message}`;
+}
+
+/** A refused filter as a 400 page naming each problem (labels: parameter → the form's label). */
+export function parseFilters<T extends z.ZodType>(schema: T, query: Record<string, string>, labels: Record<string, string> = {}): z.output<T> {
+  const parsed = schema.safeParse(query, { error: formWording });
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => filterProblem(i, labels)).join("; ");
+  throw new ApiError(400, "Unknown filter", `These filters could not be used: ${problems}. Change them and try again.`);
 }
 
 /** The confirmation shown once after a redirect (`?done=…`), from a fixed list so a link cannot put words in our mouth. */

@@ -5,7 +5,7 @@ import { currentRun } from "../../domain/scoring/run";
 import { ApiError } from "../../lib/errors";
 import { marketsPage } from "../../views/admin/markets";
 import { noScoresPage } from "../../views/admin/overview";
-import { parseFilters } from "./accounts";
+import { parseFilters } from "./forms";
 import { notScored, quarterParam } from "./overview";
 import type { AdminEnv } from "./session";
 

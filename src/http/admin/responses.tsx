@@ -5,7 +5,7 @@ import { periodFromKey, quarterAt, quarterKey, shiftQuarter } from "../../domain
 import { ApiError } from "../../lib/errors";
 import { withQuery } from "../../views/admin/components";
 import { responsesPage } from "../../views/admin/responses";
-import { parseFilters } from "./accounts";
+import { optionalFilter, parseFilters } from "./forms";
 import { quarterParam } from "./overview";
 import type { AdminEnv } from "./session";
 
@@ -13,17 +13,15 @@ export const RESPONSES_PER_PAGE = 25;
 /** Quarters the period filter offers, newest first. */
 const PERIODS_OFFERED = 8;
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
-
 const FeedQuery = z.object({
   period: z.string().optional(),
-  survey: optional(z.string().max(100)),
-  account: optional(z.string().trim().max(100)),
-  role: optional(z.string().max(100)),
-  stage: optional(z.string().max(100)),
-  band: optional(z.enum(Object.keys(SCORE_BANDS) as [ScoreBand, ...ScoreBand[]])),
-  text: optional(z.enum(["1", "on"])),
-  after: optional(z.string().max(300)),
+  survey: optionalFilter(z.string().max(100)),
+  account: optionalFilter(z.string().trim().max(100)),
+  role: optionalFilter(z.string().max(100)),
+  stage: optionalFilter(z.string().max(100)),
+  band: optionalFilter(z.enum(Object.keys(SCORE_BANDS) as [ScoreBand, ...ScoreBand[]])),
+  text: optionalFilter(z.enum(["1", "on"])),
+  after: optionalFilter(z.string().max(300)),
 });
 
 /** /admin/responses: the feed of complete responses with verbatims (2 D1 round trips + sign-in). */
