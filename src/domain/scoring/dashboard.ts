@@ -6,11 +6,12 @@ import { accountRevenue, accounts, answers, cases, contacts, frequencyRules, jou
 import { toView as ruleView, type RuleView } from "../frequency/rules";
 import { invitationsQuery, pageOf, type InvitationListItem } from "../invitations/list";
 import { responsesQuery, type ResponseListItem } from "../responses/list";
-import { LOW_SAMPLE_N, MIXED_SIGNALS_GAP, meanAndTopBox, npsChange, npsSummary, ratio, revenueWeightedNps, type MeanAndTopBox, type NpsChange, type NpsSummary, type RevenueWeightedNps } from "./formulas";
-import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, shiftPeriodKey, t12Key, type Calendar, type Period } from "./periods";
-import { groupMetrics } from "./read";
+import { LOW_SAMPLE_N, MIXED_SIGNALS_GAP, meanAndTopBox, npsSummary, ratio, revenueWeightedNps, type MeanAndTopBox, type NpsSummary, type RevenueWeightedNps } from "./formulas";
+import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, shiftPeriodKey, t12Key, type Period } from "./periods";
+import { calendarOf } from "./plan";
+import { coverageFigures, groupChange, groupMetrics, periodRun } from "./read";
+import { periodRunsOfRun } from "./run";
 
-export const COVERAGE_TARGET = 0.8;
 /** Quarters the Overview's trend chart shows. */
 export const TREND_QUARTERS = 8;
 export const AT_RISK_SHOWN = 10;
@@ -19,25 +20,12 @@ export const AT_RISK_SHOWN = 10;
 // An incremental run keeps earlier runs' rows for periods whose inputs did not change (score_runs.period_runs maps a
 // period to the run whose rows hold it); a full run holds all its periods itself.
 
-function periodRunMap(run: ScoreRun): Record<string, string> {
-  const raw = (run as ScoreRun & { periodRuns?: string | null }).periodRuns;
-  if (!raw) return {};
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return parsed && typeof parsed === "object" ? (parsed as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The run whose rows hold a period. */
-export const runIdFor = (run: ScoreRun, periodKey: string) => periodRunMap(run)[periodKey] ?? run.id;
+export const runIdFor = (run: ScoreRun, periodKey: string) => periodRun(run, periodKey) ?? run.id;
 /** Every run holding some period of the current results. */
-export const runIdsOf = (run: ScoreRun) => [...new Set([run.id, ...Object.values(periodRunMap(run))])];
+export const runIdsOf = (run: ScoreRun) => [...new Set([run.id, ...Object.values(periodRunsOfRun(run))])];
 /** Keeps the rows of the run that holds their period (drops stale rows of older runs). */
 const heldBy = (run: ScoreRun) => (row: { runId: string; period: string }) => row.runId === runIdFor(run, row.period);
-
-const calendarOf = (run: ScoreRun): Calendar => ({ timeZone: run.timeZone, fiscalYearStartMonth: run.fiscalYearStartMonth });
 
 /** The run's current quarter (the quarter of its as-of instant). */
 export const currentQuarterKey = (run: ScoreRun) => quarterKey(quarterAt(new Date(run.asOf), calendarOf(run)));
@@ -77,72 +65,8 @@ export function groupFigures(row: ScoreGroup | undefined): GroupFigures {
   return { nps, npsRevenueWeighted, osat, ces, responseRate: { invited: row.invited, completed: row.completed, rate: ratio(row.completed, row.invited) } };
 }
 
-export interface FiguresChange {
-  period: string;
-  nps: NpsChange | null;
-  npsRevenueWeighted: number | null;
-  osatMean: number | null;
-  cesMean: number | null;
-}
-
-const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
-
-function figuresChange(period: string, now: ScoreGroup | undefined, then: ScoreGroup | undefined): FiguresChange | null {
-  if (!now || !then) return null;
-  const a = groupFigures(now);
-  const b = groupFigures(then);
-  return {
-    period,
-    nps: npsChange({ n: now.npsN, promoters: now.npsPromoters, detractors: now.npsDetractors }, { n: then.npsN, promoters: then.npsPromoters, detractors: then.npsDetractors }),
-    npsRevenueWeighted: delta(a.npsRevenueWeighted.nps, b.npsRevenueWeighted.nps),
-    osatMean: delta(a.osat.mean, b.osat.mean),
-    cesMean: delta(a.ces.mean, b.ces.mean),
-  };
-}
-
-export interface CoverageFigures {
-  accountsInScope: number;
-  totalRevenue: number;
-  coveredRevenue: number;
-  coverage: number | null;
-  target: number;
-  meetsTarget: boolean;
-  amounts: { safe: number; passive: number; atRisk: number; silent: number; unsurveyed: number; unaccounted: number };
-  heardFromCoverage: number | null;
-  decisionMakerCoverage: number | null;
-  singleThreadedAccounts: number;
-  committeeRoles: number;
-  silence: { accounts: number; revenue: number } | null;
-}
-
-export function coverageFigures(row: ScoreCoverage | undefined): CoverageFigures {
-  const c = row ?? {
-    accountsInScope: 0, totalRevenue: 0, coveredRevenue: 0, safeRevenue: 0, passiveRevenue: 0, atRiskRevenue: 0, silentRevenue: 0, unsurveyedRevenue: 0,
-    heardRevenue: 0, decisionMakerRevenue: 0, singleThreadedAccounts: 0, silentQuarterAccounts: null, silentQuarterRevenue: null, committeeRoles: 0,
-  };
-  const coverage = ratio(c.coveredRevenue, c.totalRevenue);
-  return {
-    accountsInScope: c.accountsInScope,
-    totalRevenue: c.totalRevenue,
-    coveredRevenue: c.coveredRevenue,
-    coverage,
-    target: COVERAGE_TARGET,
-    meetsTarget: coverage !== null && coverage >= COVERAGE_TARGET,
-    amounts: {
-      safe: c.safeRevenue,
-      passive: c.passiveRevenue,
-      atRisk: c.atRiskRevenue,
-      silent: c.silentRevenue,
-      unsurveyed: c.unsurveyedRevenue,
-      unaccounted: c.silentRevenue + c.unsurveyedRevenue,
-    },
-    heardFromCoverage: ratio(c.heardRevenue, c.totalRevenue),
-    decisionMakerCoverage: ratio(c.decisionMakerRevenue, c.totalRevenue),
-    singleThreadedAccounts: c.singleThreadedAccounts,
-    committeeRoles: c.committeeRoles,
-    silence: c.silentQuarterAccounts === null ? null : { accounts: c.silentQuarterAccounts, revenue: c.silentQuarterRevenue ?? 0 },
-  };
-}
+/** Changes against an earlier quarter (read.ts groupChange): NPS in points with its significance, shares in percentage points. */
+export type FiguresChange = NonNullable<ReturnType<typeof groupChange>>;
 
 export interface TrendPoint {
   period: string;
@@ -160,7 +84,7 @@ export interface Overview {
   period: string;
   /** Scored quarters, newest first (the quarter picker). */
   quarters: string[];
-  coverage: CoverageFigures;
+  coverage: ReturnType<typeof overviewCoverage>;
   figures: GroupFigures;
   change: { previousQuarter: FiguresChange | null; yearEarlier: FiguresChange | null };
   /** Up to 8 quarters ending with `period`, oldest first. */
@@ -199,6 +123,8 @@ export async function overview(db: Db, run: ScoreRun, periodKey: string | undefi
   if (!coverageByPeriod.has(period)) return null;
   const previous = shiftPeriodKey(period, -1)!;
   const yearEarlier = shiftPeriodKey(period, -4)!;
+  const current = groupsByPeriod.get(period);
+  const changeAgainst = (earlier: string) => (current ? groupChange(earlier, current, groupsByPeriod.get(earlier)) : null);
   const trend = Array.from({ length: TREND_QUARTERS }, (_, i) => shiftPeriodKey(period, i - TREND_QUARTERS + 1)!)
     .filter((key) => coverageByPeriod.has(key))
     .map((key) => ({ period: key, ...trendFigures(groupsByPeriod.get(key), coverageByPeriod.get(key)) }));
@@ -206,16 +132,22 @@ export async function overview(db: Db, run: ScoreRun, periodKey: string | undefi
     run: { id: run.id, finishedAt: run.finishedAt, asOf: run.asOf },
     period,
     quarters: scoredQuarters(coverageRows.filter(heldBy(run))),
-    coverage: coverageFigures(coverageByPeriod.get(period)),
+    coverage: overviewCoverage(coverageByPeriod.get(period)),
     figures: groupFigures(groupsByPeriod.get(period)),
     change: {
-      previousQuarter: figuresChange(previous, groupsByPeriod.get(period), groupsByPeriod.get(previous)),
-      yearEarlier: figuresChange(yearEarlier, groupsByPeriod.get(period), groupsByPeriod.get(yearEarlier)),
+      previousQuarter: changeAgainst(previous),
+      yearEarlier: changeAgainst(yearEarlier),
     },
     trend,
     atRisk: atRisk.map((a) => ({ accountId: a.accountId, name: a.name, ownerName: a.ownerName, revenue: a.revenue, score: a.weightSum > 0 ? a.weightedAnswerSum / a.weightSum : null, npsN: a.npsN })),
     cases: { open: Number(caseCounts[0]?.open ?? 0), breached: Number(caseCounts[0]?.breached ?? 0) },
   };
+}
+
+/** The Overview names the accounts whose every invitation ended unanswered `silence`. */
+function overviewCoverage(row: ScoreCoverage | undefined) {
+  const { unresponsive, ...figures } = coverageFigures(row);
+  return { ...figures, silence: unresponsive };
 }
 
 function trendFigures(group: ScoreGroup | undefined, coverage: ScoreCoverage | undefined) {

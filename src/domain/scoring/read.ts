@@ -121,7 +121,7 @@ const pointsOfShare = (a: number | null | undefined, b: number | null | undefine
 };
 
 /** Differences against an earlier period's row of the same group: NPS in points, shares in percentage points. */
-function groupChange(periodKey: string | null, current: ScoreGroup, earlier: ScoreGroup | undefined) {
+export function groupChange(periodKey: string | null, current: ScoreGroup, earlier: ScoreGroup | undefined) {
   if (!periodKey || !earlier) return null;
   const now = groupMetrics(current);
   const then = groupMetrics(earlier);
@@ -319,22 +319,22 @@ function coverageRow(db: Db, run: ScoreRun, period: Period): Promise<ScoreCovera
   return db.select().from(scoreCoverage).where(rowsOf(scoreCoverage, run, [period.key])).get();
 }
 
-/** §7.4: coverage against the 80 % target; safe + passive + at risk + unaccounted = total, exactly. */
-export async function revenueCoverage(db: Db, run: ScoreRun, period: Period) {
-  const row = await coverageRow(db, run, period);
-  const c = row ?? { accountsInScope: 0, totalRevenue: 0, coveredRevenue: 0, safeRevenue: 0, passiveRevenue: 0, atRiskRevenue: 0, silentRevenue: 0, unsurveyedRevenue: 0, heardRevenue: 0, decisionMakerRevenue: 0, singleThreadedAccounts: 0, silentQuarterAccounts: null, silentQuarterRevenue: null, committeeRoles: 0 };
+const NO_COVERAGE: Omit<ScoreCoverage, "runId" | "period" | "npsInvitedContacts" | "truePromoters"> = {
+  accountsInScope: 0, totalRevenue: 0, coveredRevenue: 0, safeRevenue: 0, passiveRevenue: 0, atRiskRevenue: 0, silentRevenue: 0, unsurveyedRevenue: 0,
+  heardRevenue: 0, decisionMakerRevenue: 0, singleThreadedAccounts: 0, silentQuarterAccounts: null, silentQuarterRevenue: null, committeeRoles: 0,
+};
+
+/** §7.4 a stored coverage row as figures: coverage against the 80 % target; safe + passive + at risk + unaccounted = total, exactly. */
+export function coverageFigures(row: ScoreCoverage | undefined) {
+  const c = row ?? NO_COVERAGE;
   const coverage = ratio(c.coveredRevenue, c.totalRevenue);
   return {
-    period: periodInfo(period),
-    runId: run.id,
     target: COVERAGE_TARGET,
     accountsInScope: c.accountsInScope,
     totalRevenue: c.totalRevenue,
     coveredRevenue: c.coveredRevenue,
     coverage,
     meetsTarget: coverage !== null && coverage >= COVERAGE_TARGET,
-    amountsNote:
-      "safe + passive + atRisk + unaccounted = totalRevenue; unaccounted = silent (invited in the period, no NPS answer) + unsurveyed (not invited).",
     amounts: {
       safe: c.safeRevenue,
       passive: c.passiveRevenue,
@@ -346,7 +346,22 @@ export async function revenueCoverage(db: Db, run: ScoreRun, period: Period) {
     heardFromCoverage: ratio(c.heardRevenue, c.totalRevenue),
     decisionMakerCoverage: ratio(c.decisionMakerRevenue, c.totalRevenue),
     singleThreadedAccounts: c.singleThreadedAccounts,
+    committeeRoles: c.committeeRoles,
     unresponsive: c.silentQuarterAccounts === null ? null : { accounts: c.silentQuarterAccounts, revenue: c.silentQuarterRevenue ?? 0 },
+  };
+}
+export type CoverageFigures = ReturnType<typeof coverageFigures>;
+
+/** §7.4 revenue coverage of a period, as the API serves it. */
+export async function revenueCoverage(db: Db, run: ScoreRun, period: Period) {
+  const { committeeRoles: _, amounts, ...figures } = coverageFigures(await coverageRow(db, run, period));
+  return {
+    period: periodInfo(period),
+    runId: run.id,
+    ...figures,
+    amountsNote:
+      "safe + passive + atRisk + unaccounted = totalRevenue; unaccounted = silent (invited in the period, no NPS answer) + unsurveyed (not invited).",
+    amounts,
   };
 }
 
