@@ -367,8 +367,6 @@ export async function revenueCoverage(db: Db, run: ScoreRun, period: Period) {
 
 // ─── markets ─────────────────────────────────────────────────────────────────
 
-export const MARKET_NOTE = OVERLAP_NOTE;
-
 interface MarketEntry {
   market: string;
   change: number;
@@ -401,5 +399,5 @@ export async function marketRanking(db: Db, run: ScoreRun, period: Period, by: "
     ranked.push({ market: groupName(by, now.groupKey), change: npsChange(a, b)!.delta, interval: marketChangeInterval(a, b), current, yearEarlier });
   }
   ranked.sort((x, y) => y.interval.low - x.interval.low || x.market.localeCompare(y.market));
-  return { period: periodInfo(period), by, current: currentKey, yearEarlier: earlierKey, note: MARKET_NOTE, ranked: ranked.map((m, i) => ({ rank: i + 1, ...m })), insufficientData };
+  return { period: periodInfo(period), by, current: currentKey, yearEarlier: earlierKey, note: OVERLAP_NOTE, ranked: ranked.map((m, i) => ({ rank: i + 1, ...m })), insufficientData };
 }
