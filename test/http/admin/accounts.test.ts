@@ -6,6 +6,13 @@ import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../supp
 import { makeResponse } from "../../support/responses";
 import { adminGet, budgetedPage, completeScoringRun } from "./score-pages";
 
+/** The table row of the account named `name` (its link to the closing </tr>). */
+function rowOf(html: string, name: string): string {
+  const start = html.indexOf(`>${name}</a>`);
+  expect(start, `no row for ${name}`).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf("</tr>", start));
+}
+
 describe("/admin/accounts", () => {
   it("lists, filters and sorts the quarter's accounts, and shows one account in full", async () => {
     const survey = await makeSurvey();
@@ -38,6 +45,11 @@ describe("/admin/accounts", () => {
     expect(html.indexOf("Acme Corp")).toBeLessThan(html.indexOf("Solo Systems"));
     expect(html).toContain("Mixed signals");
     expect(html).toContain("Single-threaded");
+    // The filter is labelled "Single-threaded" on every list: the badges must sit in the right rows.
+    expect(rowOf(html, "Acme Corp")).toContain('<span class="badge badge-warn">Mixed signals</span>');
+    expect(rowOf(html, "Acme Corp")).not.toContain("Single-threaded");
+    expect(rowOf(html, "Solo Systems")).toContain('<span class="badge badge-warn">Single-threaded</span>');
+    expect(rowOf(html, "Solo Systems")).not.toContain("Mixed signals");
 
     const byName = await (await adminGet("/admin/accounts?sort=name")).text();
     expect(byName.indexOf("Acme Corp")).toBeLessThan(byName.indexOf("Quiet Inc"));
