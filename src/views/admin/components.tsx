@@ -218,17 +218,35 @@ export interface Option {
   label: string;
 }
 
-export function SelectField(props: FieldProps & { options: Option[]; value?: string | null; blank?: string; required?: boolean }) {
+/** A choice of one (`value`), or with `multiple` of any number (`values`). */
+export function SelectField(props: FieldProps & { options: Option[]; value?: string | null; values?: string[]; multiple?: boolean; size?: number; blank?: string; required?: boolean }) {
+  const selected = (option: Option) => (props.multiple ? (props.values ?? []).includes(option.value) : option.value === props.value);
   return (
     <FieldFrame {...props}>
-      <select id={fieldId(props.name)} name={props.name} required={props.required} aria-invalid={props.error ? "true" : undefined} aria-describedby={describedBy(props)}>
+      <select
+        id={fieldId(props.name)}
+        name={props.name}
+        multiple={props.multiple}
+        size={props.size}
+        required={props.required}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy(props)}
+      >
         {props.blank !== undefined && <option value="">{props.blank}</option>}
         {props.options.map((option) => (
-          <option value={option.value} selected={option.value === props.value}>
+          <option value={option.value} selected={selected(option)}>
             {option.label}
           </option>
         ))}
       </select>
+    </FieldFrame>
+  );
+}
+
+export function FileField(props: FieldProps & { accept?: string }) {
+  return (
+    <FieldFrame {...props}>
+      <input type="file" id={fieldId(props.name)} name={props.name} accept={props.accept} aria-invalid={props.error ? "true" : undefined} aria-describedby={describedBy(props)} />
     </FieldFrame>
   );
 }

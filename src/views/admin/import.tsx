@@ -1,5 +1,5 @@
 import { DATE_FORMATS, type ImportReport, type RowOutcome } from "../../domain/directory/import/options";
-import { Badge, CsrfInput, ErrorSummary, fieldId, fieldNameInWords, SelectField, TableWrap, TextAreaField, type FormErrors, type Option, type Tone } from "./components";
+import { Badge, CsrfInput, ErrorSummary, fieldId, fieldNameInWords, FileField, SelectField, TableWrap, TextAreaField, type FormErrors, type Option, type Tone } from "./components";
 import { formatInteger } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -162,7 +162,6 @@ export function importPage(props: {
 }): string {
   const v = props.values;
   const e = props.errors;
-  const fileId = fieldId("file");
   const checked = props.report?.dryRun === true;
   const importable = checked && props.report!.rows.some((line) => line.outcome === "created" || line.outcome === "updated" || line.outcome === "optedOut");
   return adminPage({
@@ -193,18 +192,13 @@ export function importPage(props: {
               { value: "contacts", label: "Contacts (upsert by email)" },
             ]}
           />
-          <div class="field">
-            <label for={fileId}>Export file</label>
-            <input type="file" id={fileId} name="file" accept=".csv,.txt,.json,text/csv,application/json" aria-describedby={`${fileId}-hint${e.file ? ` ${fileId}-error` : ""}`} aria-invalid={e.file ? "true" : undefined} />
-            <p class="hint" id={`${fileId}-hint`}>
-              CSV (UTF-8, header row) or JSON, at most 2,000 rows. Or paste the contents below.
-            </p>
-            {e.file && (
-              <p class="error" id={`${fileId}-error`}>
-                {e.file}
-              </p>
-            )}
-          </div>
+          <FileField
+            name="file"
+            label="Export file"
+            accept=".csv,.txt,.json,text/csv,application/json"
+            hint="CSV (UTF-8, header row) or JSON, at most 2,000 rows. Or paste the contents below."
+            error={e.file}
+          />
           <TextAreaField name="body" label="Or paste the export" value={v.body} rows={checked ? 8 : 5} error={e.body} hint={checked ? "The file you checked; edit it here or upload another." : undefined} />
           <SelectField
             name="numberFormat"

@@ -1,7 +1,7 @@
 import type { RuleView } from "../../domain/frequency/rules";
 import type { Plan, PlanItem } from "../../domain/targeting/plan";
 import type { SendOutcome } from "../../domain/targeting/sends";
-import { Badge, CheckboxField, CheckboxGroup, CsrfInput, ErrorSummary, fieldId, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors, type Option, type Tone } from "./components";
+import { Badge, CheckboxField, CheckboxGroup, CsrfInput, ErrorSummary, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors, type Option, type Tone } from "./components";
 import { formatInstant, formatInteger } from "./format";
 import { reasonInWords } from "./eligibility";
 import { adminPage, type AdminViewer } from "./shell";
@@ -55,7 +55,6 @@ export const VERDICT: Record<PlanItem["wouldBe"], { label: string; tone: Tone }>
 function PlannerForm(props: { values: PlannerValues; errors: FormErrors; surveys: Option[]; accounts: Option[]; roles: Option[]; planKey: string }) {
   const v = props.values;
   const e = props.errors;
-  const accountsId = fieldId("accountIds");
   return (
     <form method="get" action="/admin/sending/planner" class="card stack" novalidate>
       {/* A new plan's identity, kept in its URL: back to that plan and Send again answers "already sent". */}
@@ -71,24 +70,16 @@ function PlannerForm(props: { values: PlannerValues; errors: FormErrors; surveys
           {e.contactIds && <span class="error"> {e.contactIds}</span>}
         </p>
       )}
-      <div class="field">
-        <label for={accountsId}>Accounts</label>
-        <select id={accountsId} name="accountIds" multiple size={6} aria-describedby={`${accountsId}-hint${e.accountIds ? ` ${accountsId}-error` : ""}`} aria-invalid={e.accountIds ? "true" : undefined}>
-          {props.accounts.map((account) => (
-            <option value={account.value} selected={v.accountIds.includes(account.value)}>
-              {account.label}
-            </option>
-          ))}
-        </select>
-        <p class="hint" id={`${accountsId}-hint`}>
-          Their active contacts in the survey's target roles. Choose none to use the filter below instead (largest accounts listed first).
-        </p>
-        {e.accountIds && (
-          <p class="error" id={`${accountsId}-error`}>
-            {e.accountIds}
-          </p>
-        )}
-      </div>
+      <SelectField
+        name="accountIds"
+        label="Accounts"
+        multiple
+        size={6}
+        values={v.accountIds}
+        options={props.accounts}
+        hint="Their active contacts in the survey's target roles. Choose none to use the filter below instead (largest accounts listed first)."
+        error={e.accountIds}
+      />
       <fieldset>
         <legend>Or a filter over active accounts</legend>
         <CheckboxGroup name="roles" label="Roles (none = the survey's target roles)" options={props.roles} values={v.roles} error={e["filter.roles"]} />
