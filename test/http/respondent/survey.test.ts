@@ -96,6 +96,7 @@ describe("GET /s/{token}", () => {
     expect(await invitationRow(invitation.id)).toMatchObject({ status: "sent", opened_at: null });
     for (const ignored of ["11", "-1", "3.5", "x"]) {
       const other = await (await get(`${token}?score=${ignored}`)).text();
+      expect(other).toContain('name="q:nps"'); // the survey, with nothing chosen
       expect(other).not.toContain('checked=""');
       expect(other).not.toContain("data-pre");
     }
@@ -108,8 +109,12 @@ describe("GET /s/{token}", () => {
 
   it("?score=N does nothing on a survey that does not start with NPS", async () => {
     const { token } = await setup({ questions: [{ id: "osat", type: "osat", text: { en: "Overall?" }, required: true }] });
-    const html = await (await get(`${token}?score=3`)).text();
+    const res = await get(`${token}?score=3`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('name="q:osat"');
     expect(html).not.toContain('checked=""');
+    expect(html).not.toContain("data-pre");
   });
 
   it("stays under 20 KB with five long questions, error messages and a German greeting", async () => {

@@ -78,6 +78,7 @@ describe("/u/{token}", () => {
     const { contact, token } = await setup();
     await env.DB.prepare("UPDATE contacts SET status = 'bounced' WHERE id = ?").bind(contact.id).run();
     const page = await (await workerFetch(`/u/${token}`)).text();
+    expect(page).toContain(`will not send feedback requests to ${contact.email!.slice(0, 1)}•••@customer.test any more.`); // the confirmation, without its undo
     expect(page).not.toContain('value="undo"');
     await workerFetch(`/u/${token}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=undo" });
     expect(await contactStatus(contact.id)).toBe("bounced");
