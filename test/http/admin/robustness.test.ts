@@ -90,6 +90,8 @@ describe("no input makes an admin page answer 5xx, JSON or a stack trace", () =>
       account: [account.id], case: [opened.caseId].filter(Boolean), survey: [survey.survey.id], draft: [draft.survey.id], version: ["1"],
       rule: [rule.id].filter(Boolean), webhook: [webhook.id], delivery: ["dlv_unknown"], token: tokens, user: users, date: ["2031-12-24"],
     } as Record<string, string[]>);
+    // The walk must reach real fixtures, not only unknown ids: every kind has an id.
+    for (const [kind, values] of Object.entries(ids)) expect(values.length > 0 && values.every((id) => typeof id === "string" && id !== ""), `no ${kind} fixture`).toBe(true);
     for (const [, page] of POST_ROUTES) {
       if (fieldsOf.has(page)) continue;
       const html = (await getPage(session, fill(page, (kind) => ids[kind]![0] ?? "x"))).html;

@@ -130,6 +130,7 @@ describe("sign-in by email link", () => {
     // No IP and no address in clear.
     const keys = await env.DB.prepare("SELECT key FROM sign_in_attempts").all<{ key: string }>();
     expect(keys.results.every((r) => /^(client|address):[0-9a-f]{64}$/.test(r.key))).toBe(true);
+    expect(keys.results.map((r) => r.key.split(":")[0])).toContain("address"); // the address's count is there, hashed
   });
 
   it("throttles failed sign-ins per client: wrong tokens, then even a right token waits", async () => {
