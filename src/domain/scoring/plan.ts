@@ -118,24 +118,20 @@ export function decidePlan(input: PlanInput): RunPlan {
   for (const k of t12s) if (!input.base.periodRuns[k]) computeT12s.add(k);
   // A T12's true promoter share reads its quarters' cohort staging: a quarter without it is recomputed too.
   for (const k of computeT12s) {
-    for (let i = 0; i <= 3; i++) {
-      const quarter = shiftPeriodKey(k.replace(/-T12$/, ""), -i)!;
-      if (quarters.includes(quarter) && !cohorts.has(quarter)) computeQuarters.add(quarter);
-    }
+    for (const quarter of yearTo(k)) if (quarters.includes(quarter) && !cohorts.has(quarter)) computeQuarters.add(quarter);
   }
   const compute = [...quarters.filter((k) => computeQuarters.has(k)), ...t12s.filter((k) => computeT12s.has(k))];
 
   const staged = new Set(stagedQuarters);
-  const needed = new Set<string>();
-  for (const k of compute) {
-    const quarter = k.replace(/-T12$/, "");
-    for (let i = 0; i <= 3; i++) needed.add(shiftPeriodKey(quarter, -i)!);
-  }
+  const needed = new Set(compute.flatMap(yearTo));
   const stage = quarters.filter((k) => restage.has(k) || (needed.has(k) && !staged.has(k)));
   const earliest = quarters.find((k) => computeQuarters.has(k));
   const carry = earliest ? quarters.filter((k) => k > earliest && !computeQuarters.has(k)) : [];
   return { version: STEPS_VERSION, first, current, stage, compute: compute.filter((k) => scored.has(k)), carry, clear, keep: input.base.periodRuns };
 }
+
+/** The quarter of a period key and the 3 before it: what its staging reads (a T12's quarters; a quarter's committee year). */
+const yearTo = (key: string): string[] => [0, 1, 2, 3].map((i) => shiftPeriodKey(key.replace(/-T12$/, ""), -i)!);
 
 function quarterOfInstant(instant: string, calendar: Calendar): string | null {
   const date = new Date(instant);
