@@ -1,5 +1,5 @@
 import type { auditLog } from "../../db/schema";
-import { ErrorSummary, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
+import { ErrorSummary, FilterForm, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -41,17 +41,14 @@ export function auditPage(props: { nonce: string; viewer: AdminViewer; filter: A
           <a href="/admin/administration">Administration</a>
         </p>
         <ErrorSummary errors={e} title="The filter needs:" />
-        <form method="get" action="/admin/audit" class="card filters">
+        <FilterForm action="/admin/audit">
           <TextField name="actor" label="Actor" value={f.actor} error={e.actor} hint="A person's email, a token id, bootstrap (the set-up token) or system." />
           <TextField name="entityType" label="Entity type" value={f.entityType} error={e.entityType} hint="e.g. account, survey, frequency_rule" />
           <TextField name="entityId" label="Entity id" value={f.entityId} error={e.entityId} />
           <TextField name="action" label="Action" value={f.action} error={e.action} hint="e.g. account.update" />
           <TextField name="from" type="date" label="From" value={f.from} error={e.from} />
           <TextField name="to" type="date" label="To (inclusive)" value={f.to} error={e.to} />
-          <div class="actions">
-            <button type="submit">Show</button>
-          </div>
-        </form>
+        </FilterForm>
         {props.entries.length === 0 ? (
           <p>No entries match these filters.</p>
         ) : (

@@ -319,6 +319,18 @@ export function SectionCards(props: { sections: Section[] }) {
   );
 }
 
+/** A list page's filters: a GET form to the page's own address with its fields and one Show button. */
+export function FilterForm(props: { action: string; children: Child }) {
+  return (
+    <form method="get" action={props.action} class="card filters">
+      {props.children}
+      <div class="actions">
+        <button type="submit">Show</button>
+      </div>
+    </form>
+  );
+}
+
 /** A table that scrolls sideways on a phone instead of squeezing; focusable so keyboard users can scroll it. */
 export function TableWrap(props: { label: string; children: Child }) {
   return (

@@ -1,7 +1,7 @@
 import { INVITATION_STATUSES, type InvitationStatus } from "../../db/schema";
 import type { InvitationListItem } from "../../domain/invitations/list";
 import type { RuleView } from "../../domain/frequency/rules";
-import { Badge, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors, type Option, type Tone } from "./components";
+import { Badge, FilterForm, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors, type Option, type Tone } from "./components";
 import { formatInstant } from "./format";
 import { reasonInWords } from "./eligibility";
 import { adminPage, type AdminViewer } from "./shell";
@@ -96,16 +96,13 @@ export function invitationsPage(props: {
         <p>
           <a href="/admin/sending">Sending</a>
         </p>
-        <form method="get" action="/admin/sending/invitations" class="card filters">
+        <FilterForm action="/admin/sending/invitations">
           <SelectField name="surveyId" label="Survey" value={f.surveyId} options={props.surveys} blank="All surveys" />
           <SelectField name="status" label="Status" value={f.status} options={INVITATION_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))} blank="Any status" error={props.errors.status} />
           <SelectField name="rule" label="Held back by" value={f.rule} options={reasons.map((r) => ({ value: r, label: r }))} blank="Any reason" />
           <SelectField name="accountId" label="Account" value={f.accountId} options={props.accounts} blank="All accounts" />
           <TextField name="wave" type="number" label="Program wave" value={f.wave} min={0} error={props.errors.wave} />
-          <div class="actions">
-            <button type="submit">Show</button>
-          </div>
-        </form>
+        </FilterForm>
         {props.items.length === 0 ? (
           <p>No invitations match these filters.</p>
         ) : (

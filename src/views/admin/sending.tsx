@@ -1,6 +1,6 @@
 import type { RuleView } from "../../domain/frequency/rules";
 import type { CoverageRow } from "../../domain/targeting/revenue";
-import { Badge, SectionCards, SelectField, TableWrap, type Option, type Section } from "./components";
+import { Badge, FilterForm, SectionCards, SelectField, TableWrap, type Option, type Section } from "./components";
 import { formatInteger, formatMoney } from "./format";
 import { reasonInWords } from "./eligibility";
 import { adminPage, type AdminViewer } from "./shell";
@@ -55,12 +55,9 @@ export function coveragePage(props: {
         <p>
           <a href="/admin/sending">Sending</a>
         </p>
-        <form method="get" action="/admin/sending/coverage" class="card filters">
+        <FilterForm action="/admin/sending/coverage">
           <SelectField name="quarter" label="Quarter" value={props.quarter} options={props.quarters} error={props.error} />
-          <div class="actions">
-            <button type="submit">Show</button>
-          </div>
-        </form>
+        </FilterForm>
         <p>
           <strong>
             {formatInteger(covered)} of {formatInteger(props.rows.length)}
