@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DISPATCH_CRON } from "../../src/jobs/dispatcher";
 import { SCORING_CRON, runScoringTick } from "../../src/jobs/scoring";
-// @ts-expect-error: a text import (Vite's ?raw), so the schedule is checked against the file that deploys it
+// The schedule is checked against the file that deploys it (a text import).
 import wranglerToml from "../../wrangler.toml?raw";
 import { makeAccount, makeContact, makeSurvey } from "../support/fixtures";
 import { makeResponse } from "../support/responses";
@@ -13,7 +13,7 @@ const runs = async () => (await env.DB.prepare("SELECT id, status, kind FROM sco
 describe("scoring cron tick", () => {
   it("runs every 10 minutes, as wrangler.toml schedules it (the handler dispatches on these exact strings)", () => {
     expect(SCORING_CRON).toBe("*/10 * * * *");
-    const crons = JSON.parse(/^crons\s*=\s*(\[.*\])$/m.exec(wranglerToml as string)![1]!) as string[];
+    const crons = JSON.parse(/^crons\s*=\s*(\[.*\])$/m.exec(wranglerToml)![1]!) as string[];
     expect(crons.sort()).toEqual([DISPATCH_CRON, SCORING_CRON].sort());
   });
 
