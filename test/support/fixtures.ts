@@ -20,6 +20,9 @@ import { newId, randomUnit } from "../../src/lib/ids";
 
 export const testDb = () => createDb(env.DB);
 
+/** The `n` of a `SELECT count(*) AS n …` statement: what a test reads to prove something was (not) written. */
+export const countRows = async (sql: string, ...binds: unknown[]) => (await env.DB.prepare(sql).bind(...binds).first<{ n: number }>())!.n;
+
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 

@@ -5,7 +5,7 @@ import { OutboxProvider } from "../../../src/domain/delivery/providers/outbox";
 import { scoreLinks } from "../../../src/views/admin/outbox";
 import { api } from "../../support/api";
 import { adminSession, fieldError, getPage, inputValue, postForm, type AdminSession } from "../../support/admin";
-import { makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../../support/fixtures";
+import { countRows, makeAccount, makeContact, makeInvitation, makeSurvey, testDb } from "../../support/fixtures";
 import { inviteUser, signInAs } from "../../support/people";
 
 let session: AdminSession;
@@ -13,7 +13,6 @@ beforeAll(async () => {
   session = await adminSession();
 });
 
-const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
 const unique = () => Math.random().toString(36).slice(2, 8);
 
 describe("/admin administration", () => {
@@ -50,16 +49,16 @@ describe("/admin administration", () => {
     expect(again.status).toBe(409);
     expect(fieldError(again.html, "name")).toContain("sent twice");
     expect(again.html).not.toMatch(/id="token-secret"/);
-    expect(await count("SELECT count(*) AS n FROM api_tokens WHERE name = ?", name)).toBe(1);
+    expect(await countRows("SELECT count(*) AS n FROM api_tokens WHERE name = ?", name)).toBe(1);
   });
 
   it("refuses a token without a name or scope: messages beside the fields, nothing written", async () => {
-    const before = await count("SELECT count(*) AS n FROM api_tokens");
+    const before = await countRows("SELECT count(*) AS n FROM api_tokens");
     const res = await postForm(session, "/admin/tokens", { name: " " });
     expect(res.status).toBe(422);
     expect(fieldError(res.html, "name")).toBeTruthy();
     expect(res.html).toContain('id="f-scopes-error"');
-    expect(await count("SELECT count(*) AS n FROM api_tokens")).toBe(before);
+    expect(await countRows("SELECT count(*) AS n FROM api_tokens")).toBe(before);
   });
 
   it("saves settings, and refuses a bad time zone and threshold keeping what was typed", async () => {
@@ -100,7 +99,7 @@ describe("/admin administration", () => {
       case_sla_top_days: 1,
       case_sla_other_days: 5,
     });
-    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'settings.update'")).toBe(1);
+    expect(await countRows("SELECT count(*) AS n FROM audit_log WHERE action = 'settings.update'")).toBe(1);
   });
 
   it("adds and removes a holiday; a bad date and a duplicate are refused beside the field", async () => {
@@ -120,7 +119,7 @@ describe("/admin administration", () => {
 
     const removed = await postForm(session, "/admin/holidays/2031-12-25/delete", {});
     expect(removed.status).toBe(303);
-    expect(await count("SELECT count(*) AS n FROM holidays WHERE date = '2031-12-25'")).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM holidays WHERE date = '2031-12-25'")).toBe(0);
   });
 
   it("filters the audit log by actor, entity, action and date, with a cursor", async () => {
@@ -177,13 +176,13 @@ describe("/admin administration", () => {
     const settingsPage = await getPage(analyst, "/admin/settings");
     expect(settingsPage.status).toBe(200);
     expect(settingsPage.html).not.toContain("Save settings");
-    const tokensBefore = await count("SELECT count(*) AS n FROM api_tokens");
+    const tokensBefore = await countRows("SELECT count(*) AS n FROM api_tokens");
     const settingsBefore = await env.DB.prepare("SELECT * FROM settings").first();
     expect((await postForm(analyst, "/admin/tokens", { name: "Sneaky", scopes: ["admin"] })).status).toBe(403);
     expect((await postForm(analyst, "/admin/settings", { organizationName: "Taken over" })).status).toBe(403);
     expect((await postForm(analyst, "/admin/holidays", { date: "2033-01-01", label: "Nope" })).status).toBe(403);
-    expect(await count("SELECT count(*) AS n FROM api_tokens")).toBe(tokensBefore);
+    expect(await countRows("SELECT count(*) AS n FROM api_tokens")).toBe(tokensBefore);
     expect(await env.DB.prepare("SELECT * FROM settings").first()).toEqual(settingsBefore);
-    expect(await count("SELECT count(*) AS n FROM holidays WHERE date = '2033-01-01'")).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM holidays WHERE date = '2033-01-01'")).toBe(0);
   });
 });

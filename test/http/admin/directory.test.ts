@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { workerFetch } from "../../support/api";
 import { adminSession, fieldError, getPage, type AdminSession } from "../../support/admin";
-import { makeAccount, makeContact } from "../../support/fixtures";
+import { countRows, makeAccount, makeContact } from "../../support/fixtures";
 import { inviteUser, signInAs } from "../../support/people";
 
 let session: AdminSession;
@@ -11,7 +11,6 @@ beforeAll(async () => {
 });
 
 const unique = () => Math.random().toString(36).slice(2, 8);
-const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
 
 /** Posts the import form as a browser does: multipart, with the file (if any) and the session's CSRF token. */
 async function postImport(fields: Record<string, string>, file?: { name: string; type: string; text: string }) {
@@ -71,7 +70,7 @@ describe("/admin/directory", () => {
     expect(checked.html).not.toMatch(/>annualRevenue</);
     expect(checked.html).toMatch(/<td>3<\/td><td>[^<]*<\/td><td><span class="badge badge-bad">Error/);
     expect(checked.html).toMatch(/<label for="f-map-\d+">Tier Code<\/label>/);
-    expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id IN (?, ?)", ...ids)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM accounts WHERE external_id IN (?, ?)", ...ids)).toBe(0);
 
     // The page carries the file and the mapping: map "Tier Code" to the segment, ignore the owner, import.
     const columns = [...checked.html.matchAll(/name="column\.(\d+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!] as const);
@@ -106,11 +105,11 @@ describe("/admin/directory", () => {
     expect(fieldError(badMap.html, "valueMaps")).toContain("Line 1");
     expect(badMap.html).toContain("role Budget Holder");
 
-    const before = await count("SELECT count(*) AS n FROM accounts");
+    const before = await countRows("SELECT count(*) AS n FROM accounts");
     const noKey = await postImport({ kind: "accounts", action: "import", body: "Colour,Size\nred,big" });
     expect(noKey.status).toBe(400);
     expect(fieldError(noKey.html, "file")).toContain("Missing column(s): externalId");
-    expect(await count("SELECT count(*) AS n FROM accounts")).toBe(before);
+    expect(await countRows("SELECT count(*) AS n FROM accounts")).toBe(before);
   });
 
   it("applies value maps typed on the page (a HubSpot buying role)", async () => {
@@ -138,7 +137,7 @@ describe("/admin/directory", () => {
     form.set("body", `Account ID,Account Name,Annual Revenue\n${id},Sneaky Ltd,1000`);
     const res = await workerFetch("/admin/directory/import", { method: "POST", redirect: "manual", headers: { cookie: manager.cookie }, body: form });
     expect(res.status).toBe(403);
-    expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id = ?", id)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM accounts WHERE external_id = ?", id)).toBe(0);
   });
 
   it("keeps the dry run of a 2,000-row export light: every count, the first good rows, every problem row", async () => {
@@ -151,6 +150,6 @@ describe("/admin/directory", () => {
     expect(res.html).toContain("1,799 more rows without problems are not listed");
     expect(res.html).toMatch(/<td>9<\/td><td>[^<]*<\/td><td><span class="badge badge-bad">Error/);
     expect(res.html.length).toBeLessThanOrEqual(150_000); // 85.7 KB measured, the file itself carried in the form included
-    expect(await count("SELECT count(*) AS n FROM accounts WHERE external_id LIKE ?", `BIG-${tag}-%`)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM accounts WHERE external_id LIKE ?", `BIG-${tag}-%`)).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminSession, fieldError, getPage, inputValue, postForm, type AdminSession } from "../../support/admin";
-import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
+import { countRows, makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
 import { inviteUser, signInAs } from "../../support/people";
 
 let session: AdminSession;
@@ -9,7 +9,6 @@ beforeAll(async () => {
   session = await adminSession();
 });
 
-const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
 const unique = () => Math.random().toString(36).slice(2, 8);
 
 const ruleForm = (overrides: Record<string, string> = {}) => ({
@@ -48,7 +47,7 @@ describe("/admin/sending", () => {
 
   it("refuses a rule with max 0: the message beside the field, what was typed kept, nothing written", async () => {
     const form = ruleForm({ max: "0", windowDays: "45" });
-    const before = await count("SELECT count(*) AS n FROM audit_log");
+    const before = await countRows("SELECT count(*) AS n FROM audit_log");
     const res = await postForm(session, "/admin/sending/rules", form);
     expect(res.status).toBe(422);
     expect(fieldError(res.html, "max")).toContain("at least 1");
@@ -56,8 +55,8 @@ describe("/admin/sending", () => {
     expect(inputValue(res.html, "windowDays")).toBe("45");
     expect(inputValue(res.html, "id")).toBe(form.id);
     expect(res.html).toContain('id="error-summary"');
-    expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
-    expect(await count("SELECT count(*) AS n FROM audit_log")).toBe(before);
+    expect(await countRows("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM audit_log")).toBe(before);
     expect(res.trips).toBeLessThanOrEqual(3);
   });
 
@@ -100,8 +99,8 @@ describe("/admin/sending", () => {
     expect(list.html).toContain(`aria-label="Delete ${form.id}" data-confirm="Delete the rule ${form.id}?">Delete</button>`);
     const deleted = await postForm(session, `/admin/sending/rules/${form.id}/delete`, {});
     expect(deleted.status).toBe(303);
-    expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
-    expect(await count("SELECT count(*) AS n FROM audit_log WHERE entity_id = ? AND action LIKE 'frequency_rule.%'", form.id)).toBe(3);
+    expect(await countRows("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM audit_log WHERE entity_id = ? AND action LIKE 'frequency_rule.%'", form.id)).toBe(3);
   });
 
   it("refuses a form without the CSRF token, writing nothing", async () => {
@@ -109,7 +108,7 @@ describe("/admin/sending", () => {
     const res = await postForm(session, "/admin/sending/rules", form, { csrf: null });
     expect(res.status).toBe(403);
     expect(res.html).toContain("<!doctype html>");
-    expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
   });
 
   it("explains why a contact is not eligible: the cooldown and until when, in words", async () => {
@@ -164,7 +163,7 @@ describe("/admin/sending", () => {
     expect(plan.html).toContain(account.name);
     // The confirmation says what the button will do, not how many contacts were looked at.
     expect(plan.html).toContain('data-confirm="Send this survey? 1 invited now, 1 deferred until their rules allow."');
-    expect(await count("SELECT count(*) AS n FROM invitations WHERE survey_id = ?", survey.survey.id)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM invitations WHERE survey_id = ?", survey.survey.id)).toBe(0);
     // Sign-in check + one batch (the form's choices, the survey, the selection check, the account ranges) + the plan's
     // statement. The budget covers a plan of up to 200 accounts (one range); a larger one runs one short statement per
     // 200 accounts (SPEC §11), i.e. one round trip more per further range.
@@ -200,7 +199,7 @@ describe("/admin/sending", () => {
     const key = inputValue(plan.html, "idempotencyKey");
     expect(key).toMatch(/^[\w-]{16,}$/);
     const form = { surveyId: survey.survey.id, contactIds: [fresh.id, gone.id], idempotencyKey: key! };
-    const writes = () => count("SELECT (SELECT count(*) FROM invitations WHERE survey_id = ?) + (SELECT count(*) FROM audit_log WHERE entity_id = ?) AS n", survey.survey.id, survey.survey.id);
+    const writes = () => countRows("SELECT (SELECT count(*) FROM invitations WHERE survey_id = ?) + (SELECT count(*) FROM audit_log WHERE entity_id = ?) AS n", survey.survey.id, survey.survey.id);
 
     const first = await postForm(session, "/admin/sending/planner/send", form);
     expect(first.status).toBe(201);
@@ -231,7 +230,7 @@ describe("/admin/sending", () => {
     expect(inputValue(plan.html, "planKey")).not.toBe(planKey); // re-planning from this page is a new plan
     const form = { surveyId: survey.survey.id, contactIds: [gone.id], idempotencyKey: planKey };
     expect((await postForm(session, "/admin/sending/planner/send", form)).status).toBe(201);
-    const suppressed = () => count("SELECT count(*) AS n FROM invitations WHERE survey_id = ?", survey.survey.id);
+    const suppressed = () => countRows("SELECT count(*) AS n FROM invitations WHERE survey_id = ?", survey.survey.id);
     expect(await suppressed()).toBe(1);
 
     const back = await getPage(session, planUrl);
@@ -325,11 +324,11 @@ describe("/admin/sending", () => {
       const res = await postForm(viewer, "/admin/sending/rules", form);
       expect(res.status).toBe(403);
       expect(res.html).toContain("<!doctype html>");
-      expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
+      expect(await countRows("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
       expect((await postForm(viewer, "/admin/sending/rules/contact-cooldown/delete", {})).status).toBe(403);
       expect((await postForm(viewer, "/admin/sending/planner/send", { surveyId: "x", accountIds: ["y"] })).status).toBe(403);
     }
-    expect(await count("SELECT count(*) AS n FROM frequency_rules WHERE id = 'contact-cooldown'")).toBe(1);
+    expect(await countRows("SELECT count(*) AS n FROM frequency_rules WHERE id = 'contact-cooldown'")).toBe(1);
   });
 
   it("answers unknown rules and malformed sends with HTML problem pages, never JSON", async () => {

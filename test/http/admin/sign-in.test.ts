@@ -5,13 +5,12 @@ import { MAX_PER_ADDRESS, MAX_PER_CLIENT } from "../../../src/domain/access/thro
 import { buildApp } from "../../../src/app";
 import { sha256Hex } from "../../../src/lib/crypto";
 import { ADMIN_TOKEN, api, json, workerFetch } from "../../support/api";
-import { testDb } from "../../support/fixtures";
+import { countRows, testDb } from "../../support/fixtures";
 import { awaitSignInLink, formPost, inviteUser, latestSignInLink, linkSecret, sessionCookie, setCookies, signInAs, uniqueEmail, useLink } from "../../support/people";
 import { tokenWithScopes } from "../../support/tokens";
 
 const page = (path: string, headers: Record<string, string> = {}) => workerFetch(path, { redirect: "manual", headers });
-const count = async (sql: string, ...binds: unknown[]) => (await env.DB.prepare(sql).bind(...binds).first<{ n: number }>())!.n;
-const sessions = () => count("SELECT count(*) AS n FROM admin_sessions");
+const sessions = () => countRows("SELECT count(*) AS n FROM admin_sessions");
 let ip = 0;
 /** Each test is its own client, so the per-client throttle of one test does not spill into the next. */
 const client = () => ({ "cf-connecting-ip": `203.0.113.${++ip}`, origin: "http://quorum.test" });
@@ -28,8 +27,8 @@ describe("sign-in by email link", () => {
     const url = await awaitSignInLink(user.email, invitation);
     expect(url).toMatch(/^http:\/\/quorum\.test\/admin\/sign-in\?link=[\w-]+$/);
     // Only the hash of the secret is stored.
-    expect(await count("SELECT count(*) AS n FROM sign_in_links WHERE id_hash = ?", await sha256Hex(linkSecret(url)))).toBe(1);
-    expect(await count("SELECT count(*) AS n FROM sign_in_links WHERE id_hash = ?", linkSecret(url))).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM sign_in_links WHERE id_hash = ?", await sha256Hex(linkSecret(url)))).toBe(1);
+    expect(await countRows("SELECT count(*) AS n FROM sign_in_links WHERE id_hash = ?", linkSecret(url))).toBe(0);
 
     // A mail scanner following the link does not use it up.
     const confirm = await page(new URL(url).pathname + new URL(url).search);
@@ -77,13 +76,13 @@ describe("sign-in by email link", () => {
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain("This sign-in link has expired");
     expect(await sessions()).toBe(before);
-    expect(await count("SELECT count(*) AS n FROM sign_in_links WHERE id_hash = ? AND used_at IS NOT NULL", await sha256Hex(secret))).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM sign_in_links WHERE id_hash = ? AND used_at IS NOT NULL", await sha256Hex(secret))).toBe(0);
   });
 
   it("answers the same whether or not the address is known, and mails only active users", async () => {
     const known = await inviteUser("account_manager");
     const stranger = uniqueEmail("stranger");
-    const mails = () => count("SELECT count(*) AS n FROM outbox WHERE kind = 'sign_in'");
+    const mails = () => countRows("SELECT count(*) AS n FROM outbox WHERE kind = 'sign_in'");
     const before = await mails();
     const a = await requestLink(known.email);
     const b = await requestLink(stranger);
@@ -113,9 +112,9 @@ describe("sign-in by email link", () => {
     expect(stale.status).toBe(410);
     expect(await stale.text()).toContain("This sign-in link no longer works");
 
-    const mailsBefore = await count("SELECT count(*) AS n FROM outbox WHERE to_email = ?", user.email);
+    const mailsBefore = await countRows("SELECT count(*) AS n FROM outbox WHERE to_email = ?", user.email);
     expect((await requestLink(user.email)).status).toBe(200);
-    expect(await count("SELECT count(*) AS n FROM outbox WHERE to_email = ?", user.email)).toBe(mailsBefore);
+    expect(await countRows("SELECT count(*) AS n FROM outbox WHERE to_email = ?", user.email)).toBe(mailsBefore);
   });
 
   it("throttles link requests per address (429 with Retry-After) whichever client asks", async () => {
@@ -201,7 +200,7 @@ describe("/api/v1 with the same-origin session", () => {
     expect(refused.status).toBe(403);
     expect((await json(refused)).detail).toContain("X-CSRF-Token");
     expect((await viaCookie("POST", "/users", invite, { "x-csrf-token": "forged" })).status).toBe(403);
-    expect(await count("SELECT count(*) AS n FROM users WHERE email = ?", invite.email)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM users WHERE email = ?", invite.email)).toBe(0);
 
     const created = await viaCookie("POST", "/users", invite, { "x-csrf-token": csrf });
     expect(created.status).toBe(201);
