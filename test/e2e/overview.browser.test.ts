@@ -104,6 +104,8 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
     await page.waitForURL(/band=detractor/);
     expect(await page.locator(".feed > li").count()).toBeGreaterThan(0);
     expect(await page.locator(".feed > li blockquote").count()).toBe(await page.locator(".feed > li").count());
+    // Only detractors: each card's NPS answer carries the Detractor badge (the demo story has promoters with comments too).
+    expect(await page.locator(".feed > li .scoreline .badge", { hasText: "Detractor" }).count()).toBe(await page.locator(".feed > li").count());
     await expectAccessibleAtBothWidths(page);
     await screenshot(page, "responses");
 
