@@ -80,6 +80,9 @@ const CHOICES = [
   { id: "why", type: "text", text: { en: "Anything else?", de: "Sonst noch etwas?" }, showIf: { questionId: "topic", anyOf: ["price"] } },
 ];
 
+const stored = (id: string) =>
+  env.DB.prepare("SELECT name, kind, journey_stage, target_roles, default_locale, texts, questions, delay_days, waves_per_year, fraction_per_wave FROM surveys WHERE id = ?").bind(id).first<Record<string, unknown>>();
+
 describe("/admin/surveys editor round trip", () => {
   for (const [label, questions] of [["scales and vendor rank", SCALES], ["choice, multi and text with conditions", CHOICES]] as const) {
     it(`saves an unchanged survey exactly as it was (${label}); publishing it again makes no new version`, async () => {
@@ -99,7 +102,7 @@ describe("/admin/surveys editor round trip", () => {
       );
       expect(created.id).toBeTruthy();
       expect((await api("POST", `/surveys/${created.id}/publish`)).status).toBe(200);
-      const before = await env.DB.prepare("SELECT name, kind, journey_stage, target_roles, default_locale, texts, questions, delay_days, waves_per_year, fraction_per_wave FROM surveys WHERE id = ?").bind(created.id).first();
+      const before = await stored(created.id);
 
       const page = await getPage(session, `/admin/surveys/${created.id}`);
       const fields = formFields(page.html);
@@ -107,10 +110,17 @@ describe("/admin/surveys editor round trip", () => {
       const saved = await postFields(`/admin/surveys/${created.id}`, [...fields.filter(([name]) => name !== "csrf"), ["action", "publish"]]);
       expect(saved.status).toBe(303);
 
-      const after = await env.DB.prepare("SELECT name, kind, journey_stage, target_roles, default_locale, texts, questions, delay_days, waves_per_year, fraction_per_wave FROM surveys WHERE id = ?").bind(created.id).first();
+      const after = await stored(created.id);
       expect(after).toEqual(before);
       const versions = await env.DB.prepare("SELECT count(*) AS n FROM survey_versions WHERE survey_id = ?").bind(created.id).first<{ n: number }>();
       expect(versions?.n).toBe(1);
+
+      // The same form with only the name changed is stored as it was but for the name: the form's fields really are
+      // what a save writes (a save that wrote nothing would pass the checks above).
+      const renamed = `${String(before!.name)} (renamed)`;
+      const resaved = await postFields(`/admin/surveys/${created.id}`, [...fields.filter(([name]) => name !== "csrf" && name !== "name"), ["name", renamed], ["action", "save"]]);
+      expect(resaved.status).toBe(303);
+      expect(await stored(created.id)).toEqual({ ...before, name: renamed });
     });
   }
 });
