@@ -90,6 +90,7 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
     expect(secret).toMatch(/^qrm_/);
     await expectAccessibleAtBothWidths(page);
     await page.goto(`${quorum.base}/admin/tokens`);
+    expect(await page.content()).toContain(`CRM sync ${run}`); // the token is listed, by its name only
     expect(await page.content()).not.toContain(secret);
 
     await page.goto(`${quorum.base}/admin/holidays`);

@@ -147,6 +147,7 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     const event = await apiCall(quorum, "POST", "/events", { id: `onboarding-${run}`, type: "stage.reached", stage: "onboarding", accountExternalId, occurredAt: new Date().toISOString() });
     const ours = event.invitations.filter((i: { surveyId: string }) => i.surveyId === surveyId);
     expect(ours.map((i: { status: string }) => i.status)).toContain("queued");
+    expect(ours).toHaveLength(1); // the champion only
 
     // The email in the outbox; the contact answers in German.
     let opened = false;
