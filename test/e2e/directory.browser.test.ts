@@ -1,8 +1,7 @@
 // A CX admin imports a CRM export through the page after a dry run (adjusting the mapping on the way), finds the new
 // accounts in the directory, and uses the administration pages; every page is checked with axe at 320 and 1280 px.
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
+import { describe, expect, inject, it } from "vitest";
+import { expectAccessibleAtBothWidths, screenshot, signedInPageForSuite } from "./support/admin";
 import { browserAvailable, browserForSuite } from "./support/browser";
 
 const run = Date.now().toString(36);
@@ -18,18 +17,10 @@ const EXPORT = [
 
 describe.runIf(browserAvailable)("a CX admin imports from the CRM and administers Quorum", () => {
   const quorum = inject("quorum");
-  const browser = browserForSuite();
-  let signedIn: { context: BrowserContext; page: Page };
-
-  beforeAll(async () => {
-    signedIn = await signedInPage(browser(), quorum, { bypassCSP: true });
-  });
-  afterAll(async () => {
-    await signedIn?.context.close();
-  });
+  const signedIn = signedInPageForSuite(browserForSuite(), quorum, { bypassCSP: true });
 
   it("imports a CRM export after a dry run, with the mapping adjusted on the page", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin/directory`);
     await page.getByRole("link", { name: "Import a CRM export" }).click();
     await expectAccessibleAtBothWidths(page);
@@ -79,7 +70,7 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
   });
 
   it("creates an API token shown once, and every administration page is accessible", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin/administration`);
     await expectAccessibleAtBothWidths(page);
     await page.getByRole("link", { name: "API tokens" }).click();

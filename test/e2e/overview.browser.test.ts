@@ -1,9 +1,9 @@
 // A CX leader's morning: the Overview of the demo story (two years of history), an at-risk account, the accounts
 // list, what customers said and the markets — each page with axe at 320 and 1280 px, reachable by keyboard, and
 // working without JavaScript. Saves docs/screenshots/overview.png and account.png for the README.
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DESKTOP, expectAccessibleAtBothWidths, PHONE, screenshot, signedInPage } from "./support/admin";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { DESKTOP, expectAccessibleAtBothWidths, PHONE, screenshot, signedInPage, signedInPageForSuite } from "./support/admin";
 import { browserAvailable, browserForSuite } from "./support/browser";
 
 /** The demo story of `npm start` (scripts/demo-data.mjs), loaded through the API of the test server. */
@@ -24,18 +24,14 @@ async function tabTo(page: Page, selector: string, limit = 60) {
 describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk account, customers' words and the markets", () => {
   const quorum = inject("quorum");
   const browser = browserForSuite();
-  let signedIn: { context: BrowserContext; page: Page };
+  const signedIn = signedInPageForSuite(browser, quorum, { bypassCSP: true });
 
   beforeAll(async () => {
     await loadDemoStory(quorum.base, quorum.token);
-    signedIn = await signedInPage(browser(), quorum, { bypassCSP: true });
   }, 240_000);
-  afterAll(async () => {
-    await signedIn?.context.close();
-  });
 
   it("reads the Overview: coverage bar with its table, figures with intervals, trend, at-risk accounts", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin`);
     await page.getByRole("heading", { name: "Revenue coverage" }).waitFor();
     expect(await page.getByRole("img", { name: /Revenue coverage/ }).count()).toBe(1);
@@ -75,7 +71,7 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
   });
 
   it("opens the at-risk giant from the Overview: committee roles named, role means, responses with verbatims", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin`);
     await page.getByRole("link", { name: "Atlas Health Systems" }).first().click();
     await page.getByRole("heading", { name: "Atlas Health Systems", level: 1 }).waitFor();
@@ -88,7 +84,7 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
   });
 
   it("filters the accounts list, reads what customers said and compares markets", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin/accounts`);
     await page.getByLabel("Single-threaded").selectOption("yes");
     await page.getByRole("button", { name: "Apply" }).click();

@@ -1,9 +1,8 @@
 // A CX admin checks who was emailed after a journey event and why others were held back: the invitations list (one
 // queued, one deferred by the cooldown with its date, one not targeted), the eligibility explainer, the send planner,
 // the frequency rules (a refused max of 0) and program coverage — each page checked with axe at 320 and 1280 px.
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiCall, expectAccessibleAtBothWidths, screenshot, signedInPage } from "./support/admin";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { apiCall, expectAccessibleAtBothWidths, screenshot, signedInPageForSuite } from "./support/admin";
 import { browserAvailable, browserForSuite } from "./support/browser";
 
 const run = Date.now().toString(36);
@@ -21,7 +20,7 @@ const shown = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 describe.runIf(browserAvailable)("a CX admin sees who was invited after an event, and why others were not", () => {
   const quorum = inject("quorum");
   const browser = browserForSuite();
-  let signedIn: { context: BrowserContext; page: Page };
+  const signedIn = signedInPageForSuite(browser, quorum, { bypassCSP: true });
   let surveyId: string;
   let accountName: string;
   let deferredUntil: string;
@@ -48,14 +47,10 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     const deferred = event.invitations.find((i: { contactId: string }) => i.contactId === bernd.id);
     expect(deferred).toMatchObject({ status: "deferred", blockingRule: "contact-cooldown" });
     deferredUntil = deferred.scheduledFor;
-    signedIn = await signedInPage(browser(), quorum, { bypassCSP: true });
-  });
-  afterAll(async () => {
-    await signedIn?.context.close();
   });
 
   it("lists the invitations of the event: one queued, one deferred by the cooldown with its date", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin/sending`);
     await page.getByRole("link", { name: "Invitations" }).click();
     await page.getByLabel("Survey", { exact: true }).selectOption({ label: `${SURVEY} (${STAGE}, transactional)` });
@@ -77,7 +72,7 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
   });
 
   it("explains why a contact is not eligible: not targeted, and the cooldown until its date", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin/sending/eligibility`);
     await page.getByLabel("Contact (name, email or account)").fill(names.offTarget);
     await page.getByLabel("Survey", { exact: true }).selectOption({ label: `${SURVEY} (${STAGE}, transactional)` });
@@ -106,7 +101,7 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
   });
 
   it("plans a send for the account with names and verdicts, and sends it", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin/sending/planner`);
     await page.getByLabel("Survey", { exact: true }).selectOption({ label: `${SURVEY} (${STAGE}, transactional)` });
     await page.getByLabel("Accounts").selectOption({ label: accountName });
@@ -135,7 +130,7 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
   });
 
   it("refuses a rule with max 0 beside the field, keeping what was typed", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     await page.goto(`${quorum.base}/admin/sending/rules`);
     await expectAccessibleAtBothWidths(page);
     await page.getByRole("link", { name: "New rule" }).click();
@@ -151,7 +146,7 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
   });
 
   it("shows program coverage and the landing page accessibly", async () => {
-    const { page } = signedIn;
+    const page = signedIn();
     for (const path of ["/admin/sending", "/admin/sending/coverage"]) {
       await page.goto(`${quorum.base}${path}`);
       await expectAccessibleAtBothWidths(page);

@@ -1,7 +1,7 @@
 // Shared steps of the admin UI's browser journeys: calling the API of the test server, signing in, screenshots.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { axeViolations } from "./browser";
 
 export type Quorum = { base: string; token: string };
@@ -53,6 +53,24 @@ export async function signedInPage(
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/admin(\/)?$/);
   return { context, page };
+}
+
+/**
+ * One signed-in page for the tests of a describe block (call it after browserForSuite): signed in before the block's
+ * later hooks, its context closed after them. The returned function gives the page inside hooks and tests.
+ */
+export function signedInPageForSuite(browser: () => Browser, quorum: Quorum, options: Parameters<typeof signedInPage>[2] = {}): () => Page {
+  let signedIn: { context: BrowserContext; page: Page } | undefined;
+  beforeAll(async () => {
+    signedIn = await signedInPage(browser(), quorum, options);
+  });
+  afterAll(async () => {
+    await signedIn?.context.close();
+  });
+  return () => {
+    if (!signedIn) throw new Error("the suite's page is signed in in beforeAll: use it in hooks and tests");
+    return signedIn.page;
+  };
 }
 
 /** Checks a page with axe-core at phone and desktop width and that nothing overflows sideways at 320 px; leaves it at desktop width. */
