@@ -1,7 +1,9 @@
 // Helpers of the score pages' tests (Overview, Accounts, Responses, Markets).
 import { expect } from "vitest";
-import { api, json, workerFetch } from "../../support/api";
+import { workerFetch } from "../../support/api";
 import { adminSession, type AdminSession } from "../../support/admin";
+
+export { completeScoringRun } from "../../support/scoring";
 
 let session: Promise<AdminSession> | null = null;
 
@@ -21,20 +23,4 @@ export async function budgetedPage(path: string): Promise<string> {
   const html = await res.text();
   expect(byteSize(html)).toBeLessThan(150 * 1024);
   return html;
-}
-
-/**
- * Runs scoring to completion. POST /scoring/runs works on the run a few seconds and answers 202 while the Worker's
- * queue carries it on: follow it with GET /scoring/runs/{id} until it is complete.
- */
-export async function completeScoringRun(): Promise<void> {
-  const res = await api("POST", "/scoring/runs");
-  if (res.status === 200) return;
-  expect(res.status).toBe(202);
-  let run = await json<{ id: string; status: string }>(res);
-  for (let poll = 0; poll < 240 && run.status === "running"; poll++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    run = await json(await api("GET", `/scoring/runs/${run.id}`));
-  }
-  expect(run, "the scoring run did not complete within 60 s").toMatchObject({ status: "complete" });
 }
