@@ -7,7 +7,7 @@ import { getRouting, replaceRouting } from "../../domain/cases/routing";
 import { actOnCase, MAX_NOTE_LENGTH, type CaseAction } from "../../domain/cases/work";
 import { CASE_EVENT_KINDS } from "../../db/schema";
 import { Email, Timestamp } from "../../lib/fields";
-import { ApiError } from "../../lib/errors";
+import { ApiError, badRequest } from "../../lib/errors";
 import type { Actor, AppEnv } from "../context";
 import { guard } from "../middleware/auth";
 import { createRouter, jsonBody, jsonResponse, problemResponses } from "./router";
@@ -94,7 +94,7 @@ casesRouter.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    if (q.scope === "team" && !q.team) throw new ApiError(400, "Invalid request", "scope=team needs team=<key>.", [{ path: "team", message: "required with scope=team" }]);
+    if (q.scope === "team" && !q.team) throw badRequest("scope=team needs team=<key>.", [{ path: "team", message: "required with scope=team" }]);
     const offset = q.cursor ? Number(q.cursor) : 0;
     const actor = caseActorOf(c.var.actor);
     const { items, more } = await listCases(c.var.db, { scope: q.scope, team: q.team, status: q.status, breached: q.breached, accountId: q.accountId }, actor.email, new Date(), { offset, limit: q.limit });

@@ -3,7 +3,7 @@ import { sendSignInLink } from "../../domain/access/sign-in-links";
 import { mailProviderFor } from "../../domain/delivery/providers";
 import { deactivateUser, getUser, inviteUser, listUsers, reactivateUser, updateUser } from "../../domain/users/users";
 import { USER_ROLES, type User } from "../../db/schema";
-import { ApiError } from "../../lib/errors";
+import { conflict } from "../../lib/errors";
 import { auditInsert } from "../../domain/audit/log";
 import { guard } from "../middleware/auth";
 import { createRouter, decodeCursor, IdParam, jsonBody, jsonResponse, PageQuery, page, problemResponses } from "./router";
@@ -167,10 +167,10 @@ usersRouter.openapi(
   }),
   async (c) => {
     if ((c.env.MAIL_PROVIDER ?? "outbox") !== "outbox") {
-      throw new ApiError(409, "Conflict", "Sign-in links are returned only in local mode (MAIL_PROVIDER=outbox); ask for one on the sign-in page.");
+      throw conflict("Sign-in links are returned only in local mode (MAIL_PROVIDER=outbox); ask for one on the sign-in page.");
     }
     const user = await getUser(c.var.db, c.req.valid("param").id);
-    if (user.status !== "active") throw new ApiError(409, "Conflict", `${user.email} is deactivated; reactivate them first.`);
+    if (user.status !== "active") throw conflict(`${user.email} is deactivated; reactivate them first.`);
     const link = await sendSignInLink(c.var.db, mailProviderFor(c.env, c.var.db), user, { publicUrl: c.env.PUBLIC_URL });
     // Whoever holds the link can act as this person for a while: record who asked for it.
     await auditInsert(c.var.db, { actor: c.var.actor.id, action: "user.sign_in_link", entityType: "user", entityId: user.id, detail: { email: user.email } });
