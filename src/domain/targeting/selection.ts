@@ -131,8 +131,3 @@ export function assertNoneMissing(selection: Selection, missing: { value: string
   const path = "contactIds" in selection ? "contactIds" : "accountIds";
   throw unprocessable(`Unknown ${path}: ${missing.map((r) => r.value).join(", ")}. Nothing was sent.`, missing.map((r) => ({ path, message: `no such id '${r.value}'` })));
 }
-
-/** Named contacts or accounts that do not exist: a 422 that lists them, before anything is written. */
-export async function assertSelectionExists(db: Db, selection: Selection): Promise<void> {
-  assertNoneMissing(selection, await missingIds(db, selection).all());
-}
