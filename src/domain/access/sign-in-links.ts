@@ -6,6 +6,7 @@ import { sha256Hex } from "../../lib/crypto";
 import { randomSecret } from "../../lib/ids";
 import { headerSafe } from "../../lib/header-text";
 import type { MailMessage, MailProvider } from "../delivery/provider";
+import { auditInsert } from "../audit/log";
 import { getSettings } from "../settings/settings";
 
 /** A sign-in link works once, for this long. */
@@ -13,13 +14,24 @@ export const SIGN_IN_LINK_MINUTES = 15;
 
 export const signInUrl = (publicUrl: string, secret: string) => `${publicUrl.replace(/\/+$/, "")}/admin/sign-in?link=${encodeURIComponent(secret)}`;
 
-/** Issues a link for an active user; only the SHA-256 of its secret is stored. Expired links are swept on the way. */
-export async function createSignInLink(db: Db, userId: string, now = new Date()): Promise<{ secret: string; expiresAt: string }> {
+/**
+ * Issues a link for an active user; only the SHA-256 of its secret is stored. Expired links are swept on the way.
+ * A link asked for by someone else (`requested`) is audited in the same batch: whoever holds it can act as the user.
+ */
+export async function createSignInLink(
+  db: Db,
+  userId: string,
+  now = new Date(),
+  requested?: { by: string; email: string },
+): Promise<{ secret: string; expiresAt: string }> {
   const secret = randomSecret();
   const expiresAt = new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60_000).toISOString();
   await db.batch([
     db.delete(signInLinks).where(lt(signInLinks.expiresAt, now.toISOString())),
     db.insert(signInLinks).values({ idHash: await sha256Hex(secret), userId, createdAt: now.toISOString(), expiresAt }),
+    ...(requested
+      ? [auditInsert(db, { actor: requested.by, action: "user.sign_in_link", entityType: "user", entityId: userId, detail: { email: requested.email } }, now)]
+      : []),
   ]);
   return { secret, expiresAt };
 }
@@ -100,10 +112,10 @@ export async function sendSignInLink(
   db: Db,
   provider: MailProvider,
   user: Pick<User, "id" | "email" | "name">,
-  options: { publicUrl: string; invited?: boolean },
+  options: { publicUrl: string; invited?: boolean; requestedBy?: string },
   now = new Date(),
 ): Promise<{ url: string; expiresAt: string; sent: boolean }> {
-  const [{ secret, expiresAt }, settings] = await Promise.all([createSignInLink(db, user.id, now), getSettings(db)]);
+  const [{ secret, expiresAt }, settings] = await Promise.all([createSignInLink(db, user.id, now, options.requestedBy ? { by: options.requestedBy, email: user.email } : undefined), getSettings(db)]);
   const url = signInUrl(options.publicUrl, secret);
   const mail = signInMail(user, url, { organizationName: settings.organizationName, invited: options.invited ?? false });
   // A mail API that is down must not turn an invitation (already stored) into an error: they can ask for a link later.
