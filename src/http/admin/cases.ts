@@ -6,7 +6,7 @@ import { caseDetailStatements, caseListStatement, responsivenessStatement, toCas
 import { sendRecheck } from "../../domain/cases/recheck";
 import { actOnCase, EMPTY_FIELD_PROBLEM, type CaseAction } from "../../domain/cases/work";
 import { ApiError } from "../../lib/errors";
-import { formErrorsFrom, withQuery } from "../../views/admin/components";
+import { withQuery } from "../../views/admin/components";
 import { casePage, casesPage } from "../../views/admin/cases";
 import { caseActorOf } from "../api/cases";
 import { claimFormKey, newFormKey } from "./form-keys";

@@ -1,5 +1,5 @@
 import type { CaseDetail, CaseFilter, CaseListItem, Responsiveness } from "../../domain/cases/read";
-import { Badge, CsrfInput, PostButton, ErrorSummary, Pager, SelectField, TableWrap, TextAreaField, withQuery, type FormErrors, type Option } from "./components";
+import { Badge, CsrfInput, PostButton, ErrorSummary, Pager, SelectField, TableWrap, TextAreaField, type FormErrors, type Option } from "./components";
 import { formatInstant, formatShare } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
