@@ -1,12 +1,13 @@
-import { and, eq, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import { runAll } from "../../db/batch";
-import { surveys, type Survey } from "../../db/schema";
+import { holidays, settings, surveys, type Survey } from "../../db/schema";
 import type { Calendar } from "../scoring/periods";
 import { emailHmac } from "../directory/suppression";
 import { admitAll, type AdmissionResult } from "../frequency/admit";
 import type { Db } from "../../db/client";
 import { isTimeZone } from "../../lib/fields";
-import { getSettings, listHolidays } from "../settings/settings";
+import { notFound } from "../../lib/errors";
+import type { Settings } from "../settings/settings";
 import { businessDays, localDate, type SendWindow } from "./calendar";
 import { admittedIds, enqueueDeliveries } from "./enqueue";
 import { dueRanges, programCause, programEpoch, waveAt, waveWindow } from "./program";
@@ -24,15 +25,30 @@ export interface ProgramContext {
   window?: SendWindow;
 }
 
-/** The organization's calendar, holidays around `now` and send window, read once per tick. */
-export async function loadProgramContext(db: Db, now: Date): Promise<ProgramContext> {
-  const settings = await getSettings(db);
-  // A zone Intl does not know would stop every tick; business days then fall back to UTC.
-  const timeZone = isTimeZone(settings.timeZone) ? settings.timeZone : "UTC";
-  const calendar: Calendar = { timeZone, fiscalYearStartMonth: settings.fiscalYearStartMonth };
+/** The reads behind the program context (settings, holidays around `now`), for a caller that batches them with its own. */
+export function programContextReads(db: Db, now: Date) {
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-  const holidays = new Set((await listHolidays(db, { from: day(-400), to: day(800) })).map((h) => h.date));
-  return { calendar, holidays, window: { timeZone, holidays, start: settings.sendWindowStart, end: settings.sendWindowEnd } };
+  return [
+    db.select().from(settings).where(eq(settings.id, 1)),
+    db.select({ date: holidays.date }).from(holidays).where(and(gte(holidays.date, day(-400)), lte(holidays.date, day(800)))),
+  ] as const;
+}
+
+/** The organization's calendar, holidays and send window from the rows of programContextReads. */
+export function programContextFrom(settingRows: Pick<Settings, "timeZone" | "fiscalYearStartMonth" | "sendWindowStart" | "sendWindowEnd">[], holidayRows: { date: string }[]): ProgramContext {
+  const setting = settingRows[0];
+  if (!setting) throw notFound("The settings row");
+  // A zone Intl does not know would stop every tick; business days then fall back to UTC.
+  const timeZone = isTimeZone(setting.timeZone) ? setting.timeZone : "UTC";
+  const calendar: Calendar = { timeZone, fiscalYearStartMonth: setting.fiscalYearStartMonth };
+  const dates = new Set(holidayRows.map((h) => h.date));
+  return { calendar, holidays: dates, window: { timeZone, holidays: dates, start: setting.sendWindowStart, end: setting.sendWindowEnd } };
+}
+
+/** The organization's calendar, holidays around `now` and send window, read once per tick (one round trip). */
+export async function loadProgramContext(db: Db, now: Date): Promise<ProgramContext> {
+  const [settingRows, holidayRows] = await db.batch(programContextReads(db, now));
+  return programContextFrom(settingRows, holidayRows);
 }
 
 export interface SliceReport {
@@ -42,13 +58,13 @@ export interface SliceReport {
   invitations: AdmissionResult[];
 }
 
+/** Active relational surveys, oldest first; unexecuted, so a caller may await it or put it in a batch. */
 export function activeRelationalSurveys(db: Db) {
   return db
     .select()
     .from(surveys)
     .where(and(eq(surveys.kind, "relational"), eq(surveys.status, "active"), isNotNull(surveys.currentVersionId)))
-    .orderBy(surveys.createdAt)
-    .all();
+    .orderBy(surveys.createdAt);
 }
 
 /** Today's place in the survey's current wave: the wave, its prn window, and the working day (null: not a working day). */

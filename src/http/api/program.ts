@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { committeeCoverage } from "../../domain/targeting/revenue";
-import { activeRelationalSurveys, loadProgramContext } from "../../domain/targeting/waves";
+import { activeRelationalSurveys, programContextFrom, programContextReads } from "../../domain/targeting/waves";
 import { periodFromKey, quarterAt, quarterKey, quarterPeriod } from "../../domain/scoring/periods";
-import { getSettings } from "../../domain/settings/settings";
 import { guard } from "../middleware/auth";
 import { badRequest } from "../../lib/errors";
 import { createRouter, jsonResponse, problemResponses } from "./router";
@@ -54,16 +53,16 @@ programRouter.openapi(
     responses: { 200: jsonResponse(Coverage, "Coverage per account"), ...problemResponses },
   }),
   async (c) => {
-    const settings = await getSettings(c.var.db);
-    const calendar = { timeZone: settings.timeZone, fiscalYearStartMonth: settings.fiscalYearStartMonth };
-    const key = c.req.valid("query").quarter ?? quarterKey(quarterAt(new Date(), calendar));
+    const now = new Date();
+    // The calendar, the holidays and the relational survey in one round trip.
+    const [settingRows, holidayRows, [survey]] = await c.var.db.batch([...programContextReads(c.var.db, now), activeRelationalSurveys(c.var.db)]);
+    const ctx = programContextFrom(settingRows, holidayRows);
+    const calendar = ctx.calendar;
+    const key = c.req.valid("query").quarter ?? quarterKey(quarterAt(now, calendar));
     const period = periodFromKey(key, calendar);
     if (!period || period.kind !== "quarter") {
       throw badRequest(`'${key}' is not a quarter; use YYYY-Qn, e.g. 2026-Q3.`, [{ path: "quarter", message: "use YYYY-Qn" }]);
     }
-    const now = new Date();
-    const [survey] = await activeRelationalSurveys(c.var.db);
-    const ctx = await loadProgramContext(c.var.db, now);
     const accounts = await committeeCoverage(c.var.db, survey ?? null, ctx, quarterPeriod(period.quarter, calendar), now);
     return c.json({ quarter: key, accounts, shortfalls: accounts.filter((a) => !a.covered).length }, 200);
   },
