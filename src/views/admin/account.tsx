@@ -1,7 +1,7 @@
 import type { AccountPage } from "../../domain/scoring/dashboard";
 import { CategoryBadge, categoryLabel } from "./accounts";
 import { CaseStatusBadge } from "./cases";
-import { Badge, Figure, TableWrap, type Tone } from "./components";
+import { Badge, CardSection, Figure, TableWrap, type Tone } from "./components";
 import { formatDate, formatInstant, formatInteger, formatMean, formatMoney, formatNps } from "./format";
 import { Freshness } from "./overview";
 import { describeRule } from "./rules";
@@ -52,8 +52,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
             <p class="figure-change">{formatInteger(now?.silentQuarters ?? 0)} consecutive silent quarters</p>
           </Figure>
         </div>
-        <section aria-labelledby="facts" class="card">
-          <h2 id="facts">Facts</h2>
+        <CardSection id="facts" title="Facts">
           <dl class="facts">
             <dt>Owner</dt>
             <dd>{a.ownerName ? `${a.ownerName}${a.ownerEmail ? ` (${a.ownerEmail})` : ""}` : (a.ownerEmail ?? "—")}</dd>
@@ -66,10 +65,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
             <dt>CRM id</dt>
             <dd>{a.externalId}</dd>
           </dl>
-        </section>
+        </CardSection>
 
-        <section aria-labelledby="committee" class="card">
-          <h2 id="committee">Buying committee, trailing 12 months</h2>
+        <CardSection id="committee" title="Buying committee, trailing 12 months">
           <p>
             {formatInteger(heardRoles)} of {formatInteger(d.committee.length)} committee roles heard.{" "}
             {now?.singleThreaded && <Badge tone="warn">Single-threaded: every answer came from one person</Badge>}
@@ -96,10 +94,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
               </tbody>
             </table>
           </TableWrap>
-        </section>
+        </CardSection>
 
-        <section aria-labelledby="signals" class="card">
-          <h2 id="signals">Role means {d.period}</h2>
+        <CardSection id="signals" title={`Role means ${d.period}`}>
           {now?.mixedSignals ? (
             <p>
               <Badge tone="warn">Mixed signals</Badge> Two roles' mean answers differ by {formatMean(now.roleMeanGap)} points (4 or more).
@@ -129,10 +126,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
               </table>
             </TableWrap>
           )}
-        </section>
+        </CardSection>
 
-        <section aria-labelledby="quarters" class="card">
-          <h2 id="quarters">Score and category per quarter</h2>
+        <CardSection id="quarters" title="Score and category per quarter">
           {d.quarters.length === 0 ? (
             <p>No scored quarters yet.</p>
           ) : (
@@ -171,10 +167,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
               </table>
             </TableWrap>
           )}
-        </section>
+        </CardSection>
 
-        <section aria-labelledby="revenue" class="card">
-          <h2 id="revenue">Revenue history</h2>
+        <CardSection id="revenue" title="Revenue history">
           <TableWrap label="Revenue history">
             <table>
               <thead>
@@ -193,10 +188,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
               </tbody>
             </table>
           </TableWrap>
-        </section>
+        </CardSection>
 
-        <section aria-labelledby="responses" class="card">
-          <h2 id="responses">Responses</h2>
+        <CardSection id="responses" title="Responses">
           {d.responses.length === 0 ? (
             <p>No complete responses yet.</p>
           ) : (
@@ -211,10 +205,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
               <a href={`/admin/responses?account=${encodeURIComponent(a.id)}`}>All responses of this account</a>
             </p>
           )}
-        </section>
+        </CardSection>
 
-        <section aria-labelledby="invitations" class="card">
-          <h2 id="invitations">Invitations</h2>
+        <CardSection id="invitations" title="Invitations">
           {d.invitations.length === 0 ? (
             <p>No invitations yet.</p>
           ) : (
@@ -246,10 +239,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
             </TableWrap>
           )}
           {d.moreInvitations && <p class="muted">Showing the latest 20 invitations.</p>}
-        </section>
+        </CardSection>
 
-        <section aria-labelledby="cases-h" class="card">
-          <h2 id="cases-h">Cases</h2>
+        <CardSection id="cases-h" title="Cases">
           {d.cases.length === 0 ? (
             <p>No cases.</p>
           ) : (
@@ -282,7 +274,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
               </table>
             </TableWrap>
           )}
-        </section>
+        </CardSection>
       </>
     ),
   });

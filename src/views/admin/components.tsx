@@ -319,6 +319,16 @@ export function SectionCards(props: { sections: Section[] }) {
   );
 }
 
+/** A card of a page with its heading, named for assistive technology by that heading. */
+export function CardSection(props: { id: string; title: Child; children: Child }) {
+  return (
+    <section aria-labelledby={props.id} class="card">
+      <h2 id={props.id}>{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
 /** A list page's filters: a GET form to the page's own address with its fields and one Show button. */
 export function FilterForm(props: { action: string; children: Child }) {
   return (

@@ -1,4 +1,4 @@
-import { Badge, TableWrap } from "./components";
+import { Badge, CardSection, TableWrap } from "./components";
 import { formatChange, formatInteger, formatNps } from "./format";
 import { Freshness, QuarterPicker } from "./overview";
 import { adminPage, type AdminViewer } from "./shell";
@@ -49,10 +49,7 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
           <p>{d.unavailable}</p>
         ) : (
           <>
-            <section aria-labelledby="ranked" class="card">
-              <h2 id="ranked">
-                Ranking: {d.current} against {d.yearEarlier}
-              </h2>
+            <CardSection id="ranked" title={`Ranking: ${d.current} against ${d.yearEarlier}`}>
               {d.ranked.length === 0 ? (
                 <p>No market has 30 or more answers in both periods yet.</p>
               ) : (
@@ -96,9 +93,8 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
                 </TableWrap>
               )}
               <p class="muted">{d.note}</p>
-            </section>
-            <section aria-labelledby="insufficient" class="card">
-              <h2 id="insufficient">Insufficient data</h2>
+            </CardSection>
+            <CardSection id="insufficient" title="Insufficient data">
               <p>Fewer than 30 NPS answers in either 12-month period: not ranked.</p>
               {d.insufficientData.length === 0 ? (
                 <p>None.</p>
@@ -124,7 +120,7 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
                   </table>
                 </TableWrap>
               )}
-            </section>
+            </CardSection>
           </>
         )}
       </>

@@ -1,7 +1,6 @@
-import type { Child } from "hono/jsx";
 import type { FiguresChange, Overview } from "../../domain/scoring/dashboard";
 import { CoverageBar, CoverageTable, TrendChart, TrendLegend, type CoverageSegment } from "./charts";
-import { Badge, Figure, TableWrap } from "./components";
+import { Badge, CardSection, Figure, TableWrap } from "./components";
 import { formatChange, formatInstant, formatMeanChange, formatInteger, formatMean, formatMoney, formatNps, formatShare } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -80,15 +79,6 @@ export function coverageSegments(amounts: Overview["coverage"]["amounts"]): Cove
   ];
 }
 
-function Section(props: { id: string; title: string; children: Child }) {
-  return (
-    <section aria-labelledby={props.id} class="card">
-      <h2 id={props.id}>{props.title}</h2>
-      {props.children}
-    </section>
-  );
-}
-
 export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: Overview }): string {
   const d = props.data;
   const c = d.coverage;
@@ -107,7 +97,7 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
         <QuarterPicker action="/admin" quarters={d.quarters} selected={d.period} />
         <Freshness finishedAt={d.run.finishedAt} />
 
-        <Section id="coverage" title="Revenue coverage">
+        <CardSection id="coverage" title="Revenue coverage">
           <p>
             <strong>{formatShare(c.coverage)}</strong> of {formatMoney(c.totalRevenue)} revenue ({formatInteger(c.accountsInScope)} accounts in scope) has an NPS answer this quarter.{" "}
             <Badge tone={c.meetsTarget ? "good" : "warn"}>{c.meetsTarget ? "Meets the 80 % target" : "Below the 80 % target"}</Badge>
@@ -130,9 +120,9 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
               </Figure>
             )}
           </div>
-        </Section>
+        </CardSection>
 
-        <Section id="scores" title="Scores">
+        <CardSection id="scores" title="Scores">
           <div class="grid">
             <Figure label="NPS" value={formatNps(f.nps.nps)} interval={npsInterval(f.nps.interval)} n={f.nps.n} lowSample={f.nps.lowSample}>
               <ChangeLine label="vs previous quarter" change={previous} pick={(x) => x.nps?.delta ?? null} unit="pts" significance />
@@ -162,9 +152,9 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
             </Figure>
           </div>
           <p class="muted">{OVERLAP_NOTE}</p>
-        </Section>
+        </CardSection>
 
-        <Section id="trend" title="NPS over 8 quarters">
+        <CardSection id="trend" title="NPS over 8 quarters">
           {d.trend.length === 0 ? (
             <p>No quarters scored yet.</p>
           ) : (
@@ -215,17 +205,17 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
               </details>
             </>
           )}
-        </Section>
+        </CardSection>
 
-        <Section id="cases" title="Cases">
+        <CardSection id="cases" title="Cases">
           <p>
             <strong>{formatInteger(d.cases.open)}</strong> open{" "}
             {d.cases.breached > 0 ? <Badge tone="bad">{`${formatInteger(d.cases.breached)} breached`}</Badge> : <Badge tone="good">None breached</Badge>} ·{" "}
             <a href="/admin/cases">Work the case queue</a>
           </p>
-        </Section>
+        </CardSection>
 
-        <Section id="at-risk" title="At-risk accounts, largest revenue first">
+        <CardSection id="at-risk" title="At-risk accounts, largest revenue first">
           {d.atRisk.length === 0 ? (
             <p>No account is at risk this quarter.</p>
           ) : (
@@ -259,7 +249,7 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
           <p>
             <a href={`/admin/accounts?period=${d.period}&category=detractor`}>All at-risk accounts</a>
           </p>
-        </Section>
+        </CardSection>
       </>
     ),
   });
