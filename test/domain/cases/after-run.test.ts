@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { api, json } from "../../support/api";
 import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
 import { makeResponse } from "../../support/responses";
+import { makeUser, outboxTo, uniqueEmail } from "./support";
 
 async function runScoring(full = false) {
   for (let i = 0; i < 20; i++) {
@@ -34,7 +35,9 @@ describe("after a scoring run", () => {
     const now = new Date();
     const survey = await makeSurvey();
     // The largest account: invited this quarter, the invitation expired unanswered → silent.
-    const silent = await makeAccount({ annualRevenue: 5_000_000 });
+    const owner = uniqueEmail("silent-owner");
+    await makeUser(owner);
+    const silent = await makeAccount({ annualRevenue: 5_000_000, ownerEmail: owner });
     const quiet = await makeContact(silent.id, { role: "decision_maker" });
     await makeInvitation(quiet, survey, { status: "expired", admittedAt: new Date(now.getTime() - 3 * 86400_000).toISOString(), sentAt: new Date(now.getTime() - 3 * 86400_000).toISOString(), expiresAt: new Date(now.getTime() - 3600_000).toISOString() });
     // A small account that will answer later (its category changes between the runs).
@@ -53,6 +56,20 @@ describe("after a scoring run", () => {
     expect((await cases()).results).toEqual(first); // once per (account, period)
     const timeline = await env.DB.prepare("SELECT e.kind, e.actor FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.account_id = ?").bind(silent.id).all();
     expect(timeline.results).toEqual([{ kind: "opened", actor: "system" }]);
+    // The owner is told once (two runs, each run.completed delivered twice), in the top accounts' SLA: 2 business days.
+    const mails = await outboxTo(owner);
+    expect(mails.map((m) => [m.kind, m.subject])).toEqual([["case_opened", `New case: ${silent.name} has gone silent`]]);
+    const { opened_at, due_at, assignee_email } = (await env.DB.prepare("SELECT opened_at, due_at, assignee_email FROM cases WHERE account_id = ?").bind(silent.id).first<{ opened_at: string; due_at: string; assignee_email: string }>())!;
+    expect(assignee_email).toBe(owner);
+    const businessDaysLater = (from: string, days: number) => {
+      const d = new Date(from);
+      while (days > 0) {
+        d.setUTCDate(d.getUTCDate() + 1);
+        if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) days--;
+      }
+      return d.toISOString();
+    };
+    expect(due_at).toBe(businessDaysLater(opened_at, 2)); // UTC, no holidays in this file
     const openedEvents = await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE endpoint_id = ? AND event_type = 'case.opened'").bind(opened.id).all<{ payload: string }>();
     const silenceOpened = openedEvents.results.map((r) => JSON.parse(r.payload).data).filter((d) => d.accountId === silent.id);
     expect(silenceOpened).toEqual([expect.objectContaining({ type: "silence", period: first[0]!.period, status: "open" })]); // announced once
