@@ -1,6 +1,6 @@
 import type { FiguresChange, Overview } from "../../domain/scoring/dashboard";
 import { CoverageBar, CoverageTable, TrendChart, TrendLegend, type CoverageSegment } from "./charts";
-import { Badge, CardSection, Figure, TableWrap } from "./components";
+import { Badge, CardSection, Figure, SelectField, TableWrap } from "./components";
 import { formatChange, formatInstant, formatMeanChange, formatInteger, formatMean, formatMoney, formatNps, formatShare } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -15,16 +15,7 @@ export function QuarterPicker(props: { action: string; quarters: string[]; selec
   return (
     <form method="get" action={props.action} class="filters" aria-label="Choose a quarter">
       {Object.entries(props.hidden ?? {}).map(([name, value]) => (value ? <input type="hidden" name={name} value={value} /> : null))}
-      <div class="field">
-        <label for="f-period">Quarter</label>
-        <select id="f-period" name="period">
-          {props.quarters.map((q) => (
-            <option value={q} selected={q === props.selected}>
-              {q}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField name="period" label="Quarter" options={props.quarters.map((q) => ({ value: q, label: q }))} value={props.selected} />
       <button type="submit">Show</button>
     </form>
   );
