@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { chunkRows, inListChunks } from "../../db/limits";
 import type { WebhookEvent } from "../../db/schema";
 import { newId } from "../../lib/ids";
+import { sendAll } from "../../lib/queues";
 import type { LoopMessage } from "../messages";
 
 export interface WebhookEventOccurrence {
@@ -12,9 +13,6 @@ export interface WebhookEventOccurrence {
   key: string;
   data: Record<string, unknown>;
 }
-
-/** Queues.sendBatch takes at most 100 messages. */
-const QUEUE_BATCH = 100;
 
 /** Occurrences per D1 batch when many are emitted at once (one INSERT each, plus their pending-delivery lookups). */
 const OCCURRENCES_PER_BATCH = 40;
@@ -51,7 +49,5 @@ export async function emitWebhookEvents(db: Db, queue: Queue<LoopMessage>, event
 }
 
 export async function enqueueWebhookDeliveries(queue: Queue<LoopMessage>, deliveryIds: string[]): Promise<void> {
-  for (let i = 0; i < deliveryIds.length; i += QUEUE_BATCH) {
-    await queue.sendBatch(deliveryIds.slice(i, i + QUEUE_BATCH).map((deliveryId) => ({ body: { type: "webhook.deliver" as const, deliveryId } })));
-  }
+  await sendAll(queue, deliveryIds.map((deliveryId) => ({ type: "webhook.deliver" as const, deliveryId })));
 }
