@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { runAll, runBatch } from "../../db/batch";
+import { runBatch } from "../../db/batch";
 import type { Db } from "../../db/client";
 import { answers, invitations, responses, surveys, surveyVersions, type Question, type QuestionType, type Survey, type SurveyVersion } from "../../db/schema";
 import { badRequest, notFound } from "../../lib/errors";
@@ -277,32 +277,35 @@ function scoreQuestion(questions: Question[], named: string | undefined): Questi
   return byType("nps") ?? questions.find((q) => isNumericType(q.type));
 }
 
-/** Contacts (not erased) with their account's country, segment and revenue, by address, in JSON-list chunks. */
+/** Contacts (not erased) with their account's country, segment and revenue, by address: JSON-list chunks, one batch. */
 async function contactsWithAccounts(db: Db, emails: string[]): Promise<Map<string, ContactRow>> {
-  const found = new Map<string, ContactRow>();
-  const distinct = [...new Set(emails)];
-  for (let i = 0; i < distinct.length; i += 5000) {
-    const rows = await runAll<ContactRow>(
-      db,
-      sql`SELECT c.id, c.email, c.account_id AS accountId, c.role, a.country, a.segment, a.annual_revenue AS revenue
-          FROM contacts c JOIN accounts a ON a.id = c.account_id
-          WHERE c.email IN (SELECT value FROM json_each(${JSON.stringify(distinct.slice(i, i + 5000))})) AND c.status <> 'erased'`,
-    );
-    for (const row of rows) found.set(row.email, row);
-  }
-  return found;
+  const rows = await inJsonChunks<ContactRow>(
+    db,
+    [...new Set(emails)],
+    (list) => sql`SELECT c.id, c.email, c.account_id AS accountId, c.role, a.country, a.segment, a.annual_revenue AS revenue
+      FROM contacts c JOIN accounts a ON a.id = c.account_id
+      WHERE c.email IN (SELECT value FROM json_each(${list})) AND c.status <> 'erased'`,
+  );
+  return new Map(rows.map((row) => [row.email, row]));
 }
 
 /** Imported answers already held for these contacts: "contact|survey|submittedAt" → response id. */
 async function importedKeys(db: Db, contactIds: string[]): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (let i = 0; i < contactIds.length; i += 5000) {
-    const rows = await runAll<{ id: string; contactId: string; surveyId: string; submittedAt: string }>(
-      db,
-      sql`SELECT id, contact_id AS contactId, survey_id AS surveyId, submitted_at AS submittedAt FROM responses
-          WHERE imported_at IS NOT NULL AND contact_id IN (SELECT value FROM json_each(${JSON.stringify(contactIds.slice(i, i + 5000))}))`,
-    );
-    for (const row of rows) found.set(`${row.contactId}|${row.surveyId}|${row.submittedAt}`, row.id);
-  }
-  return found;
+  const rows = await inJsonChunks<{ id: string; contactId: string; surveyId: string; submittedAt: string }>(
+    db,
+    contactIds,
+    (list) => sql`SELECT id, contact_id AS contactId, survey_id AS surveyId, submitted_at AS submittedAt FROM responses
+      WHERE imported_at IS NOT NULL AND contact_id IN (SELECT value FROM json_each(${list}))`,
+  );
+  return new Map(rows.map((row) => [`${row.contactId}|${row.surveyId}|${row.submittedAt}`, row.id]));
+}
+
+/** Values per JSON list: one bound parameter each, so only the statement's length limits it. */
+const JSON_LIST_CHUNK = 5000;
+
+/** One lookup over many values as JSON lists (`IN (SELECT value FROM json_each(?))`), every chunk in one batch. */
+async function inJsonChunks<Row>(db: Db, values: string[], statementFor: (list: string) => SQL): Promise<Row[]> {
+  const statements: SQL[] = [];
+  for (let i = 0; i < values.length; i += JSON_LIST_CHUNK) statements.push(statementFor(JSON.stringify(values.slice(i, i + JSON_LIST_CHUNK))));
+  return (await runBatch<Row>(db, statements)).flat();
 }
