@@ -5,6 +5,7 @@ import { periodFromKey, quarterAt, quarterKey, shiftQuarter } from "../../domain
 import { ApiError } from "../../lib/errors";
 import { withQuery } from "../../views/admin/components";
 import { responsesPage } from "../../views/admin/responses";
+import { keyedOptions } from "./choices";
 import { optionalFilter, parseFilters } from "./forms";
 import { quarterParam } from "./overview";
 import type { AdminEnv } from "./session";
@@ -49,8 +50,8 @@ responsesRouter.get("/", async (c) => {
       options: {
         periods: Array.from({ length: PERIODS_OFFERED }, (_, i) => quarterKey(shiftQuarter(current, -i))),
         surveys: options.surveys.map((s) => ({ value: s.id, label: s.name })),
-        roles: options.roles.map((r) => ({ value: r.key, label: r.label })),
-        stages: options.stages.map((s) => ({ value: s.key, label: s.label })),
+        roles: keyedOptions(options.roles),
+        stages: keyedOptions(options.stages),
       },
       accountName: options.account?.name ?? null,
       items,

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import type { z } from "zod";
 import { and, asc, desc, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accounts, contacts, frequencyRules, holidays, INVITATION_STATUSES, journeyStages, roles, settings, surveys, type InvitationStatus } from "../../db/schema";
+import { accounts, contacts, frequencyRules, holidays, INVITATION_STATUSES, settings, surveys, type InvitationStatus } from "../../db/schema";
 import { emailHmac } from "../../domain/directory/suppression";
 import { searchContacts } from "../../domain/directory/search";
 import { explainEligibility } from "../../domain/frequency/eligibility";
@@ -23,6 +23,7 @@ import { invitationsPage, type InvitationFilterValues } from "../../views/admin/
 import { emptyPlanner, plannerPage, sentPage, type PlannerValues } from "../../views/admin/planner";
 import { ruleFormPage, ruleFormValues, rulesPage, type RuleChoices, type RuleFormValues } from "../../views/admin/rules";
 import { coveragePage, sendingPage } from "../../views/admin/sending";
+import { keyedOptions, roleRows, stageRows } from "./choices";
 import { isFormKey, newFormKey } from "./form-keys";
 import { flashFrom, formBody, numberOrText, optional, text, texts, validate, type FormBody } from "./forms";
 import type { AdminEnv } from "./session";
@@ -46,14 +47,11 @@ const publishedSurveys = (db: Db) =>
     .where(and(eq(surveys.status, "active"), isNotNull(surveys.currentVersionId)))
     .orderBy(asc(surveys.name));
 const allSurveys = (db: Db) => db.select({ id: surveys.id, name: surveys.name, journeyStage: surveys.journeyStage, kind: surveys.kind }).from(surveys).orderBy(asc(surveys.name));
-const roleRows = (db: Db) => db.select({ key: roles.key, label: roles.label }).from(roles).orderBy(asc(roles.label));
-const stageRows = (db: Db) => db.select({ key: journeyStages.key, label: journeyStages.label }).from(journeyStages).orderBy(asc(journeyStages.position));
 const ruleRows = (db: Db) => db.select().from(frequencyRules).orderBy(asc(frequencyRules.id));
 const largestAccounts = (db: Db) => db.select({ id: accounts.id, name: accounts.name }).from(accounts).orderBy(desc(accounts.annualRevenue), asc(accounts.id)).limit(ACCOUNT_CHOICES);
 
 const surveyOptions = (rows: { id: string; name: string; journeyStage: string; kind: string }[]): Option[] =>
   rows.map((s) => ({ value: s.id, label: `${s.name} (${s.journeyStage}, ${s.kind})` }));
-const keyedOptions = (rows: { key: string; label: string }[]): Option[] => rows.map((r) => ({ value: r.key, label: r.label }));
 const ruleMap = (rows: (typeof frequencyRules.$inferSelect)[]) => new Map<string, RuleView>(rows.map((row) => [row.id, toView(row)]));
 
 // ─── landing ───

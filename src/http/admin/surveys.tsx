@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import type { Db } from "../../db/client";
-import { journeyStages, roles, settings, surveys, surveyVersions } from "../../db/schema";
+import { settings, surveys, surveyVersions } from "../../db/schema";
 import {
   applyEditorAction,
   editorStateFrom,
@@ -17,6 +17,7 @@ import { ApiError, notFound, type FieldError } from "../../lib/errors";
 import { surveyEditorPage, surveyVersionPage } from "../../views/admin/survey-editor";
 import { previewHtml, PreviewFrames, localeLabel, type PreviewSettings } from "../../views/admin/survey-editor-preview";
 import { surveysPage } from "../../views/admin/surveys";
+import { keyedOptions, roleRows, stageRows } from "./choices";
 import { flashFrom, formBody } from "./forms";
 import type { AdminEnv } from "./session";
 
@@ -35,9 +36,9 @@ const SAMPLE_OWNER = "Olivia Owner";
 
 surveysAdmin.get("/", async (c) => {
   const db = c.var.db;
-  const [stageRows, roleRows, rows] = await db.batch([
-    stagesQuery(db),
-    rolesQuery(db),
+  const [stages, roleList, rows] = await db.batch([
+    stageRows(db),
+    roleRows(db),
     db
       .select({
         id: surveys.id,
@@ -60,8 +61,8 @@ surveysAdmin.get("/", async (c) => {
       flash: flashFrom(c, FLASH),
       surveys: rows.slice(0, LIST_LIMIT),
       truncated: rows.length > LIST_LIMIT,
-      stages: stageRows.map((s) => ({ value: s.key, label: s.label })),
-      roles: roleRows.map((r) => ({ value: r.key, label: r.label })),
+      stages: keyedOptions(stages),
+      roles: keyedOptions(roleList),
     }),
   );
 });
@@ -167,9 +168,9 @@ type EditorData = Awaited<ReturnType<typeof loadEditorData>>;
 
 /** Everything the editor shows besides the form, in one batch (one D1 round trip). */
 async function loadEditorData(db: Db, id: string | null) {
-  const [stageRows, roleRows, settingsRows, surveyRows, versionRows] = await db.batch([
-    stagesQuery(db),
-    rolesQuery(db),
+  const [stages, roleList, settingsRows, surveyRows, versionRows] = await db.batch([
+    stageRows(db),
+    roleRows(db),
     db.select().from(settings).where(eq(settings.id, 1)),
     db
       .select({
@@ -189,8 +190,8 @@ async function loadEditorData(db: Db, id: string | null) {
   const survey = surveyRows[0] ? { ...surveyRows[0].survey, unpublishedChanges: Boolean(surveyRows[0].unpublishedChanges) } : null;
   const settingsRow = settingsRows[0];
   return {
-    stages: stageRows.map((s) => ({ value: s.key, label: s.label })),
-    roles: roleRows.map((r) => ({ value: r.key, label: r.label })),
+    stages: keyedOptions(stages),
+    roles: keyedOptions(roleList),
     settings: { row: settingsRow, defaultLocale: settingsRow?.defaultLocale ?? "en" },
     survey: survey && { ...survey, currentVersion: versionRows.find((v) => v.id === survey.currentVersionId)?.version ?? null },
     versions: versionRows,
@@ -215,8 +216,6 @@ function renderEditor(c: C, data: EditorData, state: EditorState, errors: FieldE
   });
 }
 
-const stagesQuery = (db: Db) => db.select({ key: journeyStages.key, label: journeyStages.label }).from(journeyStages).orderBy(asc(journeyStages.position), asc(journeyStages.key));
-const rolesQuery = (db: Db) => db.select({ key: roles.key, label: roles.label }).from(roles).orderBy(asc(roles.label));
 
 function pickLocale(state: EditorState, wanted: string | undefined): string {
   return wanted && state.locales.includes(wanted) ? wanted : state.defaultLocale || state.locales[0] || "en";
