@@ -55,18 +55,10 @@ export async function sendNotices(provider: MailProvider, notices: Notice[], org
   return { ...outcome, sent };
 }
 
-/**
- * Admins' addresses. Users get their role from the people-and-sign-in work (users.role); until that column exists
- * nobody is known to be an admin, and escalations go to the assignee alone.
- */
+/** Active admins' addresses (they get every escalation). */
 export async function adminEmails(db: Db): Promise<string[]> {
-  try {
-    const rows = await runAll<{ email: string }>(db, sql`SELECT email FROM users WHERE role = 'admin' AND coalesce(status, 'active') = 'active' ORDER BY email`);
-    return rows.map((row) => row.email);
-  } catch (error) {
-    if (String(error).includes("no such column")) return [];
-    throw error;
-  }
+  const rows = await runAll<{ email: string }>(db, sql`SELECT email FROM users WHERE role = 'admin' AND status = 'active' ORDER BY email`);
+  return rows.map((row) => row.email);
 }
 
 /**
