@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
+import { PostButton } from "./components";
 
 /** Who is looking at an admin page: the signed-in person (or the admin token used to sign in). */
 export interface AdminViewer {
@@ -88,10 +89,9 @@ export function AdminShell(props: AdminPageProps) {
                   {props.viewer.name} <span class="visually-hidden">signed in as</span>({ROLE_LABEL[props.viewer.role]})
                 </span>
                 {props.viewer.csrfToken && (
-                  <form method="post" action="/admin/logout" class="inline">
-                    <input type="hidden" name="csrf" value={props.viewer.csrfToken} />
-                    <button type="submit">Sign out</button>
-                  </form>
+                  <PostButton action="/admin/logout" csrf={props.viewer.csrfToken}>
+                    Sign out
+                  </PostButton>
                 )}
               </div>
             )}
