@@ -117,15 +117,22 @@ export function signingSecrets(e: Pick<WebhookEndpoint, "secret" | "previousSecr
   return [e.secret, ...previous];
 }
 
-/** Deliveries of an endpoint, newest first; `before` is the last id of the previous page. */
-export function listDeliveries(db: Db, endpointId: string, options: { before?: string; limit: number }) {
-  return db
-    .select()
-    .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.endpointId, endpointId), options.before ? lt(webhookDeliveries.id, options.before) : undefined))
-    .orderBy(desc(webhookDeliveries.id))
-    .limit(options.limit)
-    .all();
+/**
+ * Deliveries of an endpoint, newest first; `before` is the last id of the previous page. Read in one round trip with
+ * the endpoint itself: 404 when it does not exist.
+ */
+export async function listDeliveries(db: Db, endpointId: string, options: { before?: string; limit: number }) {
+  const [endpoint, rows] = await db.batch([
+    db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId)),
+    db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.endpointId, endpointId), options.before ? lt(webhookDeliveries.id, options.before) : undefined))
+      .orderBy(desc(webhookDeliveries.id))
+      .limit(options.limit),
+  ]);
+  if (!endpoint[0]) throw notFound(`Webhook endpoint '${endpointId}'`);
+  return rows;
 }
 
 export interface Attempt {

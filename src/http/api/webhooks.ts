@@ -174,7 +174,6 @@ webhooksRouter.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    await getEndpoint(c.var.db, id);
     const { cursor, limit } = c.req.valid("query");
     const rows = await listDeliveries(c.var.db, id, { before: decodeCursor(cursor), limit: limit + 1 });
     const { items, nextCursor } = page(rows, limit, (d) => d.id);

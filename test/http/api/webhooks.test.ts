@@ -24,7 +24,10 @@ describe("/api/v1/webhooks", () => {
 
     const patched = await api("PATCH", `/webhooks/${endpoint.id}`, { events: ["response.completed"], format: "slack" });
     expect(await json(patched)).toMatchObject({ events: ["response.completed"], format: "slack" });
-    expect((await api("GET", `/webhooks/${endpoint.id}/deliveries`)).status).toBe(200);
+    const deliveries = await api("GET", `/webhooks/${endpoint.id}/deliveries`);
+    expect(deliveries.status).toBe(200);
+    expect(deliveries.headers.get("X-D1-Round-Trips")).toBe("1"); // the endpoint and its deliveries in one batch
+    expect((await api("GET", "/webhooks/whe_nope/deliveries")).status).toBe(404);
     expect((await api("DELETE", `/webhooks/${endpoint.id}`)).status).toBe(204);
     expect((await api("GET", `/webhooks/${endpoint.id}`)).status).toBe(404);
     const audit = await env.DB.prepare("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY id").bind(endpoint.id).all<{ action: string }>();
