@@ -42,8 +42,7 @@ export async function eraseContact(db: Db, actor: string, secret: string, id: st
   const stamp = now.toISOString();
   const addresses = [...new Set([contact.email, ...(await formerAddresses(db, id))].filter((a): a is string => !!a))];
   const hmacs = await Promise.all(addresses.map((address) => emailHmac(secret, address)));
-  const auditRewrites = await scrubbedAuditDetails(db, contact, addresses);
-  const { caseEventRewrites, payloadRewrites } = await scrubbedLoopRecords(db, contact, addresses);
+  const { auditRewrites, caseEventRewrites, payloadRewrites } = await scrubbedRecords(db, contact, addresses);
   const ofContact = db.select({ id: responses.id }).from(responses).where(eq(responses.contactId, id));
   const invitationsOfContact = db.select({ id: invitations.id }).from(invitations).where(eq(invitations.contactId, id));
   const freeTextQuestion = and(inArray(answers.responseId, ofContact), eq(answers.type, "text"));
@@ -86,58 +85,48 @@ export async function eraseContact(db: Db, actor: string, secret: string, id: st
 }
 
 /**
- * The audit entries that hold something personal about the contact — its own entries, those of its invitations,
- * responses and cases, and any that quote one of its addresses — with those values replaced by "(erased)".
+ * What holds something personal about the contact, scrubbed ("(erased)" for its values), read in one round trip:
+ * - audit entries: its own, those of its invitations, responses and cases, and any that quote one of its addresses;
+ * - its case timeline details (notes, re-check answers);
+ * - webhook payloads that carry its responses or cases (free-text answers, verbatims, addresses), so a replayed
+ *   delivery never sends erased data again.
+ * Only the records that change are returned.
  */
-async function scrubbedAuditDetails(db: Db, contact: Contact, addresses: string[]) {
+async function scrubbedRecords(db: Db, contact: Contact, addresses: string[]) {
   const related = [
     db.select({ id: responses.id }).from(responses).where(eq(responses.contactId, contact.id)),
     db.select({ id: invitations.id }).from(invitations).where(eq(invitations.contactId, contact.id)),
     db.select({ id: cases.id }).from(cases).where(eq(cases.contactId, contact.id)),
   ];
-  const entries = await db
-    .select({ id: auditLog.id, detail: auditLog.detail })
-    .from(auditLog)
-    .where(
-      and(
-        sql`${auditLog.detail} IS NOT NULL`,
-        or(
-          eq(auditLog.entityId, contact.id),
-          ...related.map((ids) => inArray(auditLog.entityId, ids)),
-          ...addresses.map((address) => sql`instr(lower(${auditLog.detail}), ${address}) > 0`),
+  const [entries, events, deliveries] = await db.batch([
+    db
+      .select({ id: auditLog.id, detail: auditLog.detail })
+      .from(auditLog)
+      .where(
+        and(
+          sql`${auditLog.detail} IS NOT NULL`,
+          or(
+            eq(auditLog.entityId, contact.id),
+            ...related.map((ids) => inArray(auditLog.entityId, ids)),
+            ...addresses.map((address) => sql`instr(lower(${auditLog.detail}), ${address}) > 0`),
+          ),
         ),
       ),
-    )
-    .all();
-  const personal = personalValues(contact, addresses);
-  return entries.flatMap((entry) => {
-    const detail = scrub(entry.detail, personal) as Record<string, unknown>;
-    return JSON.stringify(detail) === JSON.stringify(entry.detail) ? [] : [{ id: entry.id, detail }];
-  });
-}
-
-/**
- * The contact's case timeline details (notes, re-check answers) and the webhook payloads that carry its responses or
- * cases (free-text answers, verbatims, addresses), scrubbed: a replayed delivery never sends erased data again.
- */
-async function scrubbedLoopRecords(db: Db, contact: Contact, addresses: string[]) {
-  const personal = personalValues(contact, addresses);
-  const [events, deliveries] = await Promise.all([
     db
       .select({ id: caseEvents.id, detail: caseEvents.detail })
       .from(caseEvents)
-      .where(and(sql`${caseEvents.detail} IS NOT NULL`, inArray(caseEvents.caseId, db.select({ id: cases.id }).from(cases).where(eq(cases.contactId, contact.id)))))
-      .all(),
+      .where(and(sql`${caseEvents.detail} IS NOT NULL`, inArray(caseEvents.caseId, db.select({ id: cases.id }).from(cases).where(eq(cases.contactId, contact.id))))),
     db
       .select({ id: webhookDeliveries.id, payload: webhookDeliveries.payload })
       .from(webhookDeliveries)
-      .where(or(sql`instr(${webhookDeliveries.payload}, ${contact.id}) > 0`, ...addresses.map((address) => sql`instr(lower(${webhookDeliveries.payload}), ${address}) > 0`)))
-      .all(),
+      .where(or(sql`instr(${webhookDeliveries.payload}, ${contact.id}) > 0`, ...addresses.map((address) => sql`instr(lower(${webhookDeliveries.payload}), ${address}) > 0`))),
   ]);
-  const caseEventRewrites = events.flatMap((event) => {
-    const detail = scrub(event.detail, personal) as Record<string, unknown>;
-    return JSON.stringify(detail) === JSON.stringify(event.detail) ? [] : [{ id: event.id, detail }];
-  });
+  const personal = personalValues(contact, addresses);
+  const changedDetails = <Id>(rows: { id: Id; detail: unknown }[]) =>
+    rows.flatMap((row) => {
+      const detail = scrub(row.detail, personal) as Record<string, unknown>;
+      return JSON.stringify(detail) === JSON.stringify(row.detail) ? [] : [{ id: row.id, detail }];
+    });
   const payloadRewrites = deliveries.flatMap((delivery) => {
     let parsed: unknown;
     try {
@@ -148,7 +137,7 @@ async function scrubbedLoopRecords(db: Db, contact: Contact, addresses: string[]
     const payload = JSON.stringify(scrub(parsed, personal));
     return payload === delivery.payload ? [] : [{ id: delivery.id, payload }];
   });
-  return { caseEventRewrites, payloadRewrites };
+  return { auditRewrites: changedDetails(entries), caseEventRewrites: changedDetails(events), payloadRewrites };
 }
 
 const personalValues = (contact: Contact, addresses: string[]) =>
