@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
 import { adminSessions, users, type TokenScope, type User, type UserRole } from "../../db/schema";
 import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -43,18 +44,23 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | nul
   return (await db.select().from(users).where(eq(users.email, normalizeEmail(email))).get()) ?? null;
 }
 
-/** Adds a person (active at once); the caller sends them their first sign-in link. */
+/**
+ * Adds a person (active at once); the caller sends them their first sign-in link. A taken address fails the UNIQUE
+ * email in the same batch (nothing written), so two invitations racing get one user and a 409, never a 500.
+ */
 export async function inviteUser(db: Db, actor: string, input: { email: string; name: string; role: UserRole }, now = new Date()): Promise<User> {
   const email = normalizeEmail(input.email);
-  if (await findUserByEmail(db, email)) {
+  const id = newId("usr", now);
+  try {
+    const [[created]] = await db.batch([
+      db.insert(users).values({ id, email, name: input.name.trim(), role: input.role, status: "active", createdAt: now.toISOString() }).returning(),
+      auditInsert(db, { actor, action: "user.invite", entityType: "user", entityId: id, detail: { email, name: input.name.trim(), role: input.role } }, now),
+    ]);
+    return created!;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
     throw conflict(`${email} is already a user; change their role or reactivate them instead.`, [{ path: "email", message: "already a user" }]);
   }
-  const id = newId("usr", now);
-  const [[created]] = await db.batch([
-    db.insert(users).values({ id, email, name: input.name.trim(), role: input.role, status: "active", createdAt: now.toISOString() }).returning(),
-    auditInsert(db, { actor, action: "user.invite", entityType: "user", entityId: id, detail: { email, name: input.name.trim(), role: input.role } }, now),
-  ]);
-  return created!;
 }
 
 /** The last active admin can neither be demoted nor deactivated: someone must be able to manage people. */

@@ -44,6 +44,11 @@ describe("/api/v1/users", () => {
     expect(again.status).toBe(409);
     expect((await json(again)).errors).toEqual([{ path: "email", message: "already a user" }]);
     expect((await env.DB.prepare("SELECT count(*) AS n FROM users").first<{ n: number }>())!.n).toBe(before + 1);
+    // Invited twice at once (a double-clicked form, two admins): one user, and a 409 for the other, never a 500.
+    const twice = uniqueEmail("twice");
+    const racing = await Promise.all([1, 2].map((n) => api("POST", "/users", { email: twice, name: `Twice ${n}`, role: "analyst" })));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(twice).first<{ n: number }>())!.n).toBe(1);
     expect((await api("PATCH", `/users/${taken.id}`, {})).status).toBe(400);
   });
 
