@@ -16,8 +16,3 @@ export function assertSendable(survey: Survey | undefined, surveyId: string): Su
   }
   return survey;
 }
-
-/** A survey that can be sent: it exists, is active and has a published version. */
-export async function sendableSurvey(db: Db, surveyId: string): Promise<Survey> {
-  return assertSendable(await surveyRow(db, surveyId).get(), surveyId);
-}

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { contacts } from "../../db/schema";
 import { emailHmac } from "../../domain/directory/suppression";
 import { explainEligibility } from "../../domain/frequency/eligibility";
-import { sendableSurvey } from "../../domain/targeting/surveys";
+import { assertSendable, surveyRow } from "../../domain/targeting/surveys";
 import { guard } from "../middleware/auth";
 import { notFound } from "../../lib/errors";
 import { createRouter, jsonResponse, problemResponses } from "./router";
@@ -43,10 +43,12 @@ eligibilityRouter.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const { surveyId } = c.req.valid("query");
-    const [contact] = await Promise.all([
-      c.var.db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, id)).get(),
-      sendableSurvey(c.var.db, surveyId),
+    // Contact and survey in one batch; the explanation is the second (and last) round trip.
+    const [[contact], [survey]] = await c.var.db.batch([
+      c.var.db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, id)),
+      surveyRow(c.var.db, surveyId),
     ]);
+    assertSendable(survey, surveyId);
     if (!contact) throw notFound(`Contact '${id}'`);
     const hmac = contact.email ? await emailHmac(c.env.HMAC_SECRET, contact.email) : null;
     return c.json(await explainEligibility(c.var.db, { contactId: id, surveyId, emailHmac: hmac }, new Date()), 200);

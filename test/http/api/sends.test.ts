@@ -33,6 +33,10 @@ describe("GET /api/v1/contacts/{id}/eligibility", () => {
 
     const res = await api("GET", `/contacts/${contact.id}/eligibility?surveyId=${asked.survey.id}`, undefined, { token: await integrationToken() });
     expect(res.status).toBe(200);
+    // Contact and survey in one batch, then the explanation, after the token's check: 4 (was 5).
+    expect(Number(res.headers.get("X-D1-Round-Trips"))).toBeLessThanOrEqual(4);
+    expect((await api("GET", `/contacts/con_nope/eligibility?surveyId=${asked.survey.id}`)).status).toBe(404);
+    expect((await json(await api("GET", `/contacts/${contact.id}/eligibility?surveyId=sur_nope`))).detail).toMatch(/Survey 'sur_nope'/);
     const until = new Date(Date.parse(sentAt) + 14 * DAY).toISOString();
     expect(await json(res)).toEqual({
       eligible: false,
