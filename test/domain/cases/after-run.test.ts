@@ -9,15 +9,11 @@ import { describe, expect, it } from "vitest";
 import { api, json } from "../../support/api";
 import { makeAccount, makeContact, makeInvitation, makeSurvey } from "../../support/fixtures";
 import { makeResponse } from "../../support/responses";
+import { completeScoringRun } from "../../support/scoring";
 import { makeUser, outboxTo, uniqueEmail } from "./support";
 
 async function runScoring(full = false) {
-  for (let i = 0; i < 20; i++) {
-    const res = await api("POST", "/scoring/runs", { full });
-    if (res.status === 200) return followUp((await json(res)).id);
-    expect(res.status).toBe(202);
-  }
-  throw new Error("scoring did not complete");
+  return followUp(await completeScoringRun({ full }));
 }
 
 /** Delivers the run.completed message to the Worker's queue consumer, twice (a redelivery must change nothing). */
