@@ -1,8 +1,8 @@
 import { Hono, type Context } from "hono";
 import type { z } from "zod";
-import { and, asc, desc, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accounts, contacts, frequencyRules, holidays, INVITATION_STATUSES, settings, surveys, type InvitationStatus } from "../../db/schema";
+import { accounts, contacts, frequencyRules, INVITATION_STATUSES, surveys, type InvitationStatus } from "../../db/schema";
 import { emailHmac } from "../../domain/directory/suppression";
 import { searchContacts } from "../../domain/directory/search";
 import { explainEligibility } from "../../domain/frequency/eligibility";
@@ -11,8 +11,7 @@ import { invitationsQuery, pageOf } from "../../domain/invitations/list";
 import { periodFromKey, quarterAt, quarterKey, quarterPeriod, shiftQuarter } from "../../domain/scoring/periods";
 import { planFrom, planReads, type Plan, type PlanInput, type PlanReads } from "../../domain/targeting/plan";
 import { committeeCoverage } from "../../domain/targeting/revenue";
-import type { ProgramContext } from "../../domain/targeting/waves";
-import { isTimeZone } from "../../lib/fields";
+import { activeRelationalSurveys, programContextFrom, programContextReads } from "../../domain/targeting/waves";
 import { sendSurvey } from "../../domain/targeting/sends";
 import { ApiError, notFound } from "../../lib/errors";
 import { RuleCreate, RulePatch } from "../api/frequency-rules";
@@ -376,20 +375,10 @@ sending.get("/invitations", async (c) => {
 sending.get("/coverage", async (c) => {
   const db = c.var.db;
   const now = new Date();
-  const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-  // One batch for what loadProgramContext and activeRelationalSurveys read one by one: the page stays in budget.
-  const [settingRows, holidayRows, relational, rules] = await db.batch([
-    db.select().from(settings).limit(1),
-    db.select({ date: holidays.date }).from(holidays).where(and(gte(holidays.date, day(-400)), lte(holidays.date, day(800)))),
-    db.select().from(surveys).where(and(eq(surveys.kind, "relational"), eq(surveys.status, "active"), isNotNull(surveys.currentVersionId))).orderBy(asc(surveys.createdAt)).limit(1),
-    ruleRows(db),
-  ]);
-  const setting = settingRows[0];
-  if (!setting) throw notFound("The settings row");
-  const timeZone = isTimeZone(setting.timeZone) ? setting.timeZone : "UTC";
-  const calendar = { timeZone, fiscalYearStartMonth: setting.fiscalYearStartMonth };
-  const dates = new Set(holidayRows.map((h) => h.date));
-  const ctx: ProgramContext = { calendar, holidays: dates, window: { timeZone, holidays: dates, start: setting.sendWindowStart, end: setting.sendWindowEnd } };
+  // The program's calendar and the oldest active relational survey in one batch with the rules: the page stays in budget.
+  const [settingRows, holidayRows, relational, rules] = await db.batch([...programContextReads(db, now), activeRelationalSurveys(db).limit(1), ruleRows(db)]);
+  const ctx = programContextFrom(settingRows, holidayRows);
+  const calendar = ctx.calendar;
   const current = quarterAt(now, calendar);
   const quarters = Array.from({ length: 8 }, (_, i) => quarterKey(shiftQuarter(current, -i)));
   const key = c.req.query("quarter")?.trim() || quarterKey(current);
