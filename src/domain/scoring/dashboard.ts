@@ -9,7 +9,7 @@ import { responsesQuery, type ResponseListItem } from "../responses/list";
 import { LOW_SAMPLE_N, MIXED_SIGNALS_GAP, meanAndTopBox, npsSummary, ratio, revenueWeightedNps, type MeanAndTopBox, type NpsSummary, type RevenueWeightedNps } from "./formulas";
 import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, shiftPeriodKey, t12Key, type Period } from "./periods";
 import { calendarOf } from "./plan";
-import { coverageFigures, groupChange, groupMetrics, periodRun } from "./read";
+import { coverageFigures, groupChange, groupMetrics, periodRun, type CoverageFigures } from "./read";
 import { periodRunsOfRun } from "./run";
 
 /** Quarters the Overview's trend chart shows. */
@@ -84,7 +84,7 @@ export interface Overview {
   period: string;
   /** Scored quarters, newest first (the quarter picker). */
   quarters: string[];
-  coverage: ReturnType<typeof overviewCoverage>;
+  coverage: CoverageFigures;
   figures: GroupFigures;
   change: { previousQuarter: FiguresChange | null; yearEarlier: FiguresChange | null };
   /** Up to 8 quarters ending with `period`, oldest first. */
@@ -132,7 +132,7 @@ export async function overview(db: Db, run: ScoreRun, periodKey: string | undefi
     run: { id: run.id, finishedAt: run.finishedAt, asOf: run.asOf },
     period,
     quarters: scoredQuarters(coverageRows.filter(heldBy(run))),
-    coverage: overviewCoverage(coverageByPeriod.get(period)),
+    coverage: coverageFigures(coverageByPeriod.get(period)),
     figures: groupFigures(groupsByPeriod.get(period)),
     change: {
       previousQuarter: changeAgainst(previous),
@@ -142,12 +142,6 @@ export async function overview(db: Db, run: ScoreRun, periodKey: string | undefi
     atRisk: atRisk.map((a) => ({ accountId: a.accountId, name: a.name, ownerName: a.ownerName, revenue: a.revenue, score: a.weightSum > 0 ? a.weightedAnswerSum / a.weightSum : null, npsN: a.npsN })),
     cases: { open: Number(caseCounts[0]?.open ?? 0), breached: Number(caseCounts[0]?.breached ?? 0) },
   };
-}
-
-/** The Overview names the accounts whose every invitation ended unanswered `silence`. */
-function overviewCoverage(row: ScoreCoverage | undefined) {
-  const { unresponsive, ...figures } = coverageFigures(row);
-  return { ...figures, silence: unresponsive };
 }
 
 function trendFigures(group: ScoreGroup | undefined, coverage: ScoreCoverage | undefined) {

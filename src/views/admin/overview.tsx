@@ -105,9 +105,9 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
             <Figure label="Single-threaded accounts" value={formatInteger(c.singleThreadedAccounts)}>
               <p class="figure-change">All answers of the last 12 months came from one person.</p>
             </Figure>
-            {c.silence && (
-              <Figure label="Silent accounts (invitations ended)" value={formatInteger(c.silence.accounts)}>
-                <p class="figure-change">Every invitation ended unanswered: {formatMoney(c.silence.revenue)} revenue.</p>
+            {c.unresponsive && (
+              <Figure label="Silent accounts (invitations ended)" value={formatInteger(c.unresponsive.accounts)}>
+                <p class="figure-change">Every invitation ended unanswered: {formatMoney(c.unresponsive.revenue)} revenue.</p>
               </Figure>
             )}
           </div>
