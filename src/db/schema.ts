@@ -615,7 +615,7 @@ export const scoreDirty = sqliteTable("score_dirty", {
   at: text("at"),
 });
 
-/** Quarters whose staging (score_latest, score_heard) is complete and kept until the quarter changes. */
+/** Quarters whose staging (score_latest, score_survey_cube, score_heard) is complete and kept until the quarter changes. */
 export const scoreStaged = sqliteTable("score_staged", {
   period: text("period").primaryKey(),
   stagedAt: text("staged_at").notNull(),
@@ -642,7 +642,6 @@ export const scoreLatest = sqliteTable(
     type: text("type").notNull(), // nps | osat | ces | vendor_rank
     contactId: text("contact_id").notNull(),
     surveyId: text("survey_id").notNull(),
-    latest: text("latest").notNull(), // submitted_at || response id || question id: orders answers by first submit, then id
     value: real("value").notNull(), // the answer; share of wallet (0–1) for vendor_rank
     accountId: text("account_id").notNull(),
     role: text("role").notNull(),
@@ -658,17 +657,8 @@ export const scoreLatest = sqliteTable(
   (t) => [primaryKey({ columns: [t.period, t.type, t.contactId, t.surveyId] })],
 );
 
-/**
- * Staging of the period being scored: its contacts' latest answers summed per account and snapshot, read by the
- * latest-answer cuts and the account sums (migration 0091). Holds one period at a time (emptied before each build).
- */
-export const scoreCube = sqliteTable("score_cube", {
-  period: text("period").notNull(),
-  accountId: text("account_id").notNull(),
-  role: text("role").notNull(),
-  stage: text("stage").notNull(),
-  country: text("country"),
-  segment: text("segment"),
+/** Answer sums per type, the columns of both cubes (integer answers except share of wallet, a share 0–1). */
+const cubeSums = () => ({
   npsN: integer("nps_n").notNull(),
   npsP: integer("nps_p").notNull(),
   npsD: integer("nps_d").notNull(),
@@ -682,6 +672,38 @@ export const scoreCube = sqliteTable("score_cube", {
   sowN: integer("sow_n").notNull(),
   sowSum: real("sow_sum"),
 });
+
+/**
+ * Staging of the period being scored: its contacts' latest answers summed per account and snapshot, read by the
+ * latest-answer cuts and the account sums (migration 0091). Holds one period at a time: a quarter's rows, to which
+ * its trailing 12 months add the earlier quarters' answers still latest at its end.
+ */
+export const scoreCube = sqliteTable("score_cube", {
+  period: text("period").notNull(),
+  accountId: text("account_id").notNull(),
+  role: text("role").notNull(),
+  stage: text("stage").notNull(),
+  country: text("country"),
+  segment: text("segment"),
+  ...cubeSums(),
+});
+
+/**
+ * Staging per quarter for the survey cut (migration 0092): answers summed per survey and account by `span`, how many
+ * following quarters (0–3) each stays its contact's latest answer in that survey, so a trailing 12 months sums its
+ * four quarters' rows. Kept with the quarter's staging.
+ */
+export const scoreSurveyCube = sqliteTable(
+  "score_survey_cube",
+  {
+    period: text("period").notNull(),
+    surveyId: text("survey_id").notNull(),
+    accountId: text("account_id").notNull(),
+    span: integer("span").notNull(),
+    ...cubeSums(),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.surveyId, t.accountId, t.span] })],
+);
 
 /** Staging: who at which account completed any response in a quarter (heard-from, decision-maker, committee). */
 export const scoreHeard = sqliteTable(

@@ -36,7 +36,7 @@ export interface RunPlan {
  * Bumped whenever planSteps derives different steps from the same plan: a run in progress across a deploy that
  * changes them is superseded by a new run instead of resuming at a step number that now means another step.
  */
-export const STEPS_VERSION = 2;
+export const STEPS_VERSION = 3;
 
 export const calendarOf = (run: Pick<ScoreRun, "timeZone" | "fiscalYearStartMonth">): Calendar => ({
   timeZone: run.timeZone,
@@ -155,12 +155,6 @@ export function periodRunsOf(plan: RunPlan, runId: string): Record<string, strin
 
 // ─── steps ───────────────────────────────────────────────────────────────────
 
-/**
- * Statements kept under ~0.4 s at the benchmark scale, so a respondent's post never waits long behind one: a trailing
- * 12 months' survey cut and cube are split by account (parts cover disjoint accounts, so results are unchanged).
- */
-const T12_CUT_PARTS: Partial<Record<(typeof SCORE_CUTS)[number], number>> = { survey: 2 };
-const T12_PARTS = 2;
 /** A staged answer's span looks this many quarters ahead (a trailing 12 months is the quarter and the 3 before it). */
 const SPAN_QUARTERS = 3;
 
@@ -184,9 +178,13 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
     const p = period(key);
     steps.push(...clearSteps(key));
     steps.push(...stageSteps(p, following(key)));
+    steps.push({ name: `stage ${key} by survey`, statements: q.stageSurveyCube(key) });
     steps.push({ name: `stage ${key} heard`, statements: [q.stageQuarterHeard(p), q.markStaged(key)] });
   }
-  for (const key of respanned(plan)) steps.push(one(`${key} spans`, q.updateSpans(key, following(key))));
+  for (const key of respanned(plan)) {
+    steps.push(one(`${key} spans`, q.updateSpans(key, following(key))), { name: `${key} by survey spans`, statements: q.stageSurveyCube(key) });
+  }
+  // Each quarter, then its trailing 12 months, which adds to the quarter's cube.
   for (const key of quarters) {
     const p = period(key);
     const previous = shiftPeriodKey(key, -1)!;
@@ -194,7 +192,7 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
     if (compute.has(key)) {
       const t12Quarters = t12Period(p, calendar).quarters;
       steps.push(
-        ...accountSteps(run.id, p, t12Quarters, [one(`${key} account invitations`, q.updateAccountInvitations(run.id, p))], { previous, previousRun }),
+        ...accountSteps(run.id, p, quarterCube(p), t12Quarters, [one(`${key} account invitations`, q.updateAccountInvitations(run.id, p))], { previous, previousRun }),
         ...cutSteps(run.id, p),
         one(`${key} response rates`, q.upsertResponseRates(run.id, p)),
         one(`${key} response rate by role`, q.upsertRoleResponseRates(run.id, p)),
@@ -208,16 +206,18 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
         one(`${key} silence streak`, q.updateSilenceStreak(run.id, key, { previous, previousRun })),
       );
     }
-  }
-  for (const key of t12s.filter((k) => compute.has(k))) {
-    const p = period(key);
-    steps.push(
-      ...accountSteps(run.id, p, p.quarters, [one(`${key} account invitations`, q.updateAccountInvitationsT12(run.id, p, mapping))], null),
-      ...cutSteps(run.id, p),
-      one(`${key} response rates`, q.upsertCutInvitationsT12(run.id, p, mapping)),
-      one(`${key} coverage`, q.upsertCoverage(run.id, p)),
-      one(`${key} true promoters`, q.updateTruePromoters(run.id, p)),
-    );
+    const t12 = toT12(key);
+    if (compute.has(t12)) {
+      const p12 = period(t12);
+      const cube = [...(compute.has(key) ? [] : quarterCube(period(key))), one(`${t12} cube`, q.buildCube(p12))];
+      steps.push(
+        ...accountSteps(run.id, p12, cube, p12.quarters, [one(`${t12} account invitations`, q.updateAccountInvitationsT12(run.id, p12, mapping))], null),
+        ...cutSteps(run.id, p12),
+        one(`${t12} response rates`, q.upsertCutInvitationsT12(run.id, p12, mapping)),
+        one(`${t12} coverage`, q.upsertCoverage(run.id, p12)),
+        one(`${t12} true promoters`, q.updateTruePromoters(run.id, p12)),
+      );
+    }
   }
   steps.push({ name: "forget the changes this run took in", statements: [q.forgetDirtyChunk(run.dirtyThrough)], repeat: true });
   return steps;
@@ -245,9 +245,6 @@ function cohortSteps(p: Period): Step[] {
   ];
 }
 
-const parts = (count: number): q.Part[] => Array.from({ length: count }, (_, index) => ({ index, count }));
-const partName = (part: q.Part) => (part.count > 1 ? ` part ${part.index + 1}/${part.count}` : "");
-
 const stageSteps = (period: Period, following: readonly string[]): Step[] =>
   q.SCORED_TYPES.map((type) => one(`stage ${period.key} ${type}`, q.stageQuarterLatest(period, type, following)));
 
@@ -259,13 +256,13 @@ function respanned(plan: Pick<RunPlan, "first" | "current" | "stage">): string[]
   );
 }
 
-function accountSteps(runId: string, period: Period, t12Quarters: string[], invitations: Step[], streak: q.StreakSource | null): Step[] {
+/** A quarter's cube, built anew. */
+const quarterCube = (quarter: Period): Step[] => [{ name: `${quarter.key} cube`, statements: [q.clearCube(), q.buildCube(quarter)] }];
+
+function accountSteps(runId: string, period: Period, cube: Step[], t12Quarters: string[], invitations: Step[], streak: q.StreakSource | null): Step[] {
   return [
     one(`${period.key} accounts`, q.insertAccounts(runId, period, period.quarters)),
-    ...parts(period.kind === "t12" ? T12_PARTS : 1).map((part) => ({
-      name: `${period.key} cube${partName(part)}`,
-      statements: part.index === 0 ? [q.clearCube(), q.buildCube(period, part)] : [q.buildCube(period, part)],
-    })),
+    ...cube,
     one(`${period.key} account answers`, q.updateAccountAnswers(runId, period)),
     one(`${period.key} account heard`, q.updateAccountHeard(runId, period, t12Quarters)),
     ...invitations,
@@ -273,10 +270,7 @@ function accountSteps(runId: string, period: Period, t12Quarters: string[], invi
   ];
 }
 
-const cutSteps = (runId: string, period: Period): Step[] =>
-  SCORE_CUTS.flatMap((cut) =>
-    parts((period.kind === "t12" ? T12_CUT_PARTS[cut] : undefined) ?? 1).map((part) => one(`${period.key} by ${cut}${partName(part)}`, q.upsertCutAnswers(runId, period, cut, part))),
-  );
+const cutSteps = (runId: string, period: Period): Step[] => SCORE_CUTS.map((cut) => one(`${period.key} by ${cut}`, q.upsertCutAnswers(runId, period, cut)));
 
 // ─── runs from before incremental scoring ────────────────────────────────────
 

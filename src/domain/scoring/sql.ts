@@ -21,6 +21,7 @@ const inList = (values: readonly string[]) => sql.join(values.map((v) => sql`${v
 export const clearStaging = (period: string): SQL[] => [
   sql`DELETE FROM score_staged WHERE period = ${period}`,
   sql`DELETE FROM score_heard WHERE period = ${period}`,
+  sql`DELETE FROM score_survey_cube WHERE period = ${period}`,
 ];
 
 /** A bounded chunk of a period's staged answers (repeat until 0 changes: each statement stays short). */
@@ -70,8 +71,8 @@ export function stageQuarterLatest(period: Period, type: ScoredType, following: 
       GROUP BY r.contact_id, r.survey_id
     ), across AS (SELECT contact_id, max(latest) AS latest FROM s GROUP BY contact_id)
     INSERT OR REPLACE INTO score_latest
-      (period, type, contact_id, survey_id, latest, value, account_id, role, stage, country, segment, is_latest, survey_span, contact_span)
-    SELECT ${period.key}, ${type}, s.contact_id, s.survey_id, s.latest, s.value, s.account_id, s.role, s.journey_stage, s.country, s.segment,
+      (period, type, contact_id, survey_id, value, account_id, role, stage, country, segment, is_latest, survey_span, contact_span)
+    SELECT ${period.key}, ${type}, s.contact_id, s.survey_id, s.value, s.account_id, s.role, s.journey_stage, s.country, s.segment,
       s.latest = across.latest, ${span(following, row, true)}, ${span(following, row, false)}
     FROM s JOIN across ON across.contact_id = s.contact_id`;
 }
@@ -100,29 +101,16 @@ export function updateSpans(period: string, following: readonly string[]): SQL {
 }
 
 /**
- * The staged rows a period counts: a quarter's own; a trailing 12 months' come from its four quarters, each row
- * while it stays the latest to the period's end. `latest`: each contact's latest across surveys (`contact`, with
- * is_latest) or within each survey (`survey`, the survey cut).
+ * The staged rows a period counts, from a table keyed by quarter with a span column: a quarter's own; a trailing 12
+ * months' come from its four quarters, each row while it stays the latest to the period's end (span ≥ the quarters
+ * between). `quarters`: which of the period's quarters to read (default all).
  */
-function stagedRows(period: Period, latest: "contact" | "survey"): SQL {
-  const latestFlag = latest === "contact" ? sql` AND is_latest = 1` : sql``;
-  if (period.kind === "quarter") return sql`period = ${period.key}${latestFlag}`;
-  const spanColumn = sql.raw(latest === "contact" ? "contact_span" : "survey_span");
-  const quarters = period.quarters;
-  const distance = sql.join(quarters.map((quarter, i) => sql`WHEN ${quarter} THEN ${quarters.length - 1 - i}`), sql` `);
-  return sql`period IN (${inList(quarters)})${latestFlag} AND ${spanColumn} >= CASE period ${distance} END`;
+function spannedRows(period: Period, spanColumn: string, quarters: readonly string[] = period.quarters): SQL {
+  if (period.kind === "quarter") return sql`period = ${period.key}`;
+  const all = period.quarters;
+  const distance = sql.join(all.map((quarter, i) => sql`WHEN ${quarter} THEN ${all.length - 1 - i}`), sql` `);
+  return sql`period IN (${inList(quarters)}) AND ${sql.raw(spanColumn)} >= CASE period ${distance} END`;
 }
-
-/**
- * A stable split of staged rows by the last character of an id (base-36 or decimal: its code point's parity and
- * residues spread evenly), so one large aggregate becomes `parts` smaller steps over disjoint groups.
- */
-export interface Part {
-  index: number;
-  count: number;
-}
-const inPart = (column: SQL, part: Part | undefined): SQL =>
-  part && part.count > 1 ? sql`AND unicode(substr(${column}, -1)) % ${part.count} = ${part.index}` : sql``;
 
 /** Who completed any response in a quarter, with the role of the response snapshot. */
 export function stageQuarterHeard(period: Period): SQL {
@@ -161,19 +149,36 @@ const CUBE_SUMS = ["nps_n", "nps_p", "nps_d", "nps_sum", "osat_n", "osat_sum", "
 /** The same sums over cube rows. */
 const SUMS_OF_CUBE = sql.raw(CUBE_SUMS.map((c) => `sum(${c}) AS ${c}`).join(", "));
 
-/** The cube holds one period at a time: emptied before each period's build. */
+/** The cube holds one period at a time: emptied before each quarter's build. */
 export const clearCube = (): SQL => sql`DELETE FROM score_cube`;
 
 /**
- * A period's latest answers (across surveys) summed per account and snapshot (role, stage, country, segment): one
+ * Contacts' latest answers (across surveys) summed per account and snapshot (role, stage, country, segment): one
  * scan of the staged answers, after which the latest-answer cuts and the account sums read a few rows per account.
- * `part` restricts it to some accounts.
+ * A quarter's cube is its own latest answers. Its trailing 12 months add those of the 3 quarters before it that are
+ * still latest at its end (a contact's latest lies in one quarter, so the two builds never count a contact twice;
+ * the cube has no unique key and its readers re-aggregate).
  */
-export function buildCube(period: Period, part?: Part): SQL {
+export function buildCube(period: Period): SQL {
+  const quarters = period.kind === "quarter" ? period.quarters : period.quarters.slice(0, -1);
   return sql`INSERT INTO score_cube (period, account_id, role, stage, country, segment, ${sql.raw(CUBE_SUMS.join(", "))})
     SELECT ${period.key}, account_id, role, stage, country, segment, ${TYPE_SUMS}
-    FROM score_latest WHERE ${stagedRows(period, "contact")} ${inPart(sql.raw("account_id"), part)}
+    FROM score_latest WHERE ${spannedRows(period, "contact_span", quarters)} AND is_latest = 1
     GROUP BY account_id, role, stage, country, segment`;
+}
+
+/**
+ * A quarter's answers per survey and account, summed by survey_span (migration 0092): the survey cut of the quarter
+ * and of the trailing 12 months that include it read these instead of the staged answers.
+ */
+export function stageSurveyCube(period: string): SQL[] {
+  return [
+    sql`DELETE FROM score_survey_cube WHERE period = ${period}`,
+    sql`INSERT INTO score_survey_cube (period, survey_id, account_id, span, ${sql.raw(CUBE_SUMS.join(", "))})
+      SELECT ${period}, survey_id, account_id, survey_span, ${TYPE_SUMS}
+      FROM score_latest WHERE period = ${period}
+      GROUP BY survey_id, account_id, survey_span`,
+  ];
 }
 
 /** §7.1/7.3/7.6/7.7 per account: NPS counts, role-weighted sums (weights in hundredths), role-mean gap, OSAT, CES, SoW. */
@@ -194,8 +199,7 @@ export function updateAccountAnswers(runId: string, period: Period): SQL {
         sum(x.ces_n) AS ces_n, CAST(coalesce(sum(x.ces_sum), 0) AS INTEGER) AS ces_sum, sum(x.ces_top) AS ces_top,
         sum(x.sow_n) AS sow_n, sum(x.sow_sum) AS sow_sum
       FROM (
-        SELECT account_id, role, ${SUMS_OF_CUBE} FROM score_cube WHERE period = ${period.key}
-        GROUP BY account_id, role
+        SELECT account_id, role, ${SUMS_OF_CUBE} FROM score_cube GROUP BY account_id, role
       ) x LEFT JOIN roles ro ON ro.key = x.role
       GROUP BY x.account_id
     ) s
@@ -294,23 +298,26 @@ export function finishAccounts(runId: string, period: Period, source: StreakSour
 // ─── per cut ─────────────────────────────────────────────────────────────────
 
 /**
- * What a cut groups, per group and account: the cube's rows for the latest-answer cuts; the staged answers for the
- * survey cut, which counts each contact's latest answer within each survey.
+ * What a cut groups, per group and account: the cube's rows for the latest-answer cuts; the survey cube for the
+ * survey cut, which counts each contact's latest answer within each survey; the accounts' own sums overall.
  */
-function cutSource(period: Period, cut: ScoreCut, part: Part | undefined): SQL {
-  const accounts = inPart(sql.raw("account_id"), part);
+function cutSource(runId: string, period: Period, cut: ScoreCut): SQL {
   if (cut === "survey") {
-    return sql`SELECT survey_id AS g, account_id, ${TYPE_SUMS} FROM score_latest WHERE ${stagedRows(period, "survey")} ${accounts} GROUP BY g, account_id`;
+    return sql`SELECT survey_id AS g, account_id, ${SUMS_OF_CUBE} FROM score_survey_cube WHERE ${spannedRows(period, "span")} GROUP BY g, account_id`;
   }
-  const column = cut === "all" ? sql`''` : sql.raw(cut);
-  return sql`SELECT coalesce(${column}, '') AS g, account_id, ${SUMS_OF_CUBE} FROM score_cube WHERE period = ${period.key} ${accounts} GROUP BY g, account_id`;
+  if (cut === "all") {
+    return sql`SELECT '' AS g, account_id, nps_n, nps_promoters AS nps_p, nps_detractors AS nps_d, osat_n, osat_sum, osat_top,
+        ces_n, ces_sum, ces_top, sow_n, sow_sum
+      FROM score_accounts WHERE run_id = ${runId} AND period = ${period.key} AND nps_n IS NOT NULL`;
+  }
+  return sql`SELECT coalesce(${sql.raw(cut)}, '') AS g, account_id, ${SUMS_OF_CUBE} FROM score_cube GROUP BY g, account_id`;
 }
 
 /**
  * §7.1/7.2/7.6/7.7 per group of a cut: answer counts and sums, and the revenue-weighted sums over accounts in scope
  * (NPS_a and SoW_a per account within the group, weighted by the account's revenue in the period).
  */
-export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut, part?: Part): SQL {
+export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut): SQL {
   const rev = sql`(1.0 * sa.revenue)`;
   const npsA = sql`(100.0 * (x.nps_p - x.nps_d) / x.nps_n)`;
   const withNps = sql`x.nps_n > 0 AND sa.in_scope = 1`;
@@ -332,21 +339,17 @@ export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut, p
       coalesce(sum(${withSow}), 0),
       coalesce(sum(CASE WHEN ${withSow} THEN ${rev} END), 0),
       coalesce(sum(CASE WHEN ${withSow} THEN ${rev} * x.sow_sum / x.sow_n END), 0)
-    FROM (${cutSource(period, cut, part)}) x
+    FROM (${cutSource(runId, period, cut)}) x
     LEFT JOIN score_accounts sa ON sa.run_id = ${runId} AND sa.period = ${period.key} AND sa.account_id = x.account_id
     GROUP BY x.g
-    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET ${part && part.index > 0 ? addExcluded : setExcluded}`;
+    ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET ${setExcluded}`;
 }
 
-/**
- * Columns of a cut's answers. Accounts lie in exactly one part and every column is a sum over accounts, so the
- * first part sets them and later parts add theirs.
- */
+/** Columns of a cut's answers: a repeated step sets them again (its response rates are upserted beside them). */
 const ANSWER_COLUMNS = [
   "nps_n", "nps_promoters", "nps_detractors", "osat_n", "osat_sum", "osat_top", "ces_n", "ces_sum", "ces_top", "sow_n", "sow_sum",
   "rw_m", "rw_revenue", "rw_revenue_sq", "rw_weighted", "rw_weighted_by_sq", "rw_weighted_by_sq_sq", "sow_rw_m", "sow_rw_revenue", "sow_rw_weighted",
 ];
-const addExcluded = sql.raw(ANSWER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", "));
 const setExcluded = sql.raw(ANSWER_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", "));
 
 /** Cuts with a response rate (§7.5): invitations know their survey and stage; the role is the contact's current role. */

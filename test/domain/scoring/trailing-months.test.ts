@@ -117,7 +117,7 @@ async function run(full: boolean): Promise<ScoreRun> {
 
 async function wipe() {
   await env.DB.batch(
-    ["answers", "responses", "invitations", "contacts", "score_runs", "score_accounts", "score_groups", "score_coverage", "score_latest", "score_heard", "score_staged", "score_cohort", "score_dirty"].map(
+    ["answers", "responses", "invitations", "contacts", "score_runs", "score_accounts", "score_groups", "score_coverage", "score_latest", "score_survey_cube", "score_cube", "score_heard", "score_staged", "score_cohort", "score_dirty"].map(
       (table) => env.DB.prepare(`DELETE FROM ${table}`),
     ),
   );
