@@ -4,7 +4,6 @@
 -- score_survey_cube: a quarter's answers per survey and account, summed by how many following quarters (0–3) each
 -- stays its contact's latest answer in that survey, so a trailing 12 months' survey cut sums four quarters' small
 -- tables instead of reading their staged answers again.
--- Staging is rebuilt by the next run: the quarters' markers go (cohort staging is unchanged and stays).
 DROP TABLE `score_latest`;
 CREATE TABLE `score_latest` (
 	`period` text NOT NULL,
@@ -41,5 +40,11 @@ CREATE TABLE `score_survey_cube` (
 	`sow_sum` real,
 	PRIMARY KEY(`period`, `survey_id`, `account_id`, `span`)
 ) WITHOUT ROWID;
-DELETE FROM `score_staged` WHERE `period` NOT LIKE 'cohort:%';
+-- score_cohort counts each contact's invitations and completions, so a quarter's response rate by role reads the
+-- cohort instead of the invitations again.
+ALTER TABLE `score_cohort` ADD `invited` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `score_cohort` ADD `completed` integer DEFAULT 0 NOT NULL;
+-- Staging is rebuilt by the next run: every quarter's marker goes.
+DELETE FROM `score_staged`;
 DELETE FROM `score_heard`;
+DELETE FROM `score_cohort`;

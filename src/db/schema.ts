@@ -621,7 +621,10 @@ export const scoreStaged = sqliteTable("score_staged", {
   stagedAt: text("staged_at").notNull(),
 });
 
-/** Staging per quarter: contacts invited in it (to an NPS survey version) and their latest NPS answer to those invitations. */
+/**
+ * Staging per quarter: contacts invited in it, how often and how many completed, whether to an NPS survey version,
+ * and their latest NPS answer to those invitations.
+ */
 export const scoreCohort = sqliteTable(
   "score_cohort",
   {
@@ -630,6 +633,8 @@ export const scoreCohort = sqliteTable(
     invitedNps: integer("invited_nps").notNull(),
     latest: text("latest"), // submitted_at || response id of the latest NPS answer to an invitation of the quarter
     value: integer("value"),
+    invited: integer("invited").notNull().default(0), // the contact's invitations admitted in the quarter (migration 0092)
+    completed: integer("completed").notNull().default(0), // of which completed
   },
   (t) => [primaryKey({ columns: [t.period, t.contactId] })],
 );

@@ -2,7 +2,7 @@
 // follow from it. Every invocation that continues a run derives the same step list from the row and resumes at the
 // stored step number.
 import type { SQL } from "drizzle-orm";
-import { SCORE_CUTS, type ScoreRun } from "../../db/schema";
+import type { ScoreRun } from "../../db/schema";
 import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, quarterPeriod, shiftPeriodKey, shiftQuarter, t12Key, type Calendar, type Period, type Quarter } from "./periods";
 import * as q from "./sql";
 
@@ -195,9 +195,9 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
         ...accountSteps(run.id, p, quarterCube(p), t12Quarters, [one(`${key} account invitations`, q.updateAccountInvitations(run.id, p))], { previous, previousRun }),
         ...cutSteps(run.id, p),
         one(`${key} response rates`, q.upsertResponseRates(run.id, p)),
-        one(`${key} response rate by role`, q.upsertRoleResponseRates(run.id, p)),
         one(`${key} coverage`, q.upsertCoverage(run.id, p)),
         ...cohortSteps(p),
+        one(`${key} response rate by role`, q.upsertRoleResponseRates(run.id, p)),
         one(`${key} true promoters`, q.updateTruePromoters(run.id, p)),
       );
     } else if (carry.has(key)) {
@@ -235,13 +235,12 @@ const clearSteps = (key: string): Step[] => [
   { name: `clear staged answers ${key}`, statements: [q.clearLatestChunk(key)], repeat: true },
 ];
 
-/** §7.5 a quarter's cohort staging, in three short steps. */
+/** §7.5 a quarter's cohort staging, emptied then built. */
 function cohortSteps(p: Period): Step[] {
   const cohort = q.stageCohort(p);
   return [
     { name: `${p.key} cohort clear`, statements: cohort.clear },
-    one(`${p.key} cohort invited`, cohort.invited),
-    { name: `${p.key} cohort answers`, statements: cohort.answers },
+    { name: `${p.key} cohort`, statements: cohort.build },
   ];
 }
 
@@ -270,7 +269,8 @@ function accountSteps(runId: string, period: Period, cube: Step[], t12Quarters: 
   ];
 }
 
-const cutSteps = (runId: string, period: Period): Step[] => SCORE_CUTS.map((cut) => one(`${period.key} by ${cut}`, q.upsertCutAnswers(runId, period, cut)));
+const cutSteps = (runId: string, period: Period): Step[] =>
+  q.CUT_STATEMENTS.map((cuts) => one(`${period.key} by ${cuts.join(" and ")}`, q.upsertCutAnswers(runId, period, cuts)));
 
 // ─── runs from before incremental scoring ────────────────────────────────────
 

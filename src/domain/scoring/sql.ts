@@ -226,10 +226,13 @@ export function updateAccountHeard(runId: string, period: Period, t12Quarters: r
     WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
 }
 
-/** The invitations admitted in a period (not failed: failed is never "admitted"), with whether each was completed. */
-function invitedCohort(period: Period): SQL {
+/**
+ * The invitations admitted in a period (not failed: failed is never "admitted"), with whether each was completed;
+ * `join`: more tables joined to each.
+ */
+function invitedCohort(period: Period, join: SQL = sql``): SQL {
   return sql`FROM ${admittedIndex}
-    LEFT JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
+    LEFT JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete' ${join}
     WHERE i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed'`;
 }
 
@@ -298,26 +301,41 @@ export function finishAccounts(runId: string, period: Period, source: StreakSour
 // ─── per cut ─────────────────────────────────────────────────────────────────
 
 /**
- * What a cut groups, per group and account: the cube's rows for the latest-answer cuts; the survey cube for the
+ * The cuts of a period's answers, a statement each except the markets: country and segment are nearly always the
+ * account's own, so both read one per-account pass over the cube.
+ */
+export const CUT_STATEMENTS = [["all"], ["role"], ["stage"], ["country", "segment"], ["survey"]] as const satisfies readonly (readonly ScoreCut[])[];
+export type CutStatement = (typeof CUT_STATEMENTS)[number];
+
+/**
+ * What a cut groups, per cut, group and account: the cube's rows for the latest-answer cuts; the survey cube for the
  * survey cut, which counts each contact's latest answer within each survey; the accounts' own sums overall.
  */
-function cutSource(runId: string, period: Period, cut: ScoreCut): SQL {
+function cutSource(runId: string, period: Period, cuts: CutStatement): SQL {
+  const [cut] = cuts;
   if (cut === "survey") {
-    return sql`SELECT survey_id AS g, account_id, ${SUMS_OF_CUBE} FROM score_survey_cube WHERE ${spannedRows(period, "span")} GROUP BY g, account_id`;
+    return sql`SELECT 'survey' AS cut, survey_id AS g, account_id, ${SUMS_OF_CUBE}
+      FROM score_survey_cube WHERE ${spannedRows(period, "span")} GROUP BY g, account_id`;
   }
   if (cut === "all") {
-    return sql`SELECT '' AS g, account_id, nps_n, nps_promoters AS nps_p, nps_detractors AS nps_d, osat_n, osat_sum, osat_top,
+    return sql`SELECT 'all' AS cut, '' AS g, account_id, nps_n, nps_promoters AS nps_p, nps_detractors AS nps_d, osat_n, osat_sum, osat_top,
         ces_n, ces_sum, ces_top, sow_n, sow_sum
       FROM score_accounts WHERE run_id = ${runId} AND period = ${period.key} AND nps_n IS NOT NULL`;
   }
-  return sql`SELECT coalesce(${sql.raw(cut)}, '') AS g, account_id, ${SUMS_OF_CUBE} FROM score_cube GROUP BY g, account_id`;
+  if (cut === "country") {
+    return sql`WITH markets AS MATERIALIZED (
+        SELECT account_id, country, segment, ${SUMS_OF_CUBE} FROM score_cube GROUP BY account_id, country, segment)
+      SELECT 'country' AS cut, coalesce(country, '') AS g, account_id, ${SUMS_OF_CUBE} FROM markets GROUP BY g, account_id
+      UNION ALL SELECT 'segment', coalesce(segment, ''), account_id, ${SUMS_OF_CUBE} FROM markets GROUP BY 2, account_id`;
+  }
+  return sql`SELECT ${cut} AS cut, ${sql.raw(cut)} AS g, account_id, ${SUMS_OF_CUBE} FROM score_cube GROUP BY g, account_id`;
 }
 
 /**
  * §7.1/7.2/7.6/7.7 per group of a cut: answer counts and sums, and the revenue-weighted sums over accounts in scope
  * (NPS_a and SoW_a per account within the group, weighted by the account's revenue in the period).
  */
-export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut): SQL {
+export function upsertCutAnswers(runId: string, period: Period, cuts: CutStatement): SQL {
   const rev = sql`(1.0 * sa.revenue)`;
   const npsA = sql`(100.0 * (x.nps_p - x.nps_d) / x.nps_n)`;
   const withNps = sql`x.nps_n > 0 AND sa.in_scope = 1`;
@@ -325,7 +343,7 @@ export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut): 
   return sql`INSERT INTO score_groups (run_id, period, cut, group_key, nps_n, nps_promoters, nps_detractors,
       osat_n, osat_sum, osat_top, ces_n, ces_sum, ces_top, sow_n, sow_sum,
       rw_m, rw_revenue, rw_revenue_sq, rw_weighted, rw_weighted_by_sq, rw_weighted_by_sq_sq, sow_rw_m, sow_rw_revenue, sow_rw_weighted)
-    SELECT ${runId}, ${period.key}, ${cut}, x.g,
+    SELECT ${runId}, ${period.key}, x.cut, x.g,
       sum(x.nps_n), sum(x.nps_p), sum(x.nps_d),
       sum(x.osat_n), CAST(coalesce(sum(x.osat_sum), 0) AS INTEGER), sum(x.osat_top),
       sum(x.ces_n), CAST(coalesce(sum(x.ces_sum), 0) AS INTEGER), sum(x.ces_top),
@@ -339,9 +357,9 @@ export function upsertCutAnswers(runId: string, period: Period, cut: ScoreCut): 
       coalesce(sum(${withSow}), 0),
       coalesce(sum(CASE WHEN ${withSow} THEN ${rev} END), 0),
       coalesce(sum(CASE WHEN ${withSow} THEN ${rev} * x.sow_sum / x.sow_n END), 0)
-    FROM (${cutSource(runId, period, cut)}) x
+    FROM (${cutSource(runId, period, cuts)}) x
     LEFT JOIN score_accounts sa ON sa.run_id = ${runId} AND sa.period = ${period.key} AND sa.account_id = x.account_id
-    GROUP BY x.g
+    GROUP BY x.cut, x.g
     ON CONFLICT (run_id, period, cut, group_key) DO UPDATE SET ${setExcluded}`;
 }
 
@@ -375,14 +393,14 @@ export function upsertResponseRates(runId: string, period: Period): SQL {
 }
 
 /**
- * §7.5 response rate of a quarter's cohort by the contact's current role: counted per contact first, each contact
- * looked up once, in key order (4× less CPU than a lookup per invitation at the benchmark scale).
+ * §7.5 response rate of a quarter's cohort by the contact's current role, from the cohort staging (counted per
+ * contact, so each contact is looked up once).
  */
 export function upsertRoleResponseRates(runId: string, period: Period): SQL {
   return sql`INSERT INTO score_groups (run_id, period, cut, group_key, invited, completed)
     SELECT ${runId}, ${period.key}, 'role', coalesce(c.role, '') AS g, sum(x.invited), sum(x.completed)
-    FROM (SELECT i.contact_id AS key, count(*) AS invited, sum(${completedFlag}) AS completed ${invitedCohort(period)} GROUP BY key) x
-    LEFT JOIN contacts c ON c.id = x.key
+    FROM score_cohort x LEFT JOIN contacts c ON c.id = x.contact_id
+    WHERE x.period = ${period.key}
     GROUP BY g
     ${ON_CONFLICT_RATE}`;
 }
@@ -419,30 +437,22 @@ export function upsertCoverage(runId: string, period: Period): SQL {
 }
 
 /**
- * §7.5 a quarter's cohort staging: one row per contact invited in the quarter (not failed), flagged when invited to
- * a survey version with an NPS question, with the contact's latest NPS answer (by submit, then response id, then
- * question id) to an invitation of the quarter. Trailing 12 months combine four quarters' rows.
+ * §7.5 a quarter's cohort staging: one row per contact invited in the quarter (not failed) with its invitations and
+ * completions, flagged when invited to a survey version with an NPS question, with the contact's latest NPS answer (by
+ * submit, then response id, then question id) to an invitation of the quarter — the bare value beside the single
+ * max() (see stageQuarterLatest). Trailing 12 months combine four quarters' rows.
  */
-export function stageCohort(period: Period): { clear: SQL[]; invited: SQL; answers: SQL[] } {
-  const within = sql`i.admitted_at >= ${period.start} AND i.admitted_at < ${period.end} AND i.status <> 'failed'`;
+export function stageCohort(period: Period): { clear: SQL[]; build: SQL[] } {
   return {
     clear: clearCohort(period.key),
-    invited: sql`INSERT OR REPLACE INTO score_cohort (period, contact_id, invited_nps, latest, value)
-      SELECT ${period.key}, i.contact_id, max(i.survey_version_id IN (SELECT sv.id FROM survey_versions sv
-          WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))), NULL, NULL
-      FROM ${admittedIndex} WHERE ${within} GROUP BY i.contact_id`,
-    answers: [
-      // The contact's latest NPS answer to an invitation of the quarter: the bare value beside max() (see stageQuarterLatest).
-      sql`UPDATE score_cohort SET latest = s.latest, value = s.answer
-        FROM (
-          SELECT i.contact_id, max(r.submitted_at || r.id || ' ' || a.question_id) AS latest, a.num_value AS answer
-          FROM ${admittedIndex}
-          JOIN responses r ON r.invitation_id = i.id AND r.status = 'complete'
-          JOIN answers a ON a.response_id = r.id AND a.type = 'nps'
-          WHERE ${within} AND a.num_value BETWEEN 0 AND 10
-          GROUP BY i.contact_id
-        ) s
-        WHERE score_cohort.period = ${period.key} AND score_cohort.contact_id = s.contact_id`,
+    build: [
+      sql`INSERT OR REPLACE INTO score_cohort (period, contact_id, invited, completed, invited_nps, latest, value)
+        SELECT ${period.key}, i.contact_id, count(DISTINCT i.id), count(DISTINCT CASE WHEN ${completedFlag} THEN i.id END),
+          total(i.survey_version_id IN (SELECT sv.id FROM survey_versions sv
+            WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))) > 0,
+          max(r.submitted_at || r.id || ' ' || a.question_id), a.num_value
+        ${invitedCohort(period, sql`LEFT JOIN answers a ON a.response_id = r.id AND a.type = 'nps' AND a.num_value BETWEEN 0 AND 10`)}
+        GROUP BY i.contact_id`,
       markStaged(cohortMarker(period.key)),
     ],
   };

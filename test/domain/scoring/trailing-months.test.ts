@@ -1,5 +1,6 @@
 // Trailing twelve months from the quarters' staging (SPEC §7): a T12 counts each contact's latest answer over its
-// four quarters — across surveys for the overall and role cuts, within each survey for the survey cut — read through
+// four quarters — across surveys for the overall, role, stage, country and segment cuts (each from the snapshot of
+// that answer's response), within each survey for the survey cut — read through
 // the staged answers' spans. Checked against a direct computation from the responses, on random histories, after a
 // full run and after an incremental run that added answers superseding older ones.
 import { env } from "cloudflare:workers";
@@ -20,6 +21,9 @@ const QUARTERS = Array.from({ length: 7 }, (_, i) => {
   return { key: `${year}-Q${q + 1}`, start: Date.UTC(year, q * 3, 1), end: Date.UTC(year, q * 3 + 3, 1) };
 });
 const ROLES = ["champion", "finance", "end_user"];
+const STAGES = ["onboarding", "support"];
+const COUNTRIES = ["DE", "FR", null];
+const SEGMENTS = ["SMB", "Enterprise", null];
 
 interface Answer {
   contact: number;
@@ -28,6 +32,9 @@ interface Answer {
   /** Minutes into the quarter (kept before NOW for the current quarter). */
   minute: number;
   role: number;
+  stage: number;
+  country: number;
+  segment: number;
   nps: number;
   osat: number | null;
 }
@@ -38,6 +45,9 @@ const answerArb = fc.record({
   quarter: fc.integer({ min: 0, max: QUARTERS.length - 1 }),
   minute: fc.integer({ min: 0, max: 60 * 24 * 50 }),
   role: fc.integer({ min: 0, max: ROLES.length - 1 }),
+  stage: fc.integer({ min: 0, max: STAGES.length - 1 }),
+  country: fc.integer({ min: 0, max: COUNTRIES.length - 1 }),
+  segment: fc.integer({ min: 0, max: SEGMENTS.length - 1 }),
   nps: fc.integer({ min: 0, max: 10 }),
   osat: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
 });
@@ -49,6 +59,9 @@ interface Stored {
   contactId: string;
   surveyId: string;
   role: string;
+  stage: string;
+  country: string | null;
+  segment: string | null;
   submittedAt: string;
   nps: number;
   osat: number | null;
@@ -91,6 +104,9 @@ function expected(stored: Stored[]) {
       for (const s of latestBy((s) => s.contactId)) {
         add(`${period.key}|all|`, type, s[type]!);
         add(`${period.key}|role|${s.role}`, type, s[type]!);
+        add(`${period.key}|stage|${s.stage}`, type, s[type]!);
+        add(`${period.key}|country|${s.country ?? ""}`, type, s[type]!);
+        add(`${period.key}|segment|${s.segment ?? ""}`, type, s[type]!);
       }
       for (const s of latestBy((s) => `${s.contactId}|${s.surveyId}`)) add(`${period.key}|survey|${s.surveyId}`, type, s[type]!);
     }
@@ -101,7 +117,7 @@ function expected(stored: Stored[]) {
 async function published(run: ScoreRun) {
   const rows = await env.DB.prepare(
     `SELECT period, cut, group_key AS g, nps_n AS n, nps_promoters AS p, nps_detractors AS d, osat_n AS osatN, osat_sum AS osatSum
-     FROM score_groups WHERE (run_id, period) IN (SELECT value, key FROM json_each(?)) AND cut IN ('all', 'role', 'survey') AND (nps_n > 0 OR osat_n > 0)`,
+     FROM score_groups WHERE (run_id, period) IN (SELECT value, key FROM json_each(?)) AND cut IN ('all', 'role', 'stage', 'country', 'segment', 'survey') AND (nps_n > 0 OR osat_n > 0)`,
   )
     .bind(run.periodRuns)
     .all<{ period: string; cut: string; g: string; n: number; p: number; d: number; osatN: number; osatSum: number }>();
@@ -137,8 +153,9 @@ describe("trailing 12 months", () => {
           const at = submittedAt(a);
           if (at >= NOW.toISOString()) return;
           const answers = [{ type: "nps" as const, value: a.nps }, ...(a.osat === null ? [] : [{ type: "osat" as const, value: a.osat }])];
-          const { response } = await makeResponse(contacts[a.contact]!, surveys[a.survey]!, { submittedAt: at, answers, snapshot: { role: ROLES[a.role] } });
-          stored.push({ id: response.id, contactId: response.contactId, surveyId: response.surveyId, role: response.role, submittedAt: at, nps: a.nps, osat: a.osat });
+          const snapshot = { role: ROLES[a.role], journeyStage: STAGES[a.stage], country: COUNTRIES[a.country], segment: SEGMENTS[a.segment] };
+          const { response } = await makeResponse(contacts[a.contact]!, surveys[a.survey]!, { submittedAt: at, answers, snapshot });
+          stored.push({ ...response, submittedAt: at, nps: a.nps, osat: a.osat, stage: response.journeyStage });
         };
         for (const a of history) await store(a);
         expect(await published(await run(true))).toEqual(expected(stored));
