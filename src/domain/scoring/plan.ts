@@ -3,7 +3,7 @@
 // stored step number.
 import type { SQL } from "drizzle-orm";
 import type { ScoreRun } from "../../db/schema";
-import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, quarterPeriod, shiftPeriodKey, shiftQuarter, t12Key, type Calendar, type Period, type Quarter } from "./periods";
+import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, quarterPeriod, shiftPeriodKey, shiftQuarter, type Calendar, type Period, type Quarter } from "./periods";
 import * as q from "./sql";
 
 export interface Step {
@@ -189,10 +189,17 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
     const p = period(key);
     const previous = shiftPeriodKey(key, -1)!;
     const previousRun = periodRuns[previous] ?? null;
+    const t12 = toT12(key);
+    const p12 = period(t12);
     if (compute.has(key)) {
-      const t12Quarters = t12Period(p, calendar).quarters;
       steps.push(
-        ...accountSteps(run.id, p, quarterCube(p), t12Quarters, [one(`${key} account invitations`, q.updateAccountInvitations(run.id, p))], { previous, previousRun }),
+        ...accountSteps(run.id, p, {
+          cube: quarterCube(p),
+          heardYear: p12.quarters,
+          alongside: compute.has(t12) ? p12 : null,
+          invitations: [one(`${key} account invitations`, q.updateAccountInvitations(run.id, p))],
+          streak: { previous, previousRun },
+        }),
         ...cutSteps(run.id, p),
         one(`${key} response rates`, q.upsertResponseRates(run.id, p)),
         one(`${key} coverage`, q.upsertCoverage(run.id, p)),
@@ -206,12 +213,16 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
         one(`${key} silence streak`, q.updateSilenceStreak(run.id, key, { previous, previousRun })),
       );
     }
-    const t12 = toT12(key);
     if (compute.has(t12)) {
-      const p12 = period(t12);
-      const cube = [...(compute.has(key) ? [] : quarterCube(period(key))), one(`${t12} cube`, q.buildCube(p12))];
+      const withQuarter = compute.has(key);
       steps.push(
-        ...accountSteps(run.id, p12, cube, p12.quarters, [one(`${t12} account invitations`, q.updateAccountInvitationsT12(run.id, p12, mapping))], null),
+        ...accountSteps(run.id, p12, {
+          cube: [...(withQuarter ? [] : quarterCube(p)), one(`${t12} cube`, q.buildCube(p12))],
+          heardYear: p12.quarters,
+          insertedWithQuarter: withQuarter,
+          invitations: [one(`${t12} account invitations`, q.updateAccountInvitationsT12(run.id, p12, mapping))],
+          streak: null,
+        }),
         ...cutSteps(run.id, p12),
         one(`${t12} response rates`, q.upsertCutInvitationsT12(run.id, p12, mapping)),
         one(`${t12} coverage`, q.upsertCoverage(run.id, p12)),
@@ -221,10 +232,6 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
   }
   steps.push({ name: "forget the changes this run took in", statements: [q.forgetDirtyChunk(run.dirtyThrough)], repeat: true });
   return steps;
-}
-
-function t12Period(p: Period, calendar: Calendar): Period {
-  return periodFromKey(t12Key(p.quarter), calendar)!;
 }
 
 const one = (name: string, statement: SQL): Step => ({ name, statements: [statement] });
@@ -258,14 +265,29 @@ function respanned(plan: Pick<RunPlan, "first" | "current" | "stage">): string[]
 /** A quarter's cube, built anew. */
 const quarterCube = (quarter: Period): Step[] => [{ name: `${quarter.key} cube`, statements: [q.clearCube(), q.buildCube(quarter)] }];
 
-function accountSteps(runId: string, period: Period, cube: Step[], t12Quarters: string[], invitations: Step[], streak: q.StreakSource | null): Step[] {
+interface AccountSteps {
+  cube: Step[];
+  /** The 12 months whose committee roles and contacts heard from the period counts (§7.4). */
+  heardYear: string[];
+  /** A quarter's trailing 12 months computed in the same run: its rows are inserted beside the quarter's, and the
+   * quarter's heard-from statement fills both (they count the same 12 months). */
+  alongside?: Period | null;
+  /** A trailing 12 months whose rows came with its quarter's. */
+  insertedWithQuarter?: boolean;
+  invitations: Step[];
+  streak: q.StreakSource | null;
+}
+
+function accountSteps(runId: string, period: Period, o: AccountSteps): Step[] {
+  const insert = (p: Period) => one(`${p.key} accounts`, q.insertAccounts(runId, p, p.quarters));
   return [
-    one(`${period.key} accounts`, q.insertAccounts(runId, period, period.quarters)),
-    ...cube,
+    ...(o.insertedWithQuarter ? [] : [insert(period)]),
+    ...(o.alongside ? [insert(o.alongside)] : []),
+    ...o.cube,
     one(`${period.key} account answers`, q.updateAccountAnswers(runId, period)),
-    one(`${period.key} account heard`, q.updateAccountHeard(runId, period, t12Quarters)),
-    ...invitations,
-    one(`${period.key} account categories`, q.finishAccounts(runId, period, streak)),
+    ...(o.insertedWithQuarter ? [] : [one(`${period.key} account heard`, q.updateAccountHeard(runId, period, o.heardYear, o.alongside?.key ?? null))]),
+    ...o.invitations,
+    one(`${period.key} account categories`, q.finishAccounts(runId, period, o.streak)),
   ];
 }
 

@@ -208,22 +208,28 @@ export function updateAccountAnswers(runId: string, period: Period): SQL {
 
 /**
  * §7.4 per account: heard from (any complete response) and a decision maker heard from in the period; committee
- * roles heard from and distinct contacts over the trailing 12 months to the end of the period.
+ * roles heard from and distinct contacts over the trailing 12 months to the end of the period. `alongside`: the
+ * trailing 12 months of a quarter, filled by the same statement (its 12 months are the quarter's, all heard in it).
  */
-export function updateAccountHeard(runId: string, period: Period, t12Quarters: readonly string[]): SQL {
-  return sql`UPDATE score_accounts SET heard = s.heard, decision_maker_heard = s.decision_maker_heard,
+export function updateAccountHeard(runId: string, period: Period, t12Quarters: readonly string[], alongside: string | null = null): SQL {
+  const periods = alongside ? sql`${period.key}, ${alongside}` : sql`${period.key}`;
+  const decisionMaker = sql`coalesce(ro.decision_maker, 0) = 1`;
+  return sql`UPDATE score_accounts SET
+      heard = CASE WHEN score_accounts.period = ${period.key} THEN s.heard ELSE 1 END,
+      decision_maker_heard = CASE WHEN score_accounts.period = ${period.key} THEN s.decision_maker_heard ELSE s.decision_maker_heard_year END,
       committee_roles_heard = s.committee_roles_heard, contacts_heard_t12 = s.contacts
     FROM (
       SELECT h.account_id,
         max(h.period IN (${inList(period.quarters)})) AS heard,
-        max(h.period IN (${inList(period.quarters)}) AND coalesce(ro.decision_maker, 0) = 1) AS decision_maker_heard,
+        max(h.period IN (${inList(period.quarters)}) AND ${decisionMaker}) AS decision_maker_heard,
+        max(${decisionMaker}) AS decision_maker_heard_year,
         count(DISTINCT CASE WHEN ro.committee = 1 THEN h.role END) AS committee_roles_heard,
         count(DISTINCT h.contact_id) AS contacts
       FROM score_heard h LEFT JOIN roles ro ON ro.key = h.role
       WHERE h.period IN (${inList(t12Quarters)})
       GROUP BY h.account_id
     ) s
-    WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
+    WHERE score_accounts.run_id = ${runId} AND score_accounts.period IN (${periods}) AND score_accounts.account_id = s.account_id`;
 }
 
 /**

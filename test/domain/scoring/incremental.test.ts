@@ -201,6 +201,16 @@ describe("incremental runs", () => {
     await expectIncrementalEqualsFull();
   }, 60_000);
 
+  it("computes a trailing 12 months alone when the base run holds its quarter but not it, with the rows a full run gives", async () => {
+    // As after a run from before every quarter's T12 was scored: the T12 builds its quarter's cube itself.
+    const current = (await currentRun(testDb()))!;
+    const mapping = JSON.parse(current.periodRuns!) as Record<string, string>;
+    delete mapping["2025-Q2-T12"];
+    await env.DB.prepare("UPDATE score_runs SET period_runs = ? WHERE id = ?").bind(JSON.stringify(mapping), current.id).run();
+    const incremental = await expectIncrementalEqualsFull();
+    expect(parsePlan(incremental).compute).toEqual(["2025-Q2-T12"]);
+  }, 60_000);
+
   it("recomputes everything when a setting moves the calendar", async () => {
     await env.DB.prepare("UPDATE settings SET time_zone = 'America/New_York' WHERE id = 1").run();
     await expectIncrementalEqualsFull("full");
