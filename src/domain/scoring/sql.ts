@@ -467,14 +467,14 @@ export function stageCohort(period: Period): { clear: SQL[]; build: SQL[] } {
 /**
  * §7.5 true promoter share of a period from its quarters' cohort staging: contacts whose latest NPS answer to an
  * invitation of the period is 9–10, over distinct contacts invited to a survey version with an NPS question (not
- * over respondents). An invitation lies in one quarter, so the latest across quarters is the greatest `latest`.
+ * over respondents). An invitation lies in one quarter, so the latest across quarters is the greatest `latest`; one
+ * pass per contact, with the value beside the single max() (a contact never answered has no latest and no value).
  */
 export function updateTruePromoters(runId: string, period: Period): SQL {
-  return sql`UPDATE score_coverage SET
-      nps_invited_contacts = (SELECT count(DISTINCT contact_id) FROM score_cohort WHERE period IN (${inList(period.quarters)}) AND invited_nps = 1),
-      true_promoters = (SELECT count(*) FROM (
-        SELECT value, max(latest) FROM score_cohort WHERE period IN (${inList(period.quarters)}) AND latest IS NOT NULL GROUP BY contact_id
-      ) WHERE value >= 9)
+  return sql`UPDATE score_coverage SET (nps_invited_contacts, true_promoters) = (
+      SELECT coalesce(sum(invited_nps), 0), coalesce(sum(value >= 9), 0) FROM (
+        SELECT contact_id, total(invited_nps) > 0 AS invited_nps, value, max(latest)
+        FROM score_cohort WHERE period IN (${inList(period.quarters)}) GROUP BY contact_id))
     WHERE run_id = ${runId} AND period = ${period.key}`;
 }
 
