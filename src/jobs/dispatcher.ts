@@ -1,4 +1,5 @@
 import { createDb } from "../db/client";
+import { forgetOldRequestKeys } from "../db/request-keys";
 import { escalateBreaches } from "../domain/cases/escalate";
 import { mailProviderFor } from "../domain/delivery/providers";
 import { recheckDue } from "../domain/frequency/due";
@@ -25,6 +26,8 @@ export interface DispatchReport {
   reminders: number;
   requeued: number;
   program: SliceReport[];
+  /** One-time request keys past their retention, forgotten this tick (a bounded chunk). */
+  forgottenKeys: number;
 }
 
 /**
@@ -46,7 +49,7 @@ async function runProgram(deps: SendDeps, ctx: ProgramContext, now: Date, budget
 }
 
 /**
- * One dispatcher tick: expiry and lost sends always; scheduled work — due deferrals and delayed event sends (FIFO),
+ * One dispatcher tick: expiry, lost sends and forgetting old one-time request keys always; scheduled work — due deferrals and delayed event sends (FIFO),
  * reminders (once each), relational program slices and the top-up — only inside the send window (working days,
  * local hours of the organization), so nobody gets a survey on a weekend, a holiday or at night.
  */
@@ -65,6 +68,7 @@ export async function dispatch(env: Env, now: Date): Promise<DispatchReport> {
   const requeued = await reclaimLostDeliveries(deps.db, now);
   await enqueueDeliveries(deps.queue, requeued);
   await escalateBreaches({ db: deps.db, provider: mailProviderFor(env, deps.db), publicUrl: env.PUBLIC_URL }, now);
+  const forgottenKeys = await forgetOldRequestKeys(deps.db, now);
 
   const count = (status: string) => rechecked.filter((r) => r.status === status).length;
   return {
@@ -74,5 +78,6 @@ export async function dispatch(env: Env, now: Date): Promise<DispatchReport> {
     reminders: reminders.length,
     requeued: requeued.length,
     program,
+    forgottenKeys,
   };
 }

@@ -87,4 +87,22 @@ describe("dispatcher", () => {
     await waitOnExecutionContext(ctx);
     expect((await invitation(scheduled.id)).status).toBe("queued");
   });
+
+  it("forgets one-time request keys (send and form keys) after 30 days, in bounded chunks, and keeps the recent ones", async () => {
+    const keys = (table: string) => env.DB.prepare(`SELECT key FROM ${table} ORDER BY key`).all<{ key: string }>().then((r) => r.results.map((k) => k.key));
+    const send = (key: string, days: number) =>
+      env.DB.prepare("INSERT INTO send_requests (actor, key, fingerprint, send_id, survey_id, outcome, created_at) VALUES ('token:t', ?, 'f', 's', 'sur', NULL, ?)").bind(key, ago(days));
+    const form = (key: string, days: number) => env.DB.prepare("INSERT INTO form_requests (actor, key, form, created_at) VALUES ('usr_a', ?, 'case.note', ?)").bind(key, ago(days));
+    await env.DB.batch([send("old-send", 31), send("recent-send", 29), form("old-form", 45), form("recent-form", 1)]);
+    // 600 more old form keys: a tick forgets at most 500 per table.
+    await env.DB.batch(Array.from({ length: 600 }, (_, i) => form(`older-${String(i).padStart(3, "0")}`, 40)));
+
+    const first = await dispatch(env, NOW);
+    expect(first.forgottenKeys).toBe(501);
+    expect(await keys("send_requests")).toEqual(["recent-send"]);
+    expect((await keys("form_requests")).length).toBe(102);
+    const second = await dispatch(env, NOW);
+    expect(second.forgottenKeys).toBe(101);
+    expect(await keys("form_requests")).toEqual(["recent-form"]);
+  });
 });

@@ -7,6 +7,7 @@ import { guard } from "../middleware/auth";
 import { ApiError } from "../../lib/errors";
 import { createRouter, jsonBody, jsonResponse, problemResponses } from "./router";
 import type { Context } from "hono";
+import { KEY_RETENTION_DAYS } from "../../db/request-keys";
 
 const Ids = z.array(z.string().min(1)).min(1).max(10_000);
 const Filter = z
@@ -116,7 +117,7 @@ const SendHeaders = z.object({
     .optional()
     .openapi({
       description:
-        "A one-time key of this send (e.g. a UUID). The same key again (a retry) writes nothing and answers the first send's result with 200 and replayed: true; the same key with a different body is refused (422). Per token; each continuation with nextCursor needs its own key.",
+        `A one-time key of this send (e.g. a UUID). The same key again (a retry) writes nothing and answers the first send's result with 200 and replayed: true; the same key with a different body is refused (422). Per token; each continuation with nextCursor needs its own key. A key is remembered for ${KEY_RETENTION_DAYS} days.`,
     }),
 });
 
