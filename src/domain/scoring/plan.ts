@@ -269,8 +269,10 @@ interface AccountSteps {
   cube: Step[];
   /** The 12 months whose committee roles and contacts heard from the period counts (§7.4). */
   heardYear: string[];
-  /** A quarter's trailing 12 months computed in the same run: its rows are inserted beside the quarter's, and the
-   * quarter's heard-from statement fills both (they count the same 12 months). */
+  /**
+   * A quarter's trailing 12 months computed in the same run: its rows are inserted beside the quarter's, and the
+   * quarter's heard-from statement fills both (they count the same 12 months).
+   */
   alongside?: Period | null;
   /** A trailing 12 months whose rows came with its quarter's. */
   insertedWithQuarter?: boolean;
@@ -278,16 +280,16 @@ interface AccountSteps {
   streak: q.StreakSource | null;
 }
 
-function accountSteps(runId: string, period: Period, o: AccountSteps): Step[] {
+function accountSteps(runId: string, period: Period, options: AccountSteps): Step[] {
   const insert = (p: Period) => one(`${p.key} accounts`, q.insertAccounts(runId, p, p.quarters));
   return [
-    ...(o.insertedWithQuarter ? [] : [insert(period)]),
-    ...(o.alongside ? [insert(o.alongside)] : []),
-    ...o.cube,
+    ...(options.insertedWithQuarter ? [] : [insert(period)]),
+    ...(options.alongside ? [insert(options.alongside)] : []),
+    ...options.cube,
     one(`${period.key} account answers`, q.updateAccountAnswers(runId, period)),
-    ...(o.insertedWithQuarter ? [] : [one(`${period.key} account heard`, q.updateAccountHeard(runId, period, o.heardYear, o.alongside?.key ?? null))]),
-    ...o.invitations,
-    one(`${period.key} account categories`, q.finishAccounts(runId, period, o.streak)),
+    ...(options.insertedWithQuarter ? [] : [one(`${period.key} account heard`, q.updateAccountHeard(runId, period, options.heardYear, options.alongside?.key ?? null))]),
+    ...options.invitations,
+    one(`${period.key} account categories`, q.finishAccounts(runId, period, options.streak)),
   ];
 }
 
