@@ -45,3 +45,9 @@ export function formatInstant(iso: string | null | undefined): string {
   return iso.length <= 10 ? iso : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 export const formatDate = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : "—");
+
+/** A period key as people say it: "2026-Q4" stays, a trailing 12 months "2026-Q4-T12" is "12 months to 2026-Q4". */
+export function formatPeriod(key: string): string {
+  const t12 = /^(\d{4}-Q[1-4])-T12$/.exec(key);
+  return t12 ? `12 months to ${t12[1]}` : key;
+}

@@ -1,5 +1,5 @@
 import { Badge, CardSection, TableWrap } from "./components";
-import { formatChange, formatInteger, formatNps } from "./format";
+import { formatChange, formatInteger, formatNps, formatPeriod } from "./format";
 import { Freshness, QuarterPicker } from "./overview";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -49,7 +49,7 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
           <p>{d.unavailable}</p>
         ) : (
           <>
-            <CardSection id="ranked" title={`Ranking: ${d.current} against ${d.yearEarlier}`}>
+            <CardSection id="ranked" title={`Ranking: ${formatPeriod(d.current)} against ${formatPeriod(d.yearEarlier)}`}>
               {d.ranked.length === 0 ? (
                 <p>No market has 30 or more answers in both periods yet.</p>
               ) : (

@@ -31,6 +31,9 @@ describe("/admin/markets", () => {
     expect(html).toMatch(/<td class="num">2<\/td><th scope="row">US<\/th><td class="num">±0.0 pts<\/td><td>−34.1 pts to \+34.1 pts<\/td><td><span class="badge badge-neutral">No clear change/);
     expect(html).toMatch(/Insufficient data[\s\S]*<th scope="row">FR<\/th><td class="num">\+100 \(n = 2\)<\/td><td class="num">— \(n = 0\)/);
     expect(html).toContain("not independent");
+    // Periods in words, not the stored keys ("2026-Q4-T12").
+    expect(html).toMatch(/Ranking: 12 months to \d{4}-Q[1-4] against 12 months to \d{4}-Q[1-4]/);
+    expect(html).not.toMatch(/Q[1-4]-T12/);
 
     const bySegment = await (await adminGet("/admin/markets?by=segment")).text();
     expect(bySegment).toMatch(/<th scope="row">Enterprise<\/th>/);
