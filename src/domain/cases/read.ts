@@ -90,6 +90,7 @@ export interface CaseDetail extends CaseListItem {
   recheckInvitationId: string | null;
   escalatedAt: string | null;
   accountOwnerEmail: string | null;
+  /** The owner's user name, else the name the CRM gave the account's owner (an owner need not be a Quorum user). */
   accountOwnerName: string | null;
   timeline: (Pick<CaseEvent, "id" | "at" | "actor" | "kind" | "detail"> & { actorName: string | null })[];
 }
@@ -105,7 +106,7 @@ export function caseDetailStatements(caseId: string, now: Date): SQL[] {
         ${breachedExpr(at)} AS breached, k.response_id AS responseId, k.period, k.revenue_percentile AS revenuePercentile,
         k.top_account AS topAccount, k.owner_email AS ownerEmail, k.resolution, k.recheck_invitation_id AS recheckInvitationId,
         k.escalated_at AS escalatedAt, a.owner_email AS accountOwnerEmail,
-        (SELECT u.name FROM users u WHERE u.email = a.owner_email) AS accountOwnerName
+        coalesce((SELECT u.name FROM users u WHERE u.email = a.owner_email), a.owner_name) AS accountOwnerName
       FROM cases k JOIN accounts a ON a.id = k.account_id LEFT JOIN contacts c ON c.id = k.contact_id WHERE k.id = ${caseId}`,
     sql`SELECT e.id, e.at, e.actor, (SELECT u.name FROM users u WHERE u.email = e.actor) AS actorName, e.kind, e.detail
       FROM case_events e WHERE e.case_id = ${caseId} ORDER BY e.id`,

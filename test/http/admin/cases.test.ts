@@ -153,6 +153,13 @@ describe("/admin/cases", () => {
     expect(page.html).toContain(`assigned to ${name} (`);
   });
 
+  it("names the account owner the CRM gave when the owner is no Quorum user (not their bare address)", async () => {
+    const ownerEmail = `crm.owner.${Math.random().toString(36).slice(2, 8)}@customer.test`;
+    const { caseId } = await openCase(ownerEmail);
+    const page = await getPage(await adminSession(), `/admin/cases/${caseId}`);
+    expect(page.html).toMatch(/<dt>Account owner<\/dt><dd>Olivia Owner <span class="muted">\(/);
+  });
+
   it("answers an unknown case with a 404 page and a malformed filter with a 400 page", async () => {
     const session = await adminSession();
     const unknown = await getPage(session, "/admin/cases/cas_nope");
