@@ -1,15 +1,14 @@
 import type { AccountPage } from "../../domain/scoring/dashboard";
 import { CategoryBadge, categoryLabel } from "./accounts";
 import { CaseStatusBadge } from "./cases";
-import { Badge, CardSection, Figure, TableWrap, type Tone } from "./components";
+import { Badge, CardSection, Figure, TableWrap } from "./components";
 import { formatDate, formatInstant, formatInteger, formatMean, formatMoney, formatNps } from "./format";
 import { Freshness } from "./overview";
+import { StatusBadge as InvitationStatusBadge } from "./invitations";
 import { describeRule } from "./rules";
 import { reasonInWords } from "./eligibility";
 import { ResponseCard } from "./responses";
 import { adminPage, type AdminViewer } from "./shell";
-
-const INVITATION_TONE: Partial<Record<string, Tone>> = { completed: "good", suppressed: "warn", deferred: "warn", expired: "neutral", failed: "bad" };
 
 const names = (people: { name: string | null; email?: string | null }[]) => people.map((p) => p.name ?? p.email ?? "A contact").join(", ");
 
@@ -158,7 +157,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
                         {formatNps(q.nps.nps)} ({formatInteger(q.nps.n)})
                       </td>
                       <td class="num">
-                        {formatInteger(q.completed)} / {formatInteger(q.invited)}
+                        {q.invited === 0 ? <span class="muted">None invited</span> : `${formatInteger(q.completed)} / ${formatInteger(q.invited)}`}
                       </td>
                       <td>{q.silent ? <Badge tone="warn">{`Silent (${q.silentQuarters} in a row)`}</Badge> : "—"}</td>
                     </tr>
@@ -229,7 +228,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
                       <td>{i.surveyName ?? i.surveyId}</td>
                       <td>{formatInstant(i.admittedAt ?? i.completedAt ?? i.scheduledFor ?? i.createdAt)}</td>
                       <td>
-                        <Badge tone={INVITATION_TONE[i.status] ?? "info"}>{i.status}</Badge>
+                        <InvitationStatusBadge status={i.status} />
                       </td>
                       <td>{i.blockingRule ? blockedBy(i.blockingRule, d.rules) : "—"}</td>
                     </tr>

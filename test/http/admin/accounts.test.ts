@@ -27,7 +27,8 @@ describe("/admin/accounts", () => {
     await makeResponse(dm, survey, { submittedAt: now, answers: [{ type: "nps", value: 10 }, { type: "text", text: "Great partner, keep it up." }] });
     await makeResponse(champ, survey, { submittedAt: now, answers: [{ type: "nps", value: 2 }, { type: "text", text: "Support is too slow." }] });
     // Solo: one contact only → single-threaded.
-    await makeResponse(await makeContact(solo.id, { name: "Sam Solo", role: "champion" }), survey, { submittedAt: now, answers: [{ type: "nps", value: 9 }] });
+    // (an answer whose invitation was never admitted this quarter, as imported history: answered, nobody invited)
+    await makeResponse(await makeContact(solo.id, { name: "Sam Solo", role: "champion" }), survey, { submittedAt: now, answers: [{ type: "nps", value: 9 }], invitation: { admittedAt: null } });
     // Quiet: invited, expired, never answered → silent; another invitation deferred by a rule.
     const quietContact = await makeContact(quiet.id, { name: "Quinn Quiet", role: "decision_maker" });
     await makeInvitation(quietContact, survey, { status: "expired", admittedAt: now, sentAt: now });
@@ -92,8 +93,15 @@ describe("/admin/accounts", () => {
     expect(quietPage).toContain("<td>At most 1 invitation per contact in 14 days, any survey; otherwise it waits until allowed.</td>");
     expect(quietPage).toContain("<td>Opted out: they unsubscribed");
     expect(quietPage).not.toContain("<td>contact-cooldown</td>");
-    expect(quietPage).toContain(">deferred<");
+    // Invitation statuses in the words of the invitations list, not their keys.
+    expect(quietPage).toContain(">Deferred</span>");
+    expect(quietPage).toContain(">Expired</span>");
+    expect(quietPage).not.toMatch(/>(deferred|expired|suppressed)</);
     expect(quietPage).toContain("Silent (1 in a row)");
+    expect(quietPage).toMatch(/<td class="num">0 \/ 1<\/td>/);
+    // A quarter with answers but no invitation says so instead of "1 / 0"-style cohort figures.
+    const soloPage = await (await adminGet(`/admin/accounts/${solo.id}`)).text();
+    expect(soloPage).toMatch(/<td class="num">\+100 \(1\)<\/td><td class="num"><span class="muted">None invited<\/span><\/td>/);
   });
 
   it("answers an unknown account or a malformed filter with a page, never a 500", async () => {
