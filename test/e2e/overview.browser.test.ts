@@ -60,6 +60,13 @@ describe.runIf(browserAvailable)("a CX leader reads the quarter, an at-risk acco
     // At desktop width the bar's own axis is drawn in the SVG; the HTML axis for phones must not repeat it.
     expect(await page.locator(".chart-axis").isVisible()).toBe(false);
     await screenshot(page, "overview");
+    // A table's last row draws no line under it, its row header (th) included: a line under the header cell alone
+    // showed as a half-width rule under the coverage table's "Total" and the at-risk list's last account.
+    const lastRowBorders = await page.evaluate(() =>
+      [...document.querySelectorAll("tbody tr:last-child > *")].map((cell) => getComputedStyle(cell).borderBottomWidth),
+    );
+    expect(lastRowBorders.length).toBeGreaterThan(0);
+    expect(new Set(lastRowBorders)).toEqual(new Set(["0px"]));
 
     // The quarter picker by keyboard: pick the previous quarter and show it.
     const quarters = await page.locator("#f-period option").allTextContents();
