@@ -47,7 +47,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
           <Figure label="Annual revenue" value={formatMoney(a.annualRevenue)}>
             <p class="figure-change">Status: {a.status === "active" ? "active" : `churned ${formatDate(a.churnedAt)}`}</p>
           </Figure>
-          <Figure label="Silence" value={now?.silent ? "Silent" : now?.silent === false ? "Not silent" : "—"}>
+          <Figure label="Silence" value={now?.silent ? "Silent" : now?.category === "silent" ? "Not yet" : now?.silent === false ? "Not silent" : "—"}>
+            {/* category "silent" = invited, no NPS answer; silence (SPEC §7.9) waits until every invitation has ended */}
+            {!now?.silent && now?.category === "silent" && <p class="figure-change">Invited this quarter, no answer yet: silent once every invitation has ended unanswered.</p>}
             <p class="figure-change">{formatInteger(now?.silentQuarters ?? 0)} consecutive silent quarters</p>
           </Figure>
         </div>

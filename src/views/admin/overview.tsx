@@ -65,7 +65,8 @@ export function coverageSegments(amounts: Overview["coverage"]["amounts"]): Cove
     { key: "safe", label: "Safe (promoters)", amount: amounts.safe },
     { key: "passive", label: "Passive", amount: amounts.passive },
     { key: "atRisk", label: "At risk (detractors)", amount: amounts.atRisk },
-    { key: "silent", label: "Unaccounted: silent", amount: amounts.silent },
+    // "silent" here = invited, no NPS answer (SPEC §7.3), wider than the silent accounts whose invitations all ended (§7.9)
+    { key: "silent", label: "Unaccounted: silent (invited, no NPS answer)", amount: amounts.silent },
     { key: "unsurveyed", label: "Unaccounted: unsurveyed", amount: amounts.unsurveyed },
   ];
 }

@@ -35,6 +35,9 @@ describe("/admin/accounts", () => {
     await makeInvitation(quietContact, survey, { status: "deferred", admittedAt: null, sentAt: null, blockingRule: "rule_quarterly_cap" });
     await makeInvitation(quietContact, survey, { status: "deferred", admittedAt: null, sentAt: null, blockingRule: "contact-cooldown" });
     await makeInvitation(quietContact, survey, { status: "suppressed", admittedAt: null, sentAt: null, blockingRule: "opted-out" });
+    // Waiting: invited this quarter, the invitation still open → category silent, but not silent yet (SPEC §7.9).
+    const waiting = await makeAccount({ name: "Waiting Ltd", annualRevenue: 50_000 });
+    await makeInvitation(await makeContact(waiting.id, { name: "Wes Waiting", role: "champion" }), survey, { status: "sent", admittedAt: now, sentAt: now });
     await env.DB.prepare("INSERT INTO cases (id, type, account_id, status, severity, priority, due_at, opened_at, verbatim) VALUES ('case_acc1', 'response', ?, 'open', 3, 1, ?, ?, 'Support is too slow.')")
       .bind(acme.id, now, now)
       .run();
@@ -99,6 +102,11 @@ describe("/admin/accounts", () => {
     expect(quietPage).not.toMatch(/>(deferred|expired|suppressed)</);
     expect(quietPage).toContain("Silent (1 in a row)");
     expect(quietPage).toMatch(/<td class="num">0 \/ 1<\/td>/);
+    // Category "Silent" (invited, no answer) beside a Silence figure that explains why it is not silent yet.
+    const waitingPage = await (await adminGet(`/admin/accounts/${waiting.id}`)).text();
+    expect(waitingPage).toMatch(/Silence<\/p><p class="figure-value">Not yet<\/p>/);
+    expect(waitingPage).toContain("Invited this quarter, no answer yet: silent once every invitation has ended unanswered.");
+    expect(quietPage).toMatch(/Silence<\/p><p class="figure-value">Silent<\/p>/);
     // A quarter with answers but no invitation says so instead of "1 / 0"-style cohort figures.
     const soloPage = await (await adminGet(`/admin/accounts/${solo.id}`)).text();
     expect(soloPage).toMatch(/<td class="num">\+100 \(1\)<\/td><td class="num"><span class="muted">None invited<\/span><\/td>/);

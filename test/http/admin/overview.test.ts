@@ -41,6 +41,9 @@ describe("/admin overview", () => {
     expect(html).toMatch(/Safe \(promoters\)<\/th><td class="num">600,000<\/td><td class="num">60.0 %/);
     expect(html).toMatch(/At risk \(detractors\)<\/th><td class="num">300,000<\/td><td class="num">30.0 %/);
     expect(html).toMatch(/Unaccounted: unsurveyed<\/th><td class="num">100,000<\/td><td class="num">10.0 %/);
+    // The bar's "silent" (invited, no NPS answer) is named so it does not contradict the silent-accounts figure
+    // (every invitation ended unanswered), which can be 0 while invitations are still open.
+    expect(html).toMatch(/Unaccounted: silent \(invited, no NPS answer\)<\/th><td class="num">0<\/td>/);
     expect(html).toContain("80.0 % target");
     expect(html).toContain('role="img"');
     // NPS: 2 promoters, 1 detractor → +33, n = 3, low sample; a year earlier one detractor (−100) → +133.3 pts.
