@@ -123,6 +123,8 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     await page.getByRole("button", { name: "Save draft" }).first().click();
     await page.getByText("must be more than 0").first().waitFor();
     expect(await field(page, "texts.de.title").inputValue()).toBe("Wie war Ihr Start bei uns?");
+    // The refused input is framed in red like a refused select (input[type=…] once outranked the aria-invalid rule).
+    expect(await field(page, "fractionPerWave").evaluate((el) => getComputedStyle(el).borderTopColor)).toBe("rgb(179, 38, 30)");
     await field(page, "fractionPerWave").fill("0.5");
 
     await page.getByRole("button", { name: "Save and publish" }).first().click();
