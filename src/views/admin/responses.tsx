@@ -1,5 +1,5 @@
 import type { ResponseListItem } from "../../domain/responses/list";
-import { Badge, CheckboxField, Pager, SelectField, TextField, type Option } from "./components";
+import { Badge, CheckboxField, Pager, SelectField, withQuery, type Option } from "./components";
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -90,7 +90,18 @@ export function responsesPage(props: {
             value={f.band}
             blank="Any score"
           />
-          <TextField name="account" label="Account id" value={f.account} hint={props.accountName ? `Account: ${props.accountName}` : undefined} />
+          {f.account && (
+            // One account's responses (reached from its account page): named, kept by a hidden field, removable.
+            // People never see or type an account's internal id.
+            <div class="field">
+              <input type="hidden" name="account" value={f.account} />
+              <span class="label">Account</span>
+              <p>
+                {props.accountName ?? "An account that no longer exists"} ·{" "}
+                <a href={withQuery("/admin/responses", { period: f.period, survey: f.survey, role: f.role, stage: f.stage, band: f.band, text: f.text ? "1" : undefined })}>Any account</a>
+              </p>
+            </div>
+          )}
           <CheckboxField name="text" label="With a comment only" checked={!!f.text} value="1" />
           <button type="submit">Filter</button>
         </form>

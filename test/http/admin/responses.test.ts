@@ -50,6 +50,12 @@ describe("/admin/responses", () => {
     const byAccount = await text(`account=${acme.id}&role=champion`);
     expect(byAccount).toContain("Pro Moter");
     expect(byAccount).not.toContain("Dee Tractor");
+    // The account is named, kept by a hidden field and removable; nobody is asked for an internal account id.
+    expect(byAccount).toContain(`<input type="hidden" name="account" value="${acme.id}"/>`);
+    expect(byAccount).toMatch(/<span class="label">Account<\/span><p>Acme Feed · <a href="\/admin\/responses\?role=champion">Any account<\/a><\/p>/);
+    expect(byAccount).not.toContain("Account id");
+    expect(detractors).not.toContain("Account id");
+    expect(detractors).not.toContain('name="account"');
     const byStage = await text("stage=onboarding");
     expect(byStage).toContain("Ona Board");
     expect(byStage).not.toContain("Pro Moter");
