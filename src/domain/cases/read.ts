@@ -108,7 +108,9 @@ export function caseDetailStatements(caseId: string, now: Date): SQL[] {
         k.escalated_at AS escalatedAt, a.owner_email AS accountOwnerEmail,
         coalesce((SELECT u.name FROM users u WHERE u.email = a.owner_email), a.owner_name) AS accountOwnerName
       FROM cases k JOIN accounts a ON a.id = k.account_id LEFT JOIN contacts c ON c.id = k.contact_id WHERE k.id = ${caseId}`,
-    sql`SELECT e.id, e.at, e.actor, (SELECT u.name FROM users u WHERE u.email = e.actor) AS actorName, e.kind, e.detail
+    sql`SELECT e.id, e.at, e.actor,
+        coalesce((SELECT u.name FROM users u WHERE u.email = e.actor), (SELECT t.name FROM api_tokens t WHERE t.id = e.actor)) AS actorName,
+        e.kind, e.detail
       FROM case_events e WHERE e.case_id = ${caseId} ORDER BY e.id`,
   ];
 }

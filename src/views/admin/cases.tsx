@@ -210,6 +210,9 @@ function ResponsivenessTable(props: { rows: Responsiveness[] }) {
   );
 }
 
+/** Actors that are no person: the scheduled work, and the set-up token of ADMIN_TOKEN (its stored id is "bootstrap"). */
+const ACTOR_LABEL: Record<string, string> = { system: "Quorum (automatic)", bootstrap: "Admin token" };
+
 const EVENT_LABEL: Record<string, string> = {
   opened: "Opened",
   reevaluated: "Answer edited, rules re-run",
@@ -328,7 +331,7 @@ export function casePage(props: CasePageProps): string {
             {c.timeline.map((e) => (
               <li>
                 <p class="feed-meta">
-                  <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> · {formatInstant(e.at)} · {e.actorName ?? (e.actor === "system" ? "Quorum (automatic)" : <Breakable text={e.actor} />)}
+                  <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> · {formatInstant(e.at)} · {e.actorName ?? ACTOR_LABEL[e.actor] ?? <Breakable text={e.actor} />}
                 </p>
                 {eventText(e.kind, e.detail, nameOf) && (
                   <p>

@@ -90,6 +90,9 @@ describe("/admin/cases", () => {
     expect(after.html).toContain("Closed with its resolution.");
     expect(after.html).toContain("Credited the invoice.");
     expect(after.html).toContain("Did we resolve it?");
+    // Who did it, in words: the set-up token is "Admin token", not its stored id "bootstrap".
+    expect(after.html).toMatch(/<strong>Closed<\/strong> · [^·]+ · Admin token<\/p>/);
+    expect(after.html).not.toContain("bootstrap");
   });
 
   it("an account manager works their own cases and gets a 403 page on another team's, nothing written", async () => {
