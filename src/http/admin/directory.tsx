@@ -3,6 +3,7 @@ import { ACCOUNT_COLUMNS } from "../../domain/directory/import/accounts";
 import { CONTACT_COLUMNS } from "../../domain/directory/import/contacts";
 import { VALUE_MAP_FIELDS, type ImportReport } from "../../domain/directory/import/options";
 import { planImport } from "../../domain/directory/import/plan";
+import { parseImport } from "../../domain/directory/import/source";
 import { searchAccounts, searchContacts } from "../../domain/directory/search";
 import { ApiError } from "../../lib/errors";
 import { ImportQuery } from "../api/imports";
@@ -104,6 +105,25 @@ function columnsOf(report: ImportReport): ColumnChoice[] {
   return [...Object.entries(report.mapping).map(([column, field]) => ({ column, field })), ...report.ignoredColumns.map((column) => ({ column, field: null }))];
 }
 
+/**
+ * The file's columns and what each would be read as, when the file names no key column the aliases know (a German
+ * "Kundennummer"): the page then shows the mapping, so the person can say which column holds it. Null if the file
+ * cannot be read at all.
+ */
+function columnsOfFile(kind: ImportKindChoice, body: string, mediaType: string): ColumnChoice[] | null {
+  try {
+    const parsed = parseImport(mediaType, new TextEncoder().encode(body).buffer as ArrayBuffer, kind === "contacts" ? CONTACT_COLUMNS : ACCOUNT_COLUMNS);
+    return [...Object.entries(parsed.mapping).map(([column, field]) => ({ column, field })), ...parsed.ignoredColumns.map((column) => ({ column, field: null }))];
+  } catch {
+    return null;
+  }
+}
+
+/** "column missing" problems (no row could be read without that column), named as the page's mapping names fields. */
+function missingColumnsOf(error: ApiError): string[] {
+  return (error.errors ?? []).filter((e) => e.message === "column missing").map((e) => importFieldLabel(e.path));
+}
+
 function renderImport(c: Context<AdminEnv>, values: ImportFormValues, extra: { errors?: FormErrors; report?: ImportReport | null; columns?: ColumnChoice[] | null }, status: 200 | 201 | 400 | 413 | 415 | 422 = 200) {
   return c.html(
     importPage({
@@ -153,7 +173,13 @@ directory.post("/import", async (c) => {
     // The file could not be read at all (media type, no key column, empty, too many rows): say so beside the file.
     if (error instanceof ApiError && error.status < 500) {
       const status = ([400, 413, 415, 422] as const).find((s) => s === error.status) ?? 422;
-      return renderImport(c, values, { errors: { file: error.detail ?? error.title }, columns: previousColumns }, status);
+      const missing = missingColumnsOf(error);
+      const columns = previousColumns ?? (missing.length ? columnsOfFile(kind, upload.text, mediaTypeOf(upload.text, upload.mediaType)) : null);
+      const message =
+        missing.length && columns
+          ? `No column of the file is read as ${missing.join(", ")}. Choose the column that holds it under “Column mapping” below, then press Check again.`
+          : (error.detail ?? error.title);
+      return renderImport(c, values, { errors: { file: message }, columns }, status);
     }
     throw error;
   }

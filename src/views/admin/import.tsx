@@ -38,8 +38,28 @@ const OUTCOME: Record<RowOutcome, { label: string; tone: Tone }> = {
 
 /** An import field in words for the mapping and the report ("externalId" → "CRM id", "annualRevenue" → "Annual revenue"). */
 export function importFieldLabel(field: string): string {
-  const named: Record<string, string> = { externalId: "CRM id", parentExternalId: "Parent account's CRM id", accountExternalId: "Account's CRM id", optOut: "Email opt-out" };
+  const named: Record<string, string> = { externalId: "CRM id", parentExternalId: "Parent account's CRM id", accountExternalId: "Account's CRM id", optOut: "Email opt-out", "(row)": "Row" };
   return named[field] ?? (fieldNameInWords(field) || field);
+}
+
+/**
+ * A row problem as this page says it. The import's messages are the API's (they name its query parameters, JSON value
+ * maps, internal ids, zod's wording); here they name the page's own controls instead.
+ */
+const IN_PAGE_WORDS: [RegExp, string | ((...groups: string[]) => string)][] = [
+  [/Give numberFormat=point \(1,234\.56\) or numberFormat=comma \(1\.234,56\)\./, "Choose the convention under “Numbers in the file”."],
+  [/Give dateFormat=MM\/DD\/YYYY or dateFormat=DD\/MM\/YYYY\./, "Choose the format under “Dates in the file”."],
+  [/ or set dateFormat\b/, " or choose the format under “Dates in the file”"],
+  [/no account has externalId '/, "no account has the CRM id '"],
+  [/ is before customerSince /, " is before the customer-since date "],
+  [/\(map it with valueMaps\.role\)/, "(map it under “Value maps”)"],
+  [/\(or map it with valueMaps\.role, e\.g\. \{"(.*)": "champion"\}\)/, (_, value) => `(or map it under “Value maps”, e.g. role: ${value} = champion)`],
+  [/an earlier address of contact \S+, who is/, "an earlier address of a contact who is"],
+  [/^Invalid option: expected one of (.+)$/, (_, list) => `use one of: ${list.split("|").map((v) => v.replace(/^"|"$/g, "")).join(", ")}`],
+];
+
+export function importProblemInWords(message: string): string {
+  return IN_PAGE_WORDS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement as never), message);
 }
 
 function Mapping(props: { columns: ColumnChoice[]; fields: Option[] }) {
@@ -81,7 +101,7 @@ function Mapping(props: { columns: ColumnChoice[]; fields: Option[] }) {
 function Report(props: { report: ImportReport }) {
   const r = props.report;
   const problems = new Map<number, string[]>();
-  for (const error of r.errors) problems.set(error.row, [...(problems.get(error.row) ?? []), `${importFieldLabel(error.field)}: ${error.message}`]);
+  for (const error of r.errors) problems.set(error.row, [...(problems.get(error.row) ?? []), `${importFieldLabel(error.field)}: ${importProblemInWords(error.message).replace(/\.$/, "")}`]);
   const lines: [string, number][] = [
     [r.dryRun ? "Would be created" : "Created", r.created],
     [r.dryRun ? "Would be updated" : "Updated", r.updated],

@@ -108,8 +108,43 @@ describe("/admin/directory", () => {
     const before = await countRows("SELECT count(*) AS n FROM accounts");
     const noKey = await postImport({ kind: "accounts", action: "import", body: "Colour,Size\nred,big" });
     expect(noKey.status).toBe(400);
-    expect(fieldError(noKey.html, "file")).toContain("Missing column(s): externalId");
+    expect(fieldError(noKey.html, "file")).toContain("No column of the file is read as CRM id");
     expect(await countRows("SELECT count(*) AS n FROM accounts")).toBe(before);
+  });
+
+  it("shows the mapping when the file names its key column in words of its own, so the person can map it instead of a dead end", async () => {
+    const id = `K-${unique()}`;
+    const body = `Kundennummer,Firma,Umsatz\r\n${id},Kranich AG,"1.250.000,00"\r\n`;
+    const first = await postImport({ kind: "accounts", action: "check", body });
+    expect(first.status).toBe(400);
+    // Before, the page said "Name the column with a mapping" and offered no mapping to name it in.
+    expect(fieldError(first.html, "file")).toContain("Choose the column that holds it under “Column mapping” below");
+    const columns = [...first.html.matchAll(/name="column\.(\d+)" value="([^"]*)"/g)].map((m) => m[2]);
+    expect(columns).toEqual(["Kundennummer", "Firma", "Umsatz"]);
+    expect(first.html).toContain("Check again");
+
+    const mapped = await postImport({ kind: "accounts", action: "check", body, "column.0": "Kundennummer", "map.0": "externalId", "column.1": "Firma", "map.1": "name", "column.2": "Umsatz", "map.2": "annualRevenue" });
+    expect(mapped.status).toBe(200);
+    expect(mapped.html).toMatch(/Would be created<\/dt><dd>1</);
+    expect(await countRows("SELECT count(*) AS n FROM accounts WHERE external_id = ?", id)).toBe(0);
+  });
+
+  it("names a row's problem with the page's own controls, not the API's parameters, ids or zod's wording", async () => {
+    const tag = unique();
+    const body = [
+      "Account ID,Account Name,Annual Revenue,Status,Customer Since,Parent Account ID",
+      `A-${tag}-1,One,1.000,active,03/04/2020,`,
+      `A-${tag}-2,Two,200,dormant,,`,
+      `A-${tag}-3,Three,300,active,,NOPE-${tag}`,
+    ].join("\r\n");
+    const checked = await postImport({ kind: "accounts", action: "check", body });
+    expect(checked.status).toBe(200);
+    expect(checked.html).toContain("Choose the convention under “Numbers in the file”; Customer since: ");
+    expect(checked.html).toContain("Choose the format under “Dates in the file”</td>");
+    expect(checked.html).toContain("Status: use one of: active, churned");
+    expect(checked.html).toContain(`no account has the CRM id &#39;NOPE-${tag}&#39;`);
+    const report = checked.html.slice(checked.html.indexOf('id="report"'));
+    for (const apiWords of ["numberFormat=", "dateFormat=", "externalId", "Invalid option", "valueMaps."]) expect(report).not.toContain(apiWords);
   });
 
   it("applies value maps typed on the page (a HubSpot buying role)", async () => {
