@@ -164,6 +164,10 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     expect(opened).toBe(true);
     await page.getByRole("heading", { name: "Wie war Ihr Start bei uns?" }).waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("de");
+    // On a phone, an answer whose label wraps ("1 – Stimme überhaupt nicht zu") keeps a full-size radio (it shrank).
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect(new Set(await page.locator(".list input[type=radio]").evaluateAll((inputs) => inputs.map((i) => i.getBoundingClientRect().width)))).toEqual(new Set([20]));
+    await page.setViewportSize(DESKTOP);
     await page.locator("input[type=radio][value='2']").check();
     await page.locator("button[name=action]").click();
     const why = page.getByLabel("Was war schwierig?");
