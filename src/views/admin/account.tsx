@@ -3,7 +3,7 @@ import { CategoryBadge, categoryLabel } from "./accounts";
 import { CaseStatusBadge } from "./cases";
 import { Badge, CardSection, Figure, TableWrap } from "./components";
 import { formatDate, formatInstant, formatInteger, formatMean, formatMoney, formatNps } from "./format";
-import { Freshness } from "./overview";
+import { Freshness, NpsIntervalCell } from "./overview";
 import { StatusBadge as InvitationStatusBadge } from "./invitations";
 import { describeRule } from "./rules";
 import { reasonInWords } from "./eligibility";
@@ -141,7 +141,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
                     <th scope="col" class="num">Revenue</th>
                     <th scope="col">Category</th>
                     <th scope="col" class="num">Score</th>
-                    <th scope="col" class="num">NPS (n)</th>
+                    <th scope="col" class="num">NPS</th>
+                    <th scope="col">95 % interval</th>
+                    <th scope="col" class="num">n</th>
                     <th scope="col" class="num">Answered / invited</th>
                     <th scope="col">Silence</th>
                   </tr>
@@ -155,9 +157,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
                         <CategoryBadge category={q.category} />
                       </td>
                       <td class="num">{formatMean(q.score)}</td>
-                      <td class="num">
-                        {formatNps(q.nps.nps)} ({formatInteger(q.nps.n)})
-                      </td>
+                      <td class="num">{formatNps(q.nps.nps)}</td>
+                      <NpsIntervalCell interval={q.nps.interval} lowSample={q.nps.lowSample} n={q.nps.n} />
+                      <td class="num">{formatInteger(q.nps.n)}</td>
                       <td class="num">
                         {q.invited === 0 ? <span class="muted">None invited</span> : `${formatInteger(q.completed)} / ${formatInteger(q.invited)}`}
                       </td>

@@ -8,6 +8,21 @@ export const OVERLAP_NOTE =
   "Significance is approximate: the rotation asks many of the same contacts again, so the samples being compared overlap and are not independent.";
 
 const npsInterval = (i: { low: number; high: number } | null) => (i ? ([formatNps(i.low), formatNps(i.high)] as [string, string]) : null);
+/** An NPS's 95 % interval in a table cell, with the low-sample warning beside it (the tables' form of Figure). */
+export function NpsIntervalCell(props: { interval: { low: number; high: number } | null; lowSample: boolean; n: number }) {
+  return (
+    <td>
+      {props.interval ? `${formatNps(props.interval.low)} to ${formatNps(props.interval.high)}` : "—"}
+      {props.lowSample && props.n > 0 && (
+        <>
+          {" "}
+          <Badge tone="warn">Low sample</Badge>
+        </>
+      )}
+    </td>
+  );
+}
+
 const shareInterval = (i: { low: number; high: number } | null) => (i ? ([formatShare(i.low), formatShare(i.high)] as [string, string]) : null);
 
 /** The quarter picker every score page shares: a GET form, so it works without JavaScript. */
@@ -169,6 +184,8 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
                         <th scope="col">95 % interval</th>
                         <th scope="col" class="num">n</th>
                         <th scope="col" class="num">Revenue-weighted NPS</th>
+                        <th scope="col">Its 95 % interval</th>
+                        <th scope="col" class="num">Effective n</th>
                         <th scope="col" class="num">Coverage</th>
                       </tr>
                     </thead>
@@ -177,17 +194,11 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
                         <tr>
                           <th scope="row">{t.period}</th>
                           <td class="num">{formatNps(t.nps.nps)}</td>
-                          <td>
-                            {t.nps.interval ? `${formatNps(t.nps.interval.low)} to ${formatNps(t.nps.interval.high)}` : "—"}
-                            {t.nps.lowSample && t.nps.n > 0 && (
-                              <>
-                                {" "}
-                                <Badge tone="warn">Low sample</Badge>
-                              </>
-                            )}
-                          </td>
+                          <NpsIntervalCell interval={t.nps.interval} lowSample={t.nps.lowSample} n={t.nps.n} />
                           <td class="num">{formatInteger(t.nps.n)}</td>
                           <td class="num">{formatNps(t.npsRevenueWeighted.nps)}</td>
+                          <NpsIntervalCell interval={t.npsRevenueWeighted.interval} lowSample={t.npsRevenueWeighted.lowSample} n={t.npsRevenueWeighted.accounts} />
+                          <td class="num">{t.npsRevenueWeighted.effectiveN === null ? "—" : formatInteger(Math.round(t.npsRevenueWeighted.effectiveN))}</td>
                           <td class="num">{formatShare(t.coverage)}</td>
                         </tr>
                       ))}

@@ -109,7 +109,9 @@ describe("/admin/accounts", () => {
     expect(quietPage).toMatch(/Silence<\/p><p class="figure-value">Silent<\/p>/);
     // A quarter with answers but no invitation says so instead of "1 / 0"-style cohort figures.
     const soloPage = await (await adminGet(`/admin/accounts/${solo.id}`)).text();
-    expect(soloPage).toMatch(/<td class="num">\+100 \(1\)<\/td><td class="num"><span class="muted">None invited<\/span><\/td>/);
+    expect(soloPage).toMatch(/<td class="num">\+100<\/td><td>[^<]+ <span class="badge badge-warn">Low sample<\/span><\/td><td class="num">1<\/td><td class="num"><span class="muted">None invited<\/span><\/td>/);
+    // Each quarter's NPS with its 95 % interval and n: Acme's 10 and 2 → 0, adjusted Wald n′ = 5, P′ = D′ = 0.35: ±1.96·√(0.7/5) → −73 to +73.
+    expect(page).toMatch(/<td class="num">0<\/td><td>−73 to \+73 <span class="badge badge-warn">Low sample<\/span><\/td><td class="num">2<\/td>/);
   });
 
   it("answers an unknown account or a malformed filter with a page, never a 500", async () => {

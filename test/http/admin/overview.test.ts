@@ -63,6 +63,9 @@ describe("/admin overview", () => {
     // Its text alternative and table: from the year-earlier quarter at −100 to this quarter at +33.
     expect(html).toMatch(/<desc id="nps-trend-desc">\d{4}-Q\d: −100; (\d{4}-Q\d: no answers; ){3}\d{4}-Q\d: \+33<\/desc>/);
     expect(html).toMatch(/<th scope="row">\d{4}-Q\d<\/th><td class="num">−100<\/td>/);
+    // This quarter's row: NPS +33 (adjusted Wald, n = 3: −51 to +85) and the revenue-weighted NPS with its interval
+    // and effective n too: (600k·100 − 300k·100)/900k = +33, ± 1.96·√(2·((2/3)²·66.7² + (1/3)²·133.3²)) = ±174 → clipped.
+    expect(html).toContain('<td class="num">+33</td><td>−51 to +85 <span class="badge badge-warn">Low sample</span></td><td class="num">3</td><td class="num">+33</td><td>−100 to +100 <span class="badge badge-warn">Low sample</span></td><td class="num">2</td>');
     // Cases and at-risk accounts.
     expect(html).toMatch(/<strong>2<\/strong> open/);
     expect(html).toContain("1 breached");
