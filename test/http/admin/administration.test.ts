@@ -82,7 +82,10 @@ describe("/admin administration", () => {
     const refused = await postForm(session, "/admin/settings", form);
     expect(refused.status).toBe(422);
     expect(fieldError(refused.html, "timeZone")).toBeTruthy();
-    expect(fieldError(refused.html, "caseNpsMax")).toBeTruthy();
+    // In words, not zod's "Too big: expected number to be <=10" / "Invalid input: expected int, received number".
+    expect(fieldError(refused.html, "caseNpsMax")).toBe("enter at most 10");
+    const fractional = await postForm(session, "/admin/settings", { ...form, caseSlaOtherDays: "2.5" });
+    expect(fieldError(fractional.html, "caseSlaOtherDays")).toBe("enter a whole number");
     expect(fieldError(refused.html, "sendWindowEnd")).toBe("the window must end after it starts");
     expect(fieldError(refused.html, "caseSlaTopDays")).toBeTruthy();
     expect(inputValue(refused.html, "timeZone")).toBe("Mars/Olympus");
