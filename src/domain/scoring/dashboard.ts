@@ -113,7 +113,9 @@ export async function overview(db: Db, run: ScoreRun, periodKey: string | undefi
     db
       .select({
         open: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} != 'closed' THEN 1 ELSE 0 END), 0)`.as("open_cases"),
-        breached: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} = 'open' AND ${cases.dueAt} < ${now.toISOString()} THEN 1 ELSE 0 END), 0)`.as("breached_cases"),
+        // breached as the queue has it (domain/cases/read.ts breachedExpr): not acknowledged by the due time, late
+        // acknowledgement included, so this count equals the queue's "Breached only" list of cases not closed
+        breached: sql<number>`COALESCE(SUM(CASE WHEN coalesce(${cases.acknowledgedAt}, ${now.toISOString()}) > ${cases.dueAt} THEN 1 ELSE 0 END), 0)`.as("breached_cases"),
       })
       .from(cases)
       .where(sql`${cases.status} != 'closed'`),

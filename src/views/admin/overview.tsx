@@ -212,9 +212,15 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
 
         <CardSection id="cases" title="Cases">
           <p>
-            <strong>{formatInteger(d.cases.open)}</strong> open{" "}
-            {d.cases.breached > 0 ? <Badge tone="bad">{`${formatInteger(d.cases.breached)} breached`}</Badge> : <Badge tone="good">None breached</Badge>} ·{" "}
-            <a href="/admin/cases">Work the case queue</a>
+            <strong>{formatInteger(d.cases.open)}</strong> not closed (open or acknowledged) ·{" "}
+            {d.cases.breached > 0 ? (
+              <>
+                <Badge tone="bad">{`${formatInteger(d.cases.breached)} breached`}</Badge> · <a href="/admin/cases?breached=true">See the breached cases</a>
+              </>
+            ) : (
+              <Badge tone="good">None breached</Badge>
+            )}{" "}
+            · <a href="/admin/cases">Work the case queue</a>
           </p>
         </CardSection>
 

@@ -23,13 +23,13 @@ describe("/admin overview", () => {
     for (const [value, osat] of [[10, 5], [10, 4]]) await makeResponse(await makeContact(big.id), survey, { submittedAt: now, answers: [{ type: "nps", value: value! }, { type: "osat", value: osat! }] });
     await makeResponse(await makeContact(risky.id), survey, { submittedAt: now, answers: [{ type: "nps", value: 3 }, { type: "osat", value: 4 }] });
     await makeResponse(await makeContact(big.id), survey, { submittedAt: yearAgo, answers: [{ type: "nps", value: 0 }, { type: "osat", value: 4 }] });
-    // Cases: one open and past due (breached), one acknowledged, one closed → 2 open, 1 breached.
+    // Cases: one open and past due (breached), one acknowledged in time, one acknowledged after its due time (breached,
+    // as the queue marks it), one closed → 3 not closed, 2 breached.
     const past = new Date(Date.now() - 86400_000).toISOString();
-    const future = new Date(Date.now() + 86400_000).toISOString();
-    for (const [id, status, due] of [["case_ov1", "open", past], ["case_ov2", "acknowledged", past], ["case_ov3", "closed", past], ["case_ov4", "open", future]] as const) {
-      if (id === "case_ov4") continue;
-      await env.DB.prepare("INSERT INTO cases (id, type, account_id, status, severity, priority, due_at, opened_at) VALUES (?, 'response', ?, ?, 2, 1, ?, ?)")
-        .bind(id, risky.id, status, due, past)
+    const late = new Date(Date.now() - 3600_000).toISOString();
+    for (const [id, status, due, acknowledgedAt] of [["case_ov1", "open", past, null], ["case_ov2", "acknowledged", past, past], ["case_ov5", "acknowledged", past, late], ["case_ov3", "closed", past, past]] as const) {
+      await env.DB.prepare("INSERT INTO cases (id, type, account_id, status, severity, priority, due_at, opened_at, acknowledged_at) VALUES (?, 'response', ?, ?, 2, 1, ?, ?, ?)")
+        .bind(id, risky.id, status, due, past, acknowledgedAt)
         .run();
     }
     await completeScoringRun();
@@ -67,8 +67,11 @@ describe("/admin overview", () => {
     // and effective n too: (600k·100 − 300k·100)/900k = +33, ± 1.96·√(2·((2/3)²·66.7² + (1/3)²·133.3²)) = ±174 → clipped.
     expect(html).toContain('<td class="num">+33</td><td>−51 to +85 <span class="badge badge-warn">Low sample</span></td><td class="num">3</td><td class="num">+33</td><td>−100 to +100 <span class="badge badge-warn">Low sample</span></td><td class="num">2</td>');
     // Cases and at-risk accounts.
-    expect(html).toMatch(/<strong>2<\/strong> open/);
-    expect(html).toContain("1 breached");
+    expect(html).toMatch(/<strong>3<\/strong> not closed \(open or acknowledged\)/);
+    // Breached as the queue counts it (not acknowledged by the due time), and a link to exactly those cases.
+    expect(html).toContain('<span class="badge badge-bad">2 breached</span> · <a href="/admin/cases?breached=true">See the breached cases</a>');
+    const queue = await (await adminGet("/admin/cases?breached=true")).text();
+    expect(["case_ov1", "case_ov5", "case_ov2"].map((id) => queue.includes(`href="/admin/cases/${id}"`))).toEqual([true, true, false]);
     expect(html).toContain(`<a href="/admin/accounts/${risky.id}">Risky Giant AG</a>`);
     expect(html).not.toContain(">Big Safe GmbH</a>");
     expect(html).toContain("Figures from the scoring run completed");
