@@ -77,6 +77,7 @@ export function accountsPage(props: { nonce: string; viewer: AdminViewer; data: 
                   <th scope="col" class="num">Revenue</th>
                   <th scope="col">Category</th>
                   <th scope="col" class="num">Score (0–10)</th>
+                  <th scope="col" class="num">Answers</th>
                   <th scope="col">Committee heard (12 months)</th>
                   <th scope="col" class="num">Silent quarters</th>
                   <th scope="col">Owner</th>
@@ -107,6 +108,7 @@ export function accountsPage(props: { nonce: string; viewer: AdminViewer; data: 
                       )}
                     </td>
                     <td class="num">{formatMean(a.score)}</td>
+                    <td class="num">{formatInteger(a.npsN)}</td>
                     <td>
                       {formatInteger(a.committeeRolesHeard)} of {formatInteger(d.committeeRoles)}
                       {a.singleThreaded && (

@@ -54,6 +54,9 @@ describe("/admin/accounts", () => {
     expect(rowOf(html, "Acme Corp")).not.toContain("Single-threaded");
     expect(rowOf(html, "Solo Systems")).toContain('<span class="badge badge-warn">Single-threaded</span>');
     expect(rowOf(html, "Solo Systems")).not.toContain("Mixed signals");
+    // A score with the number of answers behind it (n), as the Overview's at-risk list shows it: Acme (10 + 2)/2 from 2.
+    expect(html).toContain('<th scope="col" class="num">Score (0–10)</th><th scope="col" class="num">Answers</th>');
+    expect(rowOf(html, "Acme Corp")).toContain('<td class="num">6.0</td><td class="num">2</td>');
 
     const byName = await (await adminGet("/admin/accounts?sort=name")).text();
     expect(byName.indexOf("Acme Corp")).toBeLessThan(byName.indexOf("Quiet Inc"));
