@@ -103,6 +103,12 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
   it("plans a send for the account with names and verdicts, and sends it", async () => {
     const page = signedIn();
     await page.goto(`${quorum.base}/admin/sending/planner`);
+    // The form's first field sits at the card's padding (the hidden CSRF input's neighbour once got a second gap), and
+    // a lone checkbox keeps its gap to its label (.field>label made it a block: box and words touched).
+    const gap = await page.locator("form.card").first().evaluate((card) => card.querySelector(".field")!.getBoundingClientRect().top - card.getBoundingClientRect().top);
+    expect(gap).toBeLessThanOrEqual(17);
+    const offTarget = page.locator("label.check", { hasText: "Include contacts outside" });
+    expect(await offTarget.evaluate((label) => getComputedStyle(label).display)).toBe("flex");
     await page.getByLabel("Survey", { exact: true }).selectOption({ label: `${SURVEY} (${STAGE}, transactional)` });
     await page.getByLabel("Accounts").selectOption({ label: accountName });
     await page.getByRole("button", { name: "Plan the send" }).click();
