@@ -130,7 +130,8 @@ export function casesPage(props: CasesPageProps): string {
             <thead>
               <tr>
                 <th scope="col">Priority</th>
-                <th scope="col">Account</th>
+                {/* the link opens the case (its page links the account): the header says so */}
+                <th scope="col">Case (account · contact)</th>
                 <th scope="col">What happened</th>
                 <th scope="col">Team</th>
                 <th scope="col">Assignee</th>
@@ -179,7 +180,7 @@ function ResponsivenessTable(props: { rows: Responsiveness[] }) {
   return (
     <section aria-labelledby="responsiveness">
       <h2 id="responsiveness">Responsiveness</h2>
-      <p class="muted">What staff are measured on (not scores): median time to acknowledge and the share of cases closed by their due time, over cases closed or past due, for cases opened in the last 90 days.</p>
+      <p class="muted">What staff are measured on (not scores): median time to acknowledge and the share of cases closed by their due time, over cases closed or past due, for cases opened in the last 90 days. Each case counts once under its assignee and once under its team.</p>
       <TableWrap label="Responsiveness by assignee and team">
         <table>
           <thead>

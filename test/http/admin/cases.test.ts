@@ -39,6 +39,9 @@ describe("/admin/cases", () => {
     expect(queue.html).toContain(account.name);
     expect(queue.html).toContain("Invoice &lt;b&gt;wrong&lt;/b&gt; again");
     expect(queue.html).toContain("Responsiveness");
+    // The row's link opens the case, and its column says so; a case counted under assignee and team is explained.
+    expect(queue.html).toContain('<th scope="col">Case (account · contact)</th>');
+    expect(queue.html).toContain("Each case counts once under its assignee and once under its team.");
     expect(new TextEncoder().encode(queue.html).length).toBeLessThan(150_000);
 
     const page = await getPage(session, `/admin/cases/${caseId}`);
