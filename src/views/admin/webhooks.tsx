@@ -7,7 +7,15 @@ import { adminPage, type AdminViewer } from "./shell";
 
 /** Administration → Webhooks (SPEC §8, §12): endpoints, their deliveries with every attempt, replay. */
 
-const EVENT_OPTIONS = WEBHOOK_EVENTS.map((e) => ({ value: e, label: e }));
+/** Each event in words, its key (what a delivery's payload names) after it for whoever writes the receiver. */
+const EVENT_WORDS: Record<(typeof WEBHOOK_EVENTS)[number], string> = {
+  "response.completed": "A response is completed",
+  "response.updated": "A completed response is changed",
+  "case.opened": "A case opens",
+  "case.closed": "A case is closed",
+  "account.category_changed": "An account changes category",
+};
+const EVENT_OPTIONS = WEBHOOK_EVENTS.map((e) => ({ value: e, label: `${EVENT_WORDS[e]} (${e})` }));
 const FORMAT_OPTIONS = [
   { value: "standard", label: "Standard Webhooks JSON" },
   { value: "slack", label: "Slack-compatible message" },
@@ -61,6 +69,7 @@ export function webhooksPage(props: {
           <a href="/admin/administration">Administration</a>
         </p>
         <SecretOnce secret={props.secret} />
+        {props.endpoints.length > 0 && (
         <TableWrap label="Webhook endpoints">
           <table>
             <thead>
@@ -86,6 +95,7 @@ export function webhooksPage(props: {
             </tbody>
           </table>
         </TableWrap>
+        )}
         {props.endpoints.length === 0 && <p>No endpoints yet.</p>}
         {props.viewer.role !== "admin" ? (
           <p class="notice">You can look at the endpoints and their deliveries; only admins add, change or replay them.</p>

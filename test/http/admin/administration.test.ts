@@ -105,6 +105,17 @@ describe("/admin administration", () => {
     expect(await countRows("SELECT count(*) AS n FROM audit_log WHERE action = 'settings.update'")).toBe(1);
   });
 
+  it("offers webhook events in words (with the key a delivery names), and no empty endpoints table", async () => {
+    const page = await getPage(session, "/admin/webhooks");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("A response is completed (response.completed)");
+    expect(page.html).toContain("An account changes category (account.category_changed)");
+    expect(page.html).not.toMatch(/<label[^>]*>\s*<input[^>]*name="events"[^>]*\/>response\.completed<\/label>/);
+    // Before, the table's headers stood over nothing, above "No endpoints yet.".
+    expect(page.html).toContain("No endpoints yet.");
+    expect(page.html).not.toContain('aria-label="Webhook endpoints"');
+  });
+
   it("adds and removes a holiday; a bad date and a duplicate are refused beside the field", async () => {
     const bad = await postForm(session, "/admin/holidays", { date: "2026-02-30", label: "Nope" });
     expect(bad.status).toBe(422);
