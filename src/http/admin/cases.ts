@@ -30,7 +30,7 @@ const FLASH = {
 
 const badFilter = (detail: string) => new ApiError(400, "That filter does not exist", detail);
 
-function filterOf(c: Context<AdminEnv>): { filter: CaseFilter; offset: number } {
+function filterOf(c: Context<AdminEnv>): { filter: CaseFilter; offset: number; errors: Record<string, string> } {
   const q = (name: string) => c.req.query(name) ?? "";
   const scope = q("scope") || "all";
   const status = q("status") || "active";
@@ -41,12 +41,13 @@ function filterOf(c: Context<AdminEnv>): { filter: CaseFilter; offset: number } 
   if (breached && !["true", "false"].includes(breached)) throw badFilter("Overdue: breached only, not breached, or either.");
   if (!Number.isInteger(offset) || offset < 0 || offset > 100_000) throw badFilter("That page does not exist; start from the first page.");
   const team = q("team").slice(0, 50) || undefined;
-  if (scope === "team" && !team) throw badFilter("Choose the team whose cases to show.");
-  return { filter: { scope: scope as CaseFilter["scope"], team, status: status as CaseFilter["status"], breached: breached ? breached === "true" : undefined }, offset };
+  // "A team's" without a team: the queue again with the problem beside the Team field, the other choices kept
+  const errors: Record<string, string> = scope === "team" && !team ? { team: "choose the team whose cases to show" } : {};
+  return { filter: { scope: scope as CaseFilter["scope"], team, status: status as CaseFilter["status"], breached: breached ? breached === "true" : undefined }, offset, errors };
 }
 
 casesAdmin.get("/", async (c) => {
-  const { filter, offset } = filterOf(c);
+  const { filter, offset, errors } = filterOf(c);
   const now = new Date();
   const since = new Date(now.getTime() - RESPONSIVENESS_DAYS * 86_400_000).toISOString();
   const [rows = [], responsiveness = [], teams = []] = await runBatch(c.var.db, [
@@ -65,7 +66,9 @@ casesAdmin.get("/", async (c) => {
       next: rows.length > PAGE ? withQuery("/admin/cases", { ...query, offset: offset + PAGE }) : null,
       first: offset > 0 ? withQuery("/admin/cases", query) : null,
       responsiveness: toResponsiveness(responsiveness),
+      errors,
     }),
+    Object.keys(errors).length > 0 ? 400 : 200,
   );
 });
 

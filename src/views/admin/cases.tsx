@@ -74,6 +74,8 @@ export interface CasesPageProps {
   next: string | null;
   first: string | null;
   responsiveness: Responsiveness[];
+  /** A filter that cannot be applied as chosen ("A team's" without a team), beside its field. */
+  errors?: FormErrors;
 }
 
 export function casesPage(props: CasesPageProps): string {
@@ -86,6 +88,7 @@ export function casesPage(props: CasesPageProps): string {
     lead: "Follow-ups from unhappy answers and silent accounts: highest priority first (severity 1–3 × the account's revenue percentile, so 3.00 is the most urgent; High from 2.00, Medium from 1.00, Low below), overdue cases first among equals, then by due date.",
     children: (
       <>
+        <ErrorSummary errors={props.errors ?? {}} title="Choose a team to see its cases:" />
         <form method="get" action="/admin/cases" class="filters" aria-label="Filter cases">
           <SelectField
             name="scope"
@@ -98,7 +101,7 @@ export function casesPage(props: CasesPageProps): string {
             value={f.scope}
             hint="Mine: assigned to me or on my accounts."
           />
-          <SelectField name="team" label="Team" options={props.teams} value={f.team ?? ""} blank="Any team" />
+          <SelectField name="team" label="Team" options={props.teams} value={f.team ?? ""} blank="Any team" error={props.errors?.team} />
           <SelectField
             name="status"
             label="Status"
@@ -168,7 +171,7 @@ export function casesPage(props: CasesPageProps): string {
             </tbody>
           </table>
         </TableWrap>
-        {props.items.length === 0 && <p>No cases match. Unhappy answers and silent accounts open cases by themselves.</p>}
+        {props.items.length === 0 && !props.errors?.team && <p>No cases match. Unhappy answers and silent accounts open cases by themselves.</p>}
         <Pager first={props.first} next={props.next} />
         <ResponsivenessTable rows={props.responsiveness} />
       </>

@@ -173,6 +173,13 @@ describe("/admin/cases", () => {
     expect(unknown.html).toContain("This case does not exist.");
     expect(unknown.html).not.toContain("cas_nope'");
     expect((await getPage(session, "/admin/cases?status=weird")).status).toBe(400);
+    // "A team's" without a team: the queue again, the problem beside the Team field, the other choices kept (not a
+    // dead-end page titled "That filter does not exist").
+    const noTeam = await getPage(session, "/admin/cases?scope=team&team=&status=closed&breached=");
+    expect(noTeam.status).toBe(400);
+    expect(fieldError(noTeam.html, "team")).toBe("choose the team whose cases to show");
+    expect(noTeam.html).not.toContain("That filter does not exist");
+    expect(noTeam.html).toMatch(/<option value="closed" selected="">Closed<\/option>|<option selected="" value="closed">/);
     expect((await getPage(session, "/admin/cases?offset=-4")).status).toBe(400);
   });
 });
