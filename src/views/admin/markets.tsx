@@ -22,6 +22,11 @@ export interface MarketsView {
   unavailable: string | null;
 }
 
+const MARKET_KINDS = [
+  { by: "country", label: "Country" },
+  { by: "segment", label: "Segment" },
+] as const;
+
 const side = (s: Side) => `${formatNps(s.nps)} (n = ${formatInteger(s.n)})`;
 
 export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: MarketsView }): string {
@@ -35,13 +40,16 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
     lead: "Markets ranked by how surely their NPS improved over 12 months: the lower bound of the change's 95 % interval. Relative change, not raw score, compares across cultures.",
     children: (
       <>
+        {/* the kind shown is plain bold text, the other a link: two identical links did not say which one was shown */}
         <nav aria-label="Market kind" class="actions">
-          <a href={`/admin/markets?by=country&period=${d.period}`} aria-current={d.by === "country" ? "page" : undefined}>
-            By country
-          </a>
-          <a href={`/admin/markets?by=segment&period=${d.period}`} aria-current={d.by === "segment" ? "page" : undefined}>
-            By segment
-          </a>
+          <span>Markets by:</span>
+          {MARKET_KINDS.map((kind) =>
+            kind.by === d.by ? (
+              <strong aria-current="page">{kind.label}</strong>
+            ) : (
+              <a href={`/admin/markets?by=${kind.by}&period=${d.period}`}>{kind.label}</a>
+            ),
+          )}
         </nav>
         <QuarterPicker action="/admin/markets" quarters={d.quarters} selected={d.period} hidden={{ by: d.by }} />
         <Freshness finishedAt={d.finishedAt} />

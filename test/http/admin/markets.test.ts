@@ -37,6 +37,10 @@ describe("/admin/markets", () => {
 
     const bySegment = await (await adminGet("/admin/markets?by=segment")).text();
     expect(bySegment).toMatch(/<th scope="row">Enterprise<\/th>/);
+    // Which kind is shown is said (plain text, marked current); the other is the link.
+    expect(bySegment).toContain('<strong aria-current="page">Segment</strong>');
+    expect(bySegment).toMatch(/<a href="\/admin\/markets\?by=country&amp;period=\d{4}-Q[1-4]">Country<\/a>/);
+    expect(html).toContain('<strong aria-current="page">Country</strong>');
     expect(bySegment).toMatch(/Insufficient data[\s\S]*<th scope="row">Startup<\/th>/);
   });
 
