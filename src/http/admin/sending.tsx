@@ -200,7 +200,8 @@ sending.get("/eligibility", async (c) => {
       q,
       surveyId,
       surveys: surveyOptions(surveyRows),
-      hits: hits.slice(0, CONTACT_HITS),
+      // Without a search the batch's statement still reads one row (the search asks limit + 1): show none.
+      hits: q ? hits.slice(0, CONTACT_HITS) : [],
       explained,
       rules: ruleMap(rules),
       error,

@@ -141,6 +141,9 @@ describe("/admin/sending", () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain("Not targeted");
     expect(page.html).toContain("the survey targets Decision maker");
+    // Nothing was searched: no "matching contacts" (one contact from nowhere used to be listed under the verdict).
+    expect(page.html).not.toContain("Matching contacts");
+    expect((await getPage(session, "/admin/sending/eligibility")).html).not.toContain("Matching contacts");
   });
 
   it("plans a send by account with names and verdicts, then sends it with the same input", async () => {
