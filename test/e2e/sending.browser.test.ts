@@ -69,6 +69,12 @@ describe.runIf(browserAvailable)("a CX admin sees who was invited after an event
     // The finance contact is outside the survey's roles: never invited, so not in the list.
     expect(await page.locator("table").textContent()).not.toContain(names.offTarget);
     await expectAccessibleAtBothWidths(page);
+
+    // A refused filter says so under its field; the other filters' boxes stay on the same line (they were lifted).
+    await page.goto(`${quorum.base}/admin/sending/invitations?wave=abc`);
+    await page.locator("#f-wave-error").waitFor();
+    const tops = await page.locator(".card.filters .field").evaluateAll((fields) => fields.map((f) => Math.round(f.querySelector("input, select")!.getBoundingClientRect().top)));
+    expect(new Set(tops).size).toBe(1);
   });
 
   it("explains why a contact is not eligible: not targeted, and the cooldown until its date", async () => {
