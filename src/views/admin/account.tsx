@@ -23,6 +23,9 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
   const a = d.account;
   const now = d.quarters.find((q) => q.period === d.period) ?? null;
   const heardRoles = d.committee.filter((r) => r.heard).length;
+  // Category "silent" = invited, no NPS answer (SPEC §7.3); silence (§7.9) waits until every invitation has ended
+  // unanswered, so until then an account with no invitation answered is "not yet" silent.
+  const waitingForAnswers = !!now && !now.silent && now.category === "silent" && now.completed === 0;
   return adminPage({
     title: a.name,
     nonce: props.nonce,
@@ -47,9 +50,8 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
           <Figure label="Annual revenue" value={formatMoney(a.annualRevenue)}>
             <p class="figure-change">Status: {a.status === "active" ? "active" : `churned ${formatDate(a.churnedAt)}`}</p>
           </Figure>
-          <Figure label="Silence" value={now?.silent ? "Silent" : now?.category === "silent" ? "Not yet" : now?.silent === false ? "Not silent" : "—"}>
-            {/* category "silent" = invited, no NPS answer; silence (SPEC §7.9) waits until every invitation has ended */}
-            {!now?.silent && now?.category === "silent" && <p class="figure-change">Invited this quarter, no answer yet: silent once every invitation has ended unanswered.</p>}
+          <Figure label="Silence" value={now?.silent ? "Silent" : waitingForAnswers ? "Not yet" : now?.silent === false ? "Not silent" : "—"}>
+            {waitingForAnswers && <p class="figure-change">None of this quarter's invitations answered yet: silent once every one has ended unanswered.</p>}
             <p class="figure-change">{formatInteger(now?.silentQuarters ?? 0)} consecutive silent quarters</p>
           </Figure>
         </div>
