@@ -30,7 +30,12 @@ export const surveysAdmin = new Hono<AdminEnv>();
 type C = Context<AdminEnv>;
 
 const LIST_LIMIT = 500;
-const FLASH = { saved: "Draft saved.", published: "Published: respondents get the new version from now on.", archived: "Archived: no new invitations will be sent." };
+const FLASH = {
+  saved: "Draft saved.",
+  published: "Published: respondents get the new version from now on.",
+  unchanged: "Nothing to publish: the draft is the same as the version respondents get, so no new version was made.",
+  archived: "Archived: no new invitations will be sent.",
+};
 /** Who the preview says asks, when the viewer is not a person (the admin token). */
 const SAMPLE_OWNER = "Olivia Owner";
 
@@ -151,8 +156,13 @@ async function handleEditorForm(c: C, id: string | null) {
   } else if (checked.ok) {
     try {
       const survey = id ? await updateSurvey(db, c.var.actor.id, id, checked.value) : await createSurvey(db, c.var.actor.id, checked.value);
-      if (action.kind === "publish") await publishSurvey(db, c.var.actor.id, survey.id);
-      return c.redirect(`/admin/surveys/${survey.id}?done=${action.kind === "publish" ? "published" : "saved"}`, 303);
+      let done: keyof typeof FLASH = "saved";
+      if (action.kind === "publish") {
+        const { version } = await publishSurvey(db, c.var.actor.id, survey.id);
+        // An active survey whose draft equals its version keeps that version: say so, not "the new version".
+        done = survey.status === "active" && version.id === survey.currentVersionId ? "unchanged" : "published";
+      }
+      return c.redirect(`/admin/surveys/${survey.id}?done=${done}`, 303);
     } catch (error) {
       if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 409 && error.status !== 422)) throw error;
       errors = error.errors?.length ? error.errors : [{ path: "(form)", message: error.detail ?? error.title }];

@@ -86,6 +86,20 @@ describe("/admin/surveys", () => {
     expect(srcdocOf(editor.html)).not.toContain("&lt;script"); // the sandbox would only block it, with a console error
   });
 
+  it("says so when Publish is pressed on a draft that equals the published version, instead of announcing a new one", async () => {
+    const name = uniqueName("Unchanged publish");
+    const created = await postForm(session, "/admin/surveys/new", editorForm(name, { action: "publish" }));
+    expect(created.status).toBe(303);
+    expect(created.location).toMatch(/\?done=published$/);
+    const id = /\/admin\/surveys\/([^/?]+)/.exec(created.location!)![1]!;
+    const again = await postForm(session, `/admin/surveys/${id}`, editorForm(name, { action: "publish" }));
+    expect(again.location).toBe(`/admin/surveys/${id}?done=unchanged`);
+    const page = await getPage(session, again.location!);
+    expect(page.html).toContain("Nothing to publish: the draft is the same as the version respondents get");
+    expect(page.html).not.toContain("respondents get the new version");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM survey_versions WHERE survey_id = ?").bind(id).first("n")).toBe(1);
+  });
+
   it("creates, previews in each locale, publishes and archives through the forms", async () => {
     const name = uniqueName("Onboarding check");
     const created = await postForm(session, "/admin/surveys/new", editorForm(name));
