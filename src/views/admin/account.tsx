@@ -51,7 +51,7 @@ export function accountPage(props: { nonce: string; viewer: AdminViewer; data: A
             <p class="figure-change">Status: {a.status === "active" ? "active" : `churned ${formatDate(a.churnedAt)}`}</p>
           </Figure>
           <Figure label="Silence" value={now?.silent ? "Silent" : waitingForAnswers ? "Not yet" : now?.silent === false ? "Not silent" : "—"}>
-            {waitingForAnswers && <p class="figure-change">None of this quarter's invitations answered yet: silent once every one has ended unanswered.</p>}
+            {waitingForAnswers && <p class="figure-change">No invitation of this quarter answered yet: silent once every one has ended unanswered.</p>}
             <p class="figure-change">{formatInteger(now?.silentQuarters ?? 0)} consecutive silent quarters</p>
           </Figure>
         </div>

@@ -108,7 +108,7 @@ describe("/admin/accounts", () => {
     // Category "Silent" (invited, no answer) beside a Silence figure that explains why it is not silent yet.
     const waitingPage = await (await adminGet(`/admin/accounts/${waiting.id}`)).text();
     expect(waitingPage).toMatch(/Silence<\/p><p class="figure-value">Not yet<\/p>/);
-    expect(waitingPage).toContain("None of this quarter's invitations answered yet: silent once every one has ended unanswered.");
+    expect(waitingPage).toContain("No invitation of this quarter answered yet: silent once every one has ended unanswered.");
     expect(quietPage).toMatch(/Silence<\/p><p class="figure-value">Silent<\/p>/);
     // A quarter with answers but no invitation says so instead of "1 / 0"-style cohort figures.
     const soloPage = await (await adminGet(`/admin/accounts/${solo.id}`)).text();
