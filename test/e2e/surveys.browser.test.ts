@@ -110,6 +110,9 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
 
     await page.setViewportSize({ width: 320, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    // On a phone the "desktop" frame would be phone-wide too, the same page twice: only the phone preview shows.
+    expect(await page.locator('iframe[title^="Respondent page preview, desktop width"]').isVisible()).toBe(false);
+    expect(await page.locator('iframe[title^="Respondent page preview, phone width"]').isVisible()).toBe(true);
     // Sandboxed frames paint in a full-page capture only when the viewport already holds the whole page.
     await page.setViewportSize(DESKTOP);
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
