@@ -70,8 +70,8 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
                         <th scope="col" class="num">12-month change</th>
                         <th scope="col">95 % interval</th>
                         <th scope="col">Direction</th>
-                        <th scope="col" class="num">NPS now</th>
-                        <th scope="col" class="num">NPS a year earlier</th>
+                        <th scope="col" class="num">NPS, {formatPeriod(d.current)}</th>
+                        <th scope="col" class="num">NPS, {formatPeriod(d.yearEarlier)}</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -112,8 +112,8 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
                     <thead>
                       <tr>
                         <th scope="col">{marketLabel}</th>
-                        <th scope="col" class="num">NPS now</th>
-                        <th scope="col" class="num">NPS a year earlier</th>
+                        <th scope="col" class="num">NPS, {formatPeriod(d.current)}</th>
+                        <th scope="col" class="num">NPS, {formatPeriod(d.yearEarlier)}</th>
                       </tr>
                     </thead>
                     <tbody>

@@ -34,6 +34,9 @@ describe("/admin/markets", () => {
     // Periods in words, not the stored keys ("2026-Q4-T12").
     expect(html).toMatch(/Ranking: 12 months to \d{4}-Q[1-4] against 12 months to \d{4}-Q[1-4]/);
     expect(html).not.toMatch(/Q[1-4]-T12/);
+    // The two NPS columns name their 12 months ("now" was wrong for a past quarter).
+    expect(html).toMatch(/<th scope="col" class="num">NPS, 12 months to \d{4}-Q[1-4]<\/th><th scope="col" class="num">NPS, 12 months to \d{4}-Q[1-4]<\/th>/);
+    expect(html).not.toContain("NPS now");
 
     const bySegment = await (await adminGet("/admin/markets?by=segment")).text();
     expect(bySegment).toMatch(/<th scope="row">Enterprise<\/th>/);
