@@ -40,11 +40,22 @@ CREATE TABLE `score_survey_cube` (
 	`sow_sum` real,
 	PRIMARY KEY(`period`, `survey_id`, `account_id`, `span`)
 ) WITHOUT ROWID;
--- score_cohort counts each contact's invitations and completions, so a quarter's response rate by role reads the
--- cohort instead of the invitations again.
-ALTER TABLE `score_cohort` ADD `invited` integer DEFAULT 0 NOT NULL;
-ALTER TABLE `score_cohort` ADD `completed` integer DEFAULT 0 NOT NULL;
+-- score_cohort holds a row per contact and account invited in the quarter with its invitations, completions and
+-- invitations still open, so a quarter's invitations per account (silence) and response rate by role read the cohort
+-- instead of the invitations again.
+DROP TABLE `score_cohort`;
+CREATE TABLE `score_cohort` (
+	`period` text NOT NULL,
+	`contact_id` text NOT NULL,
+	`account_id` text NOT NULL,
+	`invited_nps` integer NOT NULL,
+	`latest` text,
+	`value` integer,
+	`invited` integer NOT NULL,
+	`completed` integer NOT NULL,
+	`still_open` integer NOT NULL,
+	PRIMARY KEY(`period`, `contact_id`, `account_id`)
+) WITHOUT ROWID;
 -- Staging is rebuilt by the next run: every quarter's marker goes.
 DELETE FROM `score_staged`;
 DELETE FROM `score_heard`;
-DELETE FROM `score_cohort`;

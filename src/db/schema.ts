@@ -622,21 +622,23 @@ export const scoreStaged = sqliteTable("score_staged", {
 });
 
 /**
- * Staging per quarter: contacts invited in it, how often and how many completed, whether to an NPS survey version,
- * and their latest NPS answer to those invitations.
+ * Staging per quarter: each contact invited in it, per account invited for (migration 0092), with how many
+ * invitations, completed and still open, whether to an NPS survey version, and the latest NPS answer to them.
  */
 export const scoreCohort = sqliteTable(
   "score_cohort",
   {
     period: text("period").notNull(),
     contactId: text("contact_id").notNull(),
+    accountId: text("account_id").notNull(),
     invitedNps: integer("invited_nps").notNull(),
     latest: text("latest"), // submitted_at || response id of the latest NPS answer to an invitation of the quarter
     value: integer("value"),
-    invited: integer("invited").notNull().default(0), // the contact's invitations admitted in the quarter (migration 0092)
-    completed: integer("completed").notNull().default(0), // of which completed
+    invited: integer("invited").notNull(), // invitations admitted in the quarter
+    completed: integer("completed").notNull(), // of which completed (whenever)
+    stillOpen: integer("still_open").notNull(), // of which not yet ended (§7.9)
   },
-  (t) => [primaryKey({ columns: [t.period, t.contactId] })],
+  (t) => [primaryKey({ columns: [t.period, t.contactId, t.accountId] })],
 );
 
 /** Staging: each contact's latest answer of a type per (period, survey); is_latest marks the latest across surveys. */

@@ -36,7 +36,7 @@ export interface RunPlan {
  * Bumped whenever planSteps derives different steps from the same plan: a run in progress across a deploy that
  * changes them is superseded by a new run instead of resuming at a step number that now means another step.
  */
-export const STEPS_VERSION = 3;
+export const STEPS_VERSION = 4;
 
 export const calendarOf = (run: Pick<ScoreRun, "timeZone" | "fiscalYearStartMonth">): Calendar => ({
   timeZone: run.timeZone,
@@ -193,6 +193,7 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
     const p12 = period(t12);
     if (compute.has(key)) {
       steps.push(
+        ...cohortSteps(p),
         ...accountSteps(run.id, p, {
           cube: quarterCube(p),
           heardYear: p12.quarters,
@@ -203,7 +204,6 @@ export function planSteps(run: Pick<ScoreRun, "id" | "timeZone" | "fiscalYearSta
         ...cutSteps(run.id, p),
         one(`${key} response rates`, q.upsertResponseRates(run.id, p)),
         one(`${key} coverage`, q.upsertCoverage(run.id, p)),
-        ...cohortSteps(p),
         one(`${key} response rate by role`, q.upsertRoleResponseRates(run.id, p)),
         one(`${key} true promoters`, q.updateTruePromoters(run.id, p)),
       );
@@ -242,7 +242,7 @@ const clearSteps = (key: string): Step[] => [
   { name: `clear staged answers ${key}`, statements: [q.clearLatestChunk(key)], repeat: true },
 ];
 
-/** §7.5 a quarter's cohort staging, emptied then built. */
+/** §7.5 a quarter's cohort staging, emptied then built: its invitations per account and contact, read by the steps after. */
 function cohortSteps(p: Period): Step[] {
   const cohort = q.stageCohort(p);
   return [

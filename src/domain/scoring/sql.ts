@@ -248,14 +248,17 @@ const admittedIndex = sql.raw("invitations i INDEXED BY invitations_admitted");
 
 const completedFlag = sql`(r.id IS NOT NULL OR i.status = 'completed')`;
 
-/** §7.5 cohort and §7.9 silence per account for a quarter: invited, completed, silent (all ended, none completed). */
+/**
+ * §7.5 cohort and §7.9 silence per account for a quarter, from its cohort staging: invited, completed, silent (all
+ * ended, none completed).
+ */
 export function updateAccountInvitations(runId: string, period: Period): SQL {
   return sql`UPDATE score_accounts SET invited = s.invited, completed = s.completed,
       silent = (s.invited > 0 AND s.still_open = 0 AND s.completed = 0)
     FROM (
-      SELECT i.account_id, count(*) AS invited, sum(${completedFlag}) AS completed, sum(i.status NOT IN ${ENDED}) AS still_open
-      ${invitedCohort(period)}
-      GROUP BY i.account_id
+      SELECT account_id, sum(invited) AS invited, sum(completed) AS completed, sum(still_open) AS still_open
+      FROM score_cohort WHERE period = ${period.key}
+      GROUP BY account_id
     ) s
     WHERE score_accounts.run_id = ${runId} AND score_accounts.period = ${period.key} AND score_accounts.account_id = s.account_id`;
 }
@@ -443,22 +446,24 @@ export function upsertCoverage(runId: string, period: Period): SQL {
 }
 
 /**
- * §7.5 a quarter's cohort staging: one row per contact invited in the quarter (not failed) with its invitations and
- * completions, flagged when invited to a survey version with an NPS question, with the contact's latest NPS answer (by
- * submit, then response id, then question id) to an invitation of the quarter — the bare value beside the single
- * max() (see stageQuarterLatest). Trailing 12 months combine four quarters' rows.
+ * §7.5 a quarter's cohort staging: one row per contact and account invited in the quarter (not failed) with its
+ * invitations, completions and invitations still open, flagged when invited to a survey version with an NPS question,
+ * with the latest NPS answer (by submit, then response id, then question id) to those invitations — the bare value
+ * beside the single max() (see stageQuarterLatest). Counts are of distinct invitations: a response may hold two NPS
+ * answers. Trailing 12 months combine four quarters' rows.
  */
 export function stageCohort(period: Period): { clear: SQL[]; build: SQL[] } {
   return {
     clear: clearCohort(period.key),
     build: [
-      sql`INSERT OR REPLACE INTO score_cohort (period, contact_id, invited, completed, invited_nps, latest, value)
-        SELECT ${period.key}, i.contact_id, count(DISTINCT i.id), count(DISTINCT CASE WHEN ${completedFlag} THEN i.id END),
+      sql`INSERT OR REPLACE INTO score_cohort (period, contact_id, account_id, invited, completed, still_open, invited_nps, latest, value)
+        SELECT ${period.key}, i.contact_id, i.account_id, count(DISTINCT i.id), count(DISTINCT CASE WHEN ${completedFlag} THEN i.id END),
+          count(DISTINCT CASE WHEN i.status NOT IN ${ENDED} THEN i.id END),
           total(i.survey_version_id IN (SELECT sv.id FROM survey_versions sv
             WHERE EXISTS (SELECT 1 FROM json_each(sv.questions) q WHERE json_extract(q.value, '$.type') = 'nps'))) > 0,
           max(r.submitted_at || r.id || ' ' || a.question_id), a.num_value
         ${invitedCohort(period, sql`LEFT JOIN answers a ON a.response_id = r.id AND a.type = 'nps' AND a.num_value BETWEEN 0 AND 10`)}
-        GROUP BY i.contact_id`,
+        GROUP BY i.contact_id, i.account_id`,
       markStaged(cohortMarker(period.key)),
     ],
   };
