@@ -366,7 +366,16 @@ function WorkForms(props: CasePageProps & { action: (name: string) => string }) 
       {open && (
         <form method="post" action={props.action("assign")} class="card stack">
           <CsrfInput token={csrf} />
-          <SelectField name="assigneeEmail" label="Assign to" options={props.users} value={c.assigneeEmail} error={props.errors.assigneeEmail} required />
+          {/* unassigned (or assigned to no active user): a blank first choice, or the select would show the first person as if assigned */}
+          <SelectField
+            name="assigneeEmail"
+            label="Assign to"
+            options={props.users}
+            value={c.assigneeEmail}
+            blank={props.users.some((u) => u.value.toLowerCase() === c.assigneeEmail?.toLowerCase()) ? undefined : "Choose a person"}
+            error={props.errors.assigneeEmail}
+            required
+          />
           <button type="submit">Assign</button>
         </form>
       )}

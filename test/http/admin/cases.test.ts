@@ -51,6 +51,10 @@ describe("/admin/cases", () => {
     // An admin is offered the forms that work the case.
     expect(page.html).toContain(`action="/admin/cases/${caseId}/acknowledge"`);
     expect(page.html).toContain(`action="/admin/cases/${caseId}/close"`);
+    // The case is unassigned: the assign form starts on a blank choice, not on the first person as if assigned to them.
+    expect(page.html).toContain("<dt>Assignee</dt><dd>Unassigned</dd>");
+    expect(page.html).toMatch(/<select id="f-assigneeEmail" name="assigneeEmail" required="">\s*<option value="">Choose a person<\/option>/);
+    expect(page.html).not.toMatch(/name="assigneeEmail"[^>]*>[\s\S]{0,300}<option value="[^"]+" selected="">/);
 
     // Closing without a resolution: 422, the problem beside the field, nothing written.
     // …then back on the case page (redirect after POST), so reloading it does not post the form again.
