@@ -312,8 +312,19 @@ export function casePage(props: CasePageProps): string {
             <dd>
               <Person name={c.accountOwnerName} email={c.accountOwnerEmail} withEmail none="—" />
             </dd>
-            <dt>Acknowledge by</dt>
-            <dd>{formatInstant(c.dueAt)}</dd>
+            {c.acknowledgedAt ? (
+              <>
+                <dt>Acknowledged</dt>
+                <dd>
+                  {formatInstant(c.acknowledgedAt)} (due {formatInstant(c.dueAt)})
+                </dd>
+              </>
+            ) : (
+              <>
+                <dt>Acknowledge by</dt>
+                <dd>{formatInstant(c.dueAt)}</dd>
+              </>
+            )}
             {c.resolution && (
               <>
                 <dt>Resolution</dt>

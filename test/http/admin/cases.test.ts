@@ -95,6 +95,10 @@ describe("/admin/cases", () => {
     expect(await caseRow(caseId)).toEqual({ status: "closed", resolution: "Credited the invoice." });
     const after = await getPage(session, `/admin/cases/${caseId}?done=close`);
     expect(after.html).toContain("Closed with its resolution.");
+    // Acknowledged: when, beside its due time (not "Acknowledge by" any more).
+    expect(after.html).toMatch(/<dt>Acknowledged<\/dt><dd>\d{4}-\d\d-\d\d \d\d:\d\d UTC \(due \d{4}-\d\d-\d\d \d\d:\d\d UTC\)<\/dd>/);
+    expect(after.html).not.toContain("<dt>Acknowledge by</dt>");
+    expect(page.html).toContain("<dt>Acknowledge by</dt>");
     expect(after.html).toContain("Credited the invoice.");
     expect(after.html).toContain("Did we resolve it?");
     // Who did it, in words: the set-up token is "Admin token", not its stored id "bootstrap".
