@@ -145,7 +145,11 @@ directory.post("/import", async (c) => {
   const kind: ImportKindChoice = text(body, "kind") === "contacts" ? "contacts" : "accounts";
   const values: ImportFormValues = { kind, body: upload.text, numberFormat: text(body, "numberFormat"), dateFormat: text(body, "dateFormat"), valueMaps: text(body, "valueMaps") };
   const dryRun = text(body, "action") !== "import";
-  const mapping = chosenMapping(body);
+  // A mapping made for the other kind (checked as accounts, then switched to contacts) is dropped: the columns are
+  // read afresh for this kind instead of refusing fields this kind does not have.
+  const chosen = chosenMapping(body);
+  const kindFields = kind === "contacts" ? CONTACT_COLUMNS : ACCOUNT_COLUMNS;
+  const mapping = chosen && Object.values(chosen).every((field) => field === null || Object.hasOwn(kindFields, field)) ? chosen : undefined;
   const previousColumns = mapping ? Object.entries(mapping).map(([column, field]) => ({ column, field })) : null;
 
   const errors: FormErrors = {};

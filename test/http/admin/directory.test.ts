@@ -129,6 +129,19 @@ describe("/admin/directory", () => {
     expect(await countRows("SELECT count(*) AS n FROM accounts WHERE external_id = ?", id)).toBe(0);
   });
 
+  it("reads the columns afresh when the kind is switched after a check, instead of refusing the other kind's mapping", async () => {
+    const account = await makeAccount();
+    const email = `switch-${unique()}@customer.test`;
+    const body = `Record ID,Email,First Name,Last Name,Buying Role,Associated Company ID\r\n101,${email},Sam,Switch,Champion,${account.externalId}\r\n`;
+    // Checked first as accounts (the default): Record ID was read as the account's CRM id.
+    const asAccounts = { "column.0": "Record ID", "map.0": "externalId", "column.1": "Email", "map.1": "", "column.2": "First Name", "map.2": "" };
+    const switched = await postImport({ kind: "contacts", action: "check", body, ...asAccounts });
+    expect(switched.status).toBe(200);
+    expect(fieldError(switched.html, "file")).toBeNull();
+    expect(switched.html).toMatch(/Would be created<\/dt><dd>1</);
+    expect(switched.html).toMatch(/<label for="f-map-\d+">Email<\/label><input type="hidden" name="column\.\d+" value="Email"\/><\/th><td><select[^>]*><option value="">Ignore this column<\/option>(<option[^>]*>[^<]*<\/option>)*<option value="email" selected="">/);
+  });
+
   it("names a row's problem with the page's own controls, not the API's parameters, ids or zod's wording", async () => {
     const tag = unique();
     const body = [
