@@ -66,6 +66,11 @@ describe.runIf(browserAvailable)("closing the loop: a detractor's answer becomes
     await page.goto(caseLink);
     await page.getByText("Nobody answered our outage ticket for three days.").waitFor();
     await expectAccessibleAtBothWidths(page);
+    // At 320 px the verbatim uses the card's width (the browser's 40 px figure margins squeezed it to a narrow column).
+    await page.setViewportSize(PHONE);
+    const [quoteWidth, cardWidth] = await page.evaluate(() => [document.querySelector("figure.quote blockquote")!.getBoundingClientRect().width, document.querySelector("figure.quote")!.parentElement!.clientWidth]);
+    expect(quoteWidth).toBeGreaterThan(cardWidth * 0.85);
+    await page.setViewportSize(DESKTOP);
 
     await page.getByRole("button", { name: "Acknowledge" }).click();
     await page.getByText("Acknowledged: the SLA clock stopped.").waitFor();

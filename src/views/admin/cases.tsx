@@ -333,7 +333,7 @@ export function casePage(props: CasePageProps): string {
             )}
           </dl>
           {c.verbatim && (
-            <figure>
+            <figure class="quote">
               <figcaption>In their words</figcaption>
               <blockquote class="verbatim">{c.verbatim}</blockquote>
             </figure>
