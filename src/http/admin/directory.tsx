@@ -65,11 +65,11 @@ directory.get("/import", (c) =>
 );
 
 /** The file's text: an uploaded file wins over the pasted text. */
-async function uploadedText(body: FormBody): Promise<{ text: string; mediaType: string | undefined }> {
+async function uploadedText(body: FormBody): Promise<{ text: string; mediaType: string | undefined; fromFile: boolean }> {
   const file = body.file;
-  if (file instanceof File && file.size > 0) return { text: await file.text(), mediaType: file.type || undefined };
+  if (file instanceof File && file.size > 0) return { text: await file.text(), mediaType: file.type || undefined, fromFile: true };
   const pasted = text(body, "body");
-  return { text: pasted, mediaType: undefined };
+  return { text: pasted, mediaType: undefined, fromFile: false };
 }
 
 /** A pasted body has no media type: JSON when it looks like JSON, else CSV. */
@@ -145,9 +145,10 @@ directory.post("/import", async (c) => {
   const kind: ImportKindChoice = text(body, "kind") === "contacts" ? "contacts" : "accounts";
   const values: ImportFormValues = { kind, body: upload.text, numberFormat: text(body, "numberFormat"), dateFormat: text(body, "dateFormat"), valueMaps: text(body, "valueMaps") };
   const dryRun = text(body, "action") !== "import";
-  // A mapping made for the other kind (checked as accounts, then switched to contacts) is dropped: the columns are
-  // read afresh for this kind instead of refusing fields this kind does not have.
-  const chosen = chosenMapping(body);
+  // A mapping made for another file (a corrected export chosen after a check; the carried one is in the text box) or
+  // for the other kind (checked as accounts, then switched to contacts) is dropped: the columns are read afresh
+  // instead of refusing columns the new file lacks or fields this kind does not have.
+  const chosen = upload.fromFile ? undefined : chosenMapping(body);
   const kindFields = kind === "contacts" ? CONTACT_COLUMNS : ACCOUNT_COLUMNS;
   const mapping = chosen && Object.values(chosen).every((field) => field === null || Object.hasOwn(kindFields, field)) ? chosen : undefined;
   const previousColumns = mapping ? Object.entries(mapping).map(([column, field]) => ({ column, field })) : null;

@@ -142,6 +142,17 @@ describe("/admin/directory", () => {
     expect(switched.html).toMatch(/<label for="f-map-\d+">Email<\/label><input type="hidden" name="column\.\d+" value="Email"\/><\/th><td><select[^>]*><option value="">Ignore this column<\/option>(<option[^>]*>[^<]*<\/option>)*<option value="email" selected="">/);
   });
 
+  it("reads a newly chosen file's columns afresh, instead of refusing it for lacking the previous file's columns", async () => {
+    const first = { "column.0": "Account ID", "map.0": "externalId", "column.1": "Account Name", "map.1": "name", "column.2": "Tier Code", "map.2": "segment" };
+    const id = `NEW-${unique()}`;
+    const corrected = `Account ID,Account Name,Annual Revenue\r\n${id},Corrected GmbH,100000\r\n`;
+    const checked = await postImport({ kind: "accounts", action: "check", body: "", ...first }, { name: "corrected.csv", type: "text/csv", text: corrected });
+    expect(checked.status).toBe(200);
+    expect(fieldError(checked.html, "file")).toBeNull();
+    expect(checked.html).toMatch(/Would be created<\/dt><dd>1</);
+    expect(checked.html).not.toContain('value="Tier Code"');
+  });
+
   it("names a row's problem with the page's own controls, not the API's parameters, ids or zod's wording", async () => {
     const tag = unique();
     const body = [
