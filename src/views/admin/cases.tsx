@@ -95,11 +95,10 @@ export function casesPage(props: CasesPageProps): string {
             label="Whose"
             options={[
               { value: "all", label: "All cases" },
-              { value: "mine", label: "Mine" },
+              { value: "mine", label: "Mine (assigned to me or on my accounts)" },
               { value: "team", label: "A team's" },
             ]}
             value={f.scope}
-            hint="Mine: assigned to me or on my accounts."
           />
           <SelectField name="team" label="Team" options={props.teams} value={f.team ?? ""} blank="Any team" error={props.errors?.team} />
           <SelectField

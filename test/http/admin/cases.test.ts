@@ -42,6 +42,9 @@ describe("/admin/cases", () => {
     // The row's link opens the case, and its column says so; a case counted under assignee and team is explained.
     expect(queue.html).toContain('<th scope="col">Case (account · contact)</th>');
     expect(queue.html).toContain("Each case counts once under its assignee and once under its team.");
+    // "Mine" explained in its option, not in a hint that pushed the Whose list above the filter row's other lists.
+    expect(queue.html).toContain('<option value="mine">Mine (assigned to me or on my accounts)</option>');
+    expect(queue.html).not.toContain('id="f-scope-hint"');
     expect(new TextEncoder().encode(queue.html).length).toBeLessThan(150_000);
 
     const page = await getPage(session, `/admin/cases/${caseId}`);
