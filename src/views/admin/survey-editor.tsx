@@ -57,6 +57,12 @@ export interface EditorPageProps {
 }
 
 /** Every field name the editor renders: a problem whose path is not one of them is shown at its nearest group. */
+/** A choice question needs 2 options: never fewer than 2 rows to type them into (a fresh question had one). */
+function editorOptionRows(question: EditorQuestion) {
+  const rows = optionRows(question);
+  return rows.length >= 2 ? rows : [...rows, ...Array.from({ length: 2 - rows.length }, () => ({ value: "", label: {} as Record<string, string> }))];
+}
+
 export function editorFieldNames(state: EditorState): Set<string> {
   const names = ["name", "kind", "journeyStage", "targetRoles", "delayDays", "wavesPerYear", "fractionPerWave", "defaultLocale", "newLocale", "questions", "newQuestionType"];
   for (const l of state.locales) names.push(`texts.${l}`, `texts.${l}.title`, `texts.${l}.intro`, `texts.${l}.emailSubject`);
@@ -64,7 +70,7 @@ export function editorFieldNames(state: EditorState): Set<string> {
     const p = `questions.${i}`;
     names.push(p, `${p}.id`, `${p}.type`, `${p}.required`, `${p}.options`, `${p}.showIf`, `${p}.showIf.questionId`, `${p}.showIf.min`, `${p}.showIf.max`, `${p}.showIf.anyOf`);
     for (const l of state.locales) names.push(`${p}.text.${l}`);
-    optionRows(q).forEach((_, o) => {
+    editorOptionRows(q).forEach((_, o) => {
       names.push(`${p}.options.${o}.value`);
       for (const l of state.locales) names.push(`${p}.options.${o}.label.${l}`);
     });
@@ -304,8 +310,8 @@ function QuestionFields(props: { question: EditorQuestion; index: number; state:
       ))}
       <CheckboxField name={`${p}.required`} label="An answer is required" checked={question.required} error={errors[`${p}.required`]} />
       <div id={`options-${index}`} hidden={!isChoice} data-shown-by={fieldId(`${p}.type`)} data-shown-for="choice multi">
-        <FieldGroup name={`${p}.options`} legend="Options" error={errors[`${p}.options`]} hint="At least 2. A value is stored and used in conditions; the label is shown. A blank row is ignored.">
-          {optionRows(question).map((option, o) => (
+        <FieldGroup name={`${p}.options`} legend="Options" error={errors[`${p}.options`]} hint="At least 2. A value is stored and used in conditions; the label is shown. Blank rows are ignored; for another row, press Update preview or Save draft.">
+          {editorOptionRows(question).map((option, o) => (
             <div class="option-row">
               <TextField name={`${p}.options.${o}.value`} label={`Option ${o + 1} value`} value={option.value} error={errors[`${p}.options.${o}.value`]} />
               {state.locales.map((l) => (

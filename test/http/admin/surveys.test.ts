@@ -190,6 +190,14 @@ describe("/admin/surveys", () => {
     expect(add.html).not.toContain('name="questions.5.type"');
   });
 
+  it("gives a newly added choice question two option rows, since it needs two (it had one, and the refusal asked for two)", async () => {
+    const added = await postForm(session, "/admin/surveys/new", editorForm(uniqueName("Choice rows"), { action: "add-question", newQuestionType: "choice" }));
+    expect(added.status).toBe(200);
+    expect(added.html).toContain('name="questions.2.options.0.value"');
+    expect(added.html).toContain('name="questions.2.options.1.value"');
+    expect(added.html).toContain("for another row, press Update preview or Save draft");
+  });
+
   it("refuses an option list of one beside the options", async () => {
     const name = uniqueName("One option");
     const res = await refused(
