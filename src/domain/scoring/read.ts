@@ -367,19 +367,26 @@ export async function revenueCoverage(db: Db, run: ScoreRun, period: Period) {
 
 // ─── markets ─────────────────────────────────────────────────────────────────
 
+/** One 12-month NPS of a market; the admin page also gets its interval (the API's MarketSide has nps and n only). */
+interface MarketSide {
+  nps: number | null;
+  n: number;
+  interval?: Interval | null;
+}
+
 interface MarketEntry {
   market: string;
   change: number;
   interval: Interval;
-  current: { nps: number | null; n: number };
-  yearEarlier: { nps: number | null; n: number };
+  current: MarketSide;
+  yearEarlier: MarketSide;
 }
 
 /**
  * §7.8: each market's 12-month change (T12 NPS at p − T12 NPS a year earlier) with its interval, ranked by the
  * lower bound; markets with n < 30 in either period are listed apart.
  */
-export async function marketRanking(db: Db, run: ScoreRun, period: Period, by: "country" | "segment") {
+export async function marketRanking(db: Db, run: ScoreRun, period: Period, by: "country" | "segment", options: { withIntervals?: boolean } = {}) {
   const currentKey = `${period.quarter.fiscalYear}-Q${period.quarter.quarter}-T12`;
   const earlierKey = shiftPeriodKey(currentKey, -4)!;
   // A year earlier than the oldest data has no rows: its markets count as n = 0 (insufficient data), not as an error.
@@ -390,8 +397,12 @@ export async function marketRanking(db: Db, run: ScoreRun, period: Period, by: "
     const then = rows.find((r) => r.period === earlierKey && r.groupKey === now.groupKey);
     const a = { n: now.npsN, promoters: now.npsPromoters, detractors: now.npsDetractors };
     const b = { n: then?.npsN ?? 0, promoters: then?.npsPromoters ?? 0, detractors: then?.npsDetractors ?? 0 };
-    const current = { nps: npsSummary(a.n, a.promoters, a.detractors).nps, n: a.n };
-    const yearEarlier = { nps: npsSummary(b.n, b.promoters, b.detractors).nps, n: b.n };
+    const sideOf = (s: typeof a): MarketSide => {
+      const summary = npsSummary(s.n, s.promoters, s.detractors);
+      return options.withIntervals ? { nps: summary.nps, n: s.n, interval: summary.interval } : { nps: summary.nps, n: s.n };
+    };
+    const current = sideOf(a);
+    const yearEarlier = sideOf(b);
     if (a.n < LOW_SAMPLE_N || b.n < LOW_SAMPLE_N) {
       insufficientData.push({ market: groupName(by, now.groupKey), current, yearEarlier });
       continue;

@@ -31,7 +31,7 @@ marketsRouter.get("/", async (c) => {
   }
   const base = { period: period.key, quarters, by: q.by, finishedAt: run.finishedAt };
   try {
-    const ranking = await marketRanking(c.var.db, run, period, q.by);
+    const ranking = await marketRanking(c.var.db, run, period, q.by, { withIntervals: true });
     return c.html(marketsPage({ nonce: c.var.nonce, viewer: c.var.viewer, data: { ...base, ...ranking, period: period.key, unavailable: null } }));
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;

@@ -6,6 +6,7 @@ import { adminPage, type AdminViewer } from "./shell";
 interface Side {
   nps: number | null;
   n: number;
+  interval?: { low: number; high: number } | null;
 }
 
 export interface MarketsView {
@@ -27,7 +28,19 @@ const MARKET_KINDS = [
   { by: "segment", label: "Segment" },
 ] as const;
 
-const side = (s: Side) => `${formatNps(s.nps)} (n = ${formatInteger(s.n)})`;
+/** A 12-month NPS with its 95 % interval and n, as every NPS is shown. */
+function SideCell(props: { side: Side }) {
+  const s = props.side;
+  return (
+    <td class="num">
+      {formatNps(s.nps)}
+      <br />
+      <span class="muted">
+        {s.interval ? `${formatNps(s.interval.low)} to ${formatNps(s.interval.high)} · ` : ""}n = {formatInteger(s.n)}
+      </span>
+    </td>
+  );
+}
 
 export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: MarketsView }): string {
   const d = props.data;
@@ -70,8 +83,8 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
                         <th scope="col" class="num">12-month change</th>
                         <th scope="col">95 % interval</th>
                         <th scope="col">Direction</th>
-                        <th scope="col" class="num">NPS, {formatPeriod(d.current)}</th>
-                        <th scope="col" class="num">NPS, {formatPeriod(d.yearEarlier)}</th>
+                        <th scope="col" class="num">NPS, {formatPeriod(d.current)} (95 % interval · n)</th>
+                        <th scope="col" class="num">NPS, {formatPeriod(d.yearEarlier)} (95 % interval · n)</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -92,8 +105,8 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
                               <Badge>No clear change</Badge>
                             )}
                           </td>
-                          <td class="num">{side(m.current)}</td>
-                          <td class="num">{side(m.yearEarlier)}</td>
+                          <SideCell side={m.current} />
+                          <SideCell side={m.yearEarlier} />
                         </tr>
                       ))}
                     </tbody>
@@ -112,16 +125,16 @@ export function marketsPage(props: { nonce: string; viewer: AdminViewer; data: M
                     <thead>
                       <tr>
                         <th scope="col">{marketLabel}</th>
-                        <th scope="col" class="num">NPS, {formatPeriod(d.current)}</th>
-                        <th scope="col" class="num">NPS, {formatPeriod(d.yearEarlier)}</th>
+                        <th scope="col" class="num">NPS, {formatPeriod(d.current)} (95 % interval · n)</th>
+                        <th scope="col" class="num">NPS, {formatPeriod(d.yearEarlier)} (95 % interval · n)</th>
                       </tr>
                     </thead>
                     <tbody>
                       {d.insufficientData.map((m) => (
                         <tr>
                           <th scope="row">{m.market || "(none)"}</th>
-                          <td class="num">{side(m.current)}</td>
-                          <td class="num">{side(m.yearEarlier)}</td>
+                          <SideCell side={m.current} />
+                          <SideCell side={m.yearEarlier} />
                         </tr>
                       ))}
                     </tbody>

@@ -29,13 +29,17 @@ describe("/admin/markets", () => {
     const html = await budgetedPage("/admin/markets");
     expect(html).toMatch(/<td class="num">1<\/td><th scope="row">DE<\/th><td class="num">\+33.3 pts<\/td><td>−11.7 pts to \+72.3 pts<\/td>/);
     expect(html).toMatch(/<td class="num">2<\/td><th scope="row">US<\/th><td class="num">±0.0 pts<\/td><td>−34.1 pts to \+34.1 pts<\/td><td><span class="badge badge-neutral">No clear change/);
-    expect(html).toMatch(/Insufficient data[\s\S]*<th scope="row">FR<\/th><td class="num">\+100 \(n = 2\)<\/td><td class="num">— \(n = 0\)/);
+    expect(html).toMatch(/Insufficient data[\s\S]*<th scope="row">FR<\/th><td class="num">\+100<br\/>/);
     expect(html).toContain("not independent");
     // Periods in words, not the stored keys ("2026-Q4-T12").
     expect(html).toMatch(/Ranking: 12 months to \d{4}-Q[1-4] against 12 months to \d{4}-Q[1-4]/);
     expect(html).not.toMatch(/Q[1-4]-T12/);
     // The two NPS columns name their 12 months ("now" was wrong for a past quarter).
-    expect(html).toMatch(/<th scope="col" class="num">NPS, 12 months to \d{4}-Q[1-4]<\/th><th scope="col" class="num">NPS, 12 months to \d{4}-Q[1-4]<\/th>/);
+    expect(html).toMatch(/<th scope="col" class="num">NPS, 12 months to \d{4}-Q[1-4] \(95 % interval · n\)<\/th><th scope="col" class="num">NPS, 12 months to \d{4}-Q[1-4] \(95 % interval · n\)<\/th>/);
+    // Each side's NPS with its adjusted-Wald interval and n: DE now 20 × 10, 10 × 0 → +33, −1.4 to +62.0; a year
+    // earlier 10 × 10, 10 × 8, 10 × 0 → 0, ±27.5; FR 2 × 10 → +100, −24.4 to +100 (clipped).
+    expect(html).toContain('<td class="num">+33<br/><span class="muted">−1 to +62 · n = 30</span></td><td class="num">0<br/><span class="muted">−28 to +28 · n = 30</span></td>');
+    expect(html).toContain('<td class="num">+100<br/><span class="muted">−24 to +100 · n = 2</span></td><td class="num">—<br/><span class="muted">n = 0</span></td>');
     expect(html).not.toContain("NPS now");
 
     const bySegment = await (await adminGet("/admin/markets?by=segment")).text();
