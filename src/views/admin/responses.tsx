@@ -74,6 +74,13 @@ export function responsesPage(props: {
     lead: "What customers said: complete responses, newest first, with their comments.",
     children: (
       <>
+        {f.account && (
+          // People never see or type an account's internal id: the account by name, and a way back to all of them.
+          <p>
+            Responses of <strong>{props.accountName ?? "an account that no longer exists"}</strong> ·{" "}
+            <a href={withQuery("/admin/responses", { period: f.period, survey: f.survey, role: f.role, stage: f.stage, band: f.band, text: f.text ? "1" : undefined })}>All accounts</a>
+          </p>
+        )}
         <form method="get" action="/admin/responses" class="filters" aria-label="Filter responses">
           <SelectField name="period" label="Quarter" options={props.options.periods.map((p) => ({ value: p, label: p }))} value={f.period} blank="Any time" />
           <SelectField name="survey" label="Survey" options={props.options.surveys} value={f.survey} blank="All surveys" />
@@ -90,18 +97,8 @@ export function responsesPage(props: {
             value={f.band}
             blank="Any score"
           />
-          {f.account && (
-            // One account's responses (reached from its account page): named, kept by a hidden field, removable.
-            // People never see or type an account's internal id.
-            <div class="field">
-              <input type="hidden" name="account" value={f.account} />
-              <span class="label">Account</span>
-              <p>
-                {props.accountName ?? "An account that no longer exists"} ·{" "}
-                <a href={withQuery("/admin/responses", { period: f.period, survey: f.survey, role: f.role, stage: f.stage, band: f.band, text: f.text ? "1" : undefined })}>Any account</a>
-              </p>
-            </div>
-          )}
+          {/* one account's responses (from its account page): named above the form, kept by this hidden field */}
+          {f.account && <input type="hidden" name="account" value={f.account} />}
           <CheckboxField name="text" label="With a comment only" checked={!!f.text} value="1" />
           <button type="submit">Filter</button>
         </form>
