@@ -249,6 +249,20 @@ function sendRequestOf(values: PlannerValues): Record<string, unknown> {
   };
 }
 
+/**
+ * The API's field paths (filter.countries.0, filter.minAnnualRevenue) as the planner's form names its fields
+ * (countries, minAnnualRevenue), so each problem stands beside its field and the summary links to it.
+ */
+function plannerErrors(errors: FormErrors): FormErrors {
+  const named: FormErrors = {};
+  for (const [path, message] of Object.entries(errors)) {
+    const field = /^filter\.(roles|countries|segments|minAnnualRevenue)(\.\d+)?$/.exec(path)?.[1];
+    const key = field ?? path;
+    named[key] ??= field === "countries" ? "use two-letter ISO country codes separated by commas, e.g. DE, FR" : message;
+  }
+  return named;
+}
+
 sending.get("/planner", async (c) => {
   const db = c.var.db;
   const values = c.req.query("surveyId") === undefined ? emptyPlanner : plannerValues((n) => c.req.query(n)?.trim() ?? "", (n) => (c.req.queries(n) ?? []).map((v) => v.trim()).filter(Boolean));
@@ -258,7 +272,7 @@ sending.get("/planner", async (c) => {
   let input: PlanInput | null = null;
   if (values !== emptyPlanner) {
     const parsed = validate(PlanRequest, { ...sendRequestOf(values), limit: PLAN_PAGE, ...(cursor ? { cursor } : {}) });
-    if (!parsed.ok) errors = parsed.errors;
+    if (!parsed.ok) errors = plannerErrors(parsed.errors);
     else {
       const body = parsed.value;
       input = { surveyId: body.surveyId, selection: selectionOf(body), includeOffTarget: body.includeOffTarget, cursor: body.cursor, limit: body.limit };

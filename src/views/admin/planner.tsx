@@ -82,10 +82,10 @@ function PlannerForm(props: { values: PlannerValues; errors: FormErrors; surveys
       />
       <fieldset>
         <legend>Or a filter over active accounts</legend>
-        <CheckboxGroup name="roles" label="Roles (none = the survey's target roles)" options={props.roles} values={v.roles} error={e["filter.roles"]} />
-        <TextField name="countries" label="Countries" value={v.countries} error={e["filter.countries"]} hint="ISO codes separated by commas, e.g. DE, FR." />
-        <TextField name="segments" label="Segments" value={v.segments} error={e["filter.segments"]} hint="Separated by commas." />
-        <TextField name="minAnnualRevenue" type="number" label="Annual revenue at least" value={v.minAnnualRevenue} error={e["filter.minAnnualRevenue"]} min={0} />
+        <CheckboxGroup name="roles" label="Roles (none = the survey's target roles)" options={props.roles} values={v.roles} error={e.roles} />
+        <TextField name="countries" label="Countries" value={v.countries} error={e.countries} hint="ISO codes separated by commas, e.g. DE, FR." />
+        <TextField name="segments" label="Segments" value={v.segments} error={e.segments} hint="Separated by commas." />
+        <TextField name="minAnnualRevenue" type="number" label="Annual revenue at least" value={v.minAnnualRevenue} error={e.minAnnualRevenue} min={0} />
       </fieldset>
       <CheckboxField name="includeOffTarget" label="Include contacts outside the survey's target roles" checked={v.includeOffTarget} error={e.includeOffTarget} />
       <div class="actions">

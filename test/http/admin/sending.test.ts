@@ -270,6 +270,14 @@ describe("/admin/sending", () => {
     expect(page.status).toBe(422);
     expect(fieldError(page.html, "surveyId")).toBeTruthy();
     expect(inputValue(page.html, "countries")).toBe("Germany");
+    // The country is refused beside its own field, in words, and the summary links to that field (it named
+    // "Filter countrie 1: Too big: expected string to have exactly 2 characters" and linked nowhere).
+    expect(fieldError(page.html, "countries")).toBe("use two-letter ISO country codes separated by commas, e.g. DE, FR");
+    expect(page.html).toContain('<a href="#f-countries">Countries: use two-letter ISO country codes');
+    expect(page.html).not.toContain("Too big");
+    const revenue = await getPage(session, "/admin/sending/planner?surveyId=&minAnnualRevenue=-5");
+    expect(fieldError(revenue.html, "minAnnualRevenue")).toBe("enter at least 0");
+    expect(revenue.html).not.toContain('href="#f-filter-');
   });
 
   it("lists invitations with names, status and the rule that held one back, filtered", async () => {
