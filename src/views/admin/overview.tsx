@@ -120,10 +120,20 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
             </Figure>
             <Figure label="Single-threaded accounts" value={formatInteger(c.singleThreadedAccounts)}>
               <p class="figure-change">All answers of the last 12 months came from one person.</p>
+              {c.singleThreadedAccounts > 0 && (
+                <p class="figure-change">
+                  <a href={`/admin/accounts?period=${d.period}&single=yes`}>See the single-threaded accounts</a>
+                </p>
+              )}
             </Figure>
             {c.unresponsive && (
               <Figure label="Silent accounts (invitations ended)" value={formatInteger(c.unresponsive.accounts)}>
                 <p class="figure-change">Every invitation ended unanswered: {formatMoney(c.unresponsive.revenue)} revenue.</p>
+                {c.unresponsive.accounts > 0 && (
+                  <p class="figure-change">
+                    <a href={`/admin/accounts?period=${d.period}&silent=1`}>See the silent accounts</a>
+                  </p>
+                )}
               </Figure>
             )}
           </div>

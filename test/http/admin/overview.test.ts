@@ -70,6 +70,13 @@ describe("/admin overview", () => {
     expect(html).toMatch(/<strong>3<\/strong> not closed \(open or acknowledged\)/);
     // Breached as the queue counts it (not acknowledged by the due time), and a link to exactly those cases.
     expect(html).toContain('<span class="badge badge-bad">2 breached</span> · <a href="/admin/cases?breached=true">See the breached cases</a>');
+    // The single-threaded count leads to those accounts (Risky Giant: one contact answered); no silent account, no link.
+    const single = /<a href="(\/admin\/accounts\?period=\d{4}-Q[1-4]&amp;single=yes)">See the single-threaded accounts<\/a>/.exec(html);
+    expect(single).not.toBeNull();
+    const singleList = await (await adminGet(single![1]!.replaceAll("&amp;", "&"))).text();
+    expect(singleList).toContain(">Risky Giant AG<");
+    expect(singleList).not.toContain(">Big Safe GmbH<");
+    expect(html).not.toContain("See the silent accounts");
     const queue = await (await adminGet("/admin/cases?breached=true")).text();
     expect(["case_ov1", "case_ov5", "case_ov2"].map((id) => queue.includes(`href="/admin/cases/${id}"`))).toEqual([true, true, false]);
     expect(html).toContain(`<a href="/admin/accounts/${risky.id}">Risky Giant AG</a>`);
