@@ -15,7 +15,7 @@ import { holidaysPage } from "../../views/admin/holidays";
 import { outboxPage } from "../../views/admin/outbox";
 import { settingsFormValues, settingsPage, type SettingsFormValues } from "../../views/admin/settings";
 import { tokensPage, type TokenFormValues } from "../../views/admin/tokens";
-import { flashFrom, formBody, numberOrText, text, texts, validate } from "./forms";
+import { deletedBefore, flashFrom, formBody, numberOrText, text, texts, validate } from "./forms";
 import { refuse, type AdminEnv } from "./session";
 import type { Context } from "hono";
 import type { Db } from "../../db/client";
@@ -114,7 +114,7 @@ administration.post("/settings", async (c) => {
 
 // ─── holidays ───
 
-const HOLIDAY_FLASH = { added: "Holiday added.", removed: "Holiday removed." };
+const HOLIDAY_FLASH = { added: "Holiday added.", removed: "Holiday removed.", gone: "That holiday was already removed (the form was sent again); nothing changed." };
 
 async function renderHolidays(c: Context<AdminEnv>, values = { date: "", label: "" }, errors: FormErrors = {}, status: 200 | 409 | 422 = 200) {
   const list = await c.var.db.select().from(holidays).orderBy(asc(holidays.date)).all();
@@ -138,8 +138,9 @@ administration.post("/holidays", async (c) => {
 });
 
 administration.post("/holidays/:date/delete", async (c) => {
-  await deleteHoliday(c.var.db, c.var.actor.id, c.req.param("date"));
-  return c.redirect("/admin/holidays?done=removed", 303);
+  // Back and Remove again finds the holiday gone: the list says so rather than a "does not exist" error page.
+  const gone = await deletedBefore(deleteHoliday(c.var.db, c.var.actor.id, c.req.param("date")));
+  return c.redirect(`/admin/holidays?done=${gone ? "gone" : "removed"}`, 303);
 });
 
 // ─── audit log ───

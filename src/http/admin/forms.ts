@@ -74,3 +74,17 @@ export function flashFrom(c: Context<AdminEnv>, messages: Record<string, string>
   const key = c.req.query("done");
   return key && Object.hasOwn(messages, key) ? messages[key]! : null;
 }
+
+/**
+ * Runs a deletion; true when the thing was already gone (a 404: back and Delete again), so the page can say so
+ * instead of showing a "does not exist" error page. Other errors pass.
+ */
+export function deletedBefore(deletion: Promise<unknown>): Promise<boolean> {
+  return deletion.then(
+    () => false,
+    (error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return true;
+      throw error;
+    },
+  );
+}

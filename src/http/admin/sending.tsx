@@ -24,13 +24,13 @@ import { ruleFormPage, ruleFormValues, rulesPage, type RuleChoices, type RuleFor
 import { coveragePage, sendingPage } from "../../views/admin/sending";
 import { keyedOptions, roleRows, stageRows } from "./choices";
 import { isFormKey, newFormKey } from "./form-keys";
-import { flashFrom, formBody, numberOrText, optional, text, texts, validate, type FormBody } from "./forms";
+import { deletedBefore, flashFrom, formBody, numberOrText, optional, text, texts, validate, type FormBody } from "./forms";
 import type { AdminEnv } from "./session";
 
 /** /admin/sending: frequency rules, the eligibility explainer, the send planner, invitations, program coverage. */
 export const sending = new Hono<AdminEnv>();
 
-const RULE_FLASH = { created: "Rule created.", saved: "Rule saved.", deleted: "Rule deleted." };
+const RULE_FLASH = { created: "Rule created.", saved: "Rule saved.", deleted: "Rule deleted.", gone: "That rule was already deleted (the form was sent again); nothing changed." };
 const INVITATIONS_PAGE = 50;
 const ACCOUNT_CHOICES = 500;
 const PLAN_PAGE = 100;
@@ -154,8 +154,9 @@ sending.post("/rules/:id", (c) => {
 });
 
 sending.post("/rules/:id/delete", async (c) => {
-  await deleteRule(c.var.db, c.var.actor.id, c.req.param("id"));
-  return c.redirect("/admin/sending/rules?done=deleted", 303);
+  // Back and Delete again finds the rule gone: the list says so rather than a "does not exist" error page.
+  const gone = await deletedBefore(deleteRule(c.var.db, c.var.actor.id, c.req.param("id")));
+  return c.redirect(`/admin/sending/rules?done=${gone ? "gone" : "deleted"}`, 303);
 });
 
 // ─── eligibility explainer ───

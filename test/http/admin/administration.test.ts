@@ -134,6 +134,10 @@ describe("/admin administration", () => {
     const removed = await postForm(session, "/admin/holidays/2031-12-25/delete", {});
     expect(removed.status).toBe(303);
     expect(await countRows("SELECT count(*) AS n FROM holidays WHERE date = '2031-12-25'")).toBe(0);
+    // Back and Remove again: the list says it was already removed (it was a 404 "does not exist" page).
+    const again = await postForm(session, "/admin/holidays/2031-12-25/delete", {});
+    expect(again.status).toBe(303);
+    expect((await getPage(session, again.location!)).html).toContain("That holiday was already removed");
   });
 
   it("filters the audit log by actor, entity, action and date, with a cursor", async () => {

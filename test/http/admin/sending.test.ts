@@ -101,6 +101,11 @@ describe("/admin/sending", () => {
     expect(deleted.status).toBe(303);
     expect(await countRows("SELECT count(*) AS n FROM frequency_rules WHERE id = ?", form.id)).toBe(0);
     expect(await countRows("SELECT count(*) AS n FROM audit_log WHERE entity_id = ? AND action LIKE 'frequency_rule.%'", form.id)).toBe(3);
+    // Back and Delete again: the list says it was already deleted (it was a 404 "does not exist" page), nothing written.
+    const again = await postForm(session, `/admin/sending/rules/${form.id}/delete`, {});
+    expect(again.status).toBe(303);
+    expect((await getPage(session, again.location!)).html).toContain("That rule was already deleted");
+    expect(await countRows("SELECT count(*) AS n FROM audit_log WHERE entity_id = ? AND action LIKE 'frequency_rule.%'", form.id)).toBe(3);
   });
 
   it("refuses a form without the CSRF token, writing nothing", async () => {
@@ -347,9 +352,10 @@ describe("/admin/sending", () => {
     expect(missing.status).toBe(404);
     expect(missing.html).toContain("<!doctype html>");
     expect(missing.html).toContain("Frequency rule &#39;no-such-rule&#39; does not exist.");
+    // Deleting a rule that is not there (back and Delete again) lands on the list, which says so.
     const gone = await postForm(session, "/admin/sending/rules/no-such-rule/delete", {});
-    expect(gone.status).toBe(404);
-    expect(gone.html).toContain("<!doctype html>");
+    expect(gone.status).toBe(303);
+    expect(gone.location).toBe("/admin/sending/rules?done=gone");
     const unknownAccount = await postForm(session, "/admin/sending/planner/send", { surveyId: (await makeSurvey()).survey.id, accountIds: ["acc_nope"] });
     expect(unknownAccount.status).toBe(422);
     expect(unknownAccount.html).toContain("<!doctype html>");
