@@ -222,7 +222,7 @@ export function overviewPage(props: { nonce: string; viewer: AdminViewer; data: 
 
         <CardSection id="cases" title="Cases">
           <p>
-            <strong>{formatInteger(d.cases.open)}</strong> not closed (open or acknowledged) ·{" "}
+            <strong>{formatInteger(d.cases.open)}</strong> {d.cases.open === 1 ? "case" : "cases"} not closed (open or acknowledged) ·{" "}
             {d.cases.breached > 0 ? (
               <>
                 <Badge tone="bad">{`${formatInteger(d.cases.breached)} breached`}</Badge> · <a href="/admin/cases?breached=true">See the breached cases</a>

@@ -67,7 +67,7 @@ describe("/admin overview", () => {
     // and effective n too: (600k·100 − 300k·100)/900k = +33, ± 1.96·√(2·((2/3)²·66.7² + (1/3)²·133.3²)) = ±174 → clipped.
     expect(html).toContain('<td class="num">+33</td><td>−51 to +85 <span class="badge badge-warn">Low sample</span></td><td class="num">3</td><td class="num">+33</td><td>−100 to +100 <span class="badge badge-warn">Low sample</span></td><td class="num">2</td>');
     // Cases and at-risk accounts.
-    expect(html).toMatch(/<strong>3<\/strong> not closed \(open or acknowledged\)/);
+    expect(html).toMatch(/<strong>3<\/strong> cases not closed \(open or acknowledged\)/);
     // Breached as the queue counts it (not acknowledged by the due time), and a link to exactly those cases.
     expect(html).toContain('<span class="badge badge-bad">2 breached</span> · <a href="/admin/cases?breached=true">See the breached cases</a>');
     // The single-threaded count leads to those accounts (Risky Giant: one contact answered); no silent account, no link.
