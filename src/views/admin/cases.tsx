@@ -311,7 +311,7 @@ export function casePage(props: CasePageProps): string {
             <dd>
               <Person name={c.accountOwnerName} email={c.accountOwnerEmail} withEmail none="—" />
             </dd>
-            {c.acknowledgedAt ? (
+            {c.acknowledgedAt && c.status !== "open" ? (
               <>
                 <dt>Acknowledged</dt>
                 <dd>
@@ -321,7 +321,10 @@ export function casePage(props: CasePageProps): string {
             ) : (
               <>
                 <dt>Acknowledge by</dt>
-                <dd>{formatInstant(c.dueAt)}</dd>
+                <dd>
+                  {formatInstant(c.dueAt)}
+                  {c.acknowledgedAt && ` (acknowledged ${formatInstant(c.acknowledgedAt)}, before it was reopened)`}
+                </dd>
               </>
             )}
             {c.resolution && (

@@ -102,6 +102,14 @@ describe("/admin/cases", () => {
     expect(after.html).toMatch(/<dt>Acknowledged<\/dt><dd>\d{4}-\d\d-\d\d \d\d:\d\d UTC \(due \d{4}-\d\d-\d\d \d\d:\d\d UTC\)<\/dd>/);
     expect(after.html).not.toContain("<dt>Acknowledge by</dt>");
     expect(page.html).toContain("<dt>Acknowledge by</dt>");
+    // Reopened: open again, to be acknowledged again; the earlier acknowledgement is said as such, not as the state.
+    const reopen = await postForm(session, `/admin/cases/${caseId}/reopen`, {});
+    expect(reopen.location).toBe(`/admin/cases/${caseId}?done=reopen`);
+    const reopened = await getPage(session, reopen.location!);
+    expect(reopened.html).toContain("Reopened.");
+    expect(reopened.html).toMatch(/<dt>Acknowledge by<\/dt><dd>[^<]+ UTC \(acknowledged [^<]+ UTC, before it was reopened\)<\/dd>/);
+    expect(reopened.html).not.toContain("<dt>Acknowledged</dt>");
+    expect(reopened.html).toContain(`action="/admin/cases/${caseId}/acknowledge"`);
     expect(after.html).toContain("Credited the invoice.");
     expect(after.html).toContain("Did we resolve it?");
     // Who did it, in words: the set-up token is "Admin token", not its stored id "bootstrap".
