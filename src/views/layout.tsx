@@ -14,7 +14,7 @@ fieldset{border:1px solid #8c959f;border-radius:.5rem;margin:0 0 1.25rem;padding
 @media(min-width:36em){.scale label{flex-basis:calc(100%/11 - .25rem)}}
 .list label{display:flex;gap:.5rem;align-items:flex-start;padding:.375rem 0;cursor:pointer}
 input[type=radio],input[type=checkbox]{width:1.25rem;height:1.25rem;margin:.125rem 0;accent-color:#0a58ca;flex-shrink:0}
-.ends{display:flex;justify-content:space-between;gap:1rem;font-size:.875rem;margin:.5rem 0 0}
+.ends{display:flex;justify-content:space-between;gap:1rem;font-size:.875rem;margin:.5rem 0 0}.ends span:last-child{text-align:right}
 textarea,input[type=number]{width:100%;font:inherit;padding:.5rem;border:1px solid #57606a;border-radius:.375rem}
 textarea{min-height:7rem}.field{margin:0 0 1.25rem}.field label{display:block;font-weight:600;margin-bottom:.25rem}
 .hint{font-size:.875rem;color:#57606a;margin:.25rem 0 0}

@@ -50,6 +50,14 @@ describe.runIf(browserAvailable)("a contact answers from the score links of the 
     const why = page.getByLabel("What is the main reason for your score?");
     await why.waitFor({ state: "visible" });
     expect(await scaleRows(page)).toEqual([["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"]]);
+    // The "10 = Extremely likely" label wraps at 320 px: each of its lines ends under the 10, not halfway across.
+    const gaps = await page.locator(".ends span").last().evaluate((span) => {
+      const range = document.createRange();
+      range.selectNodeContents(span);
+      return [...range.getClientRects()].map((line) => Math.round(span.getBoundingClientRect().right - line.right));
+    });
+    expect(gaps.length).toBeGreaterThan(1);
+    for (const gap of gaps) expect(gap).toBeLessThanOrEqual(2);
     await expectAccessibleAtBothWidths(page);
     expect(await scaleRows(page)).toEqual([["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]]);
     await page.setViewportSize(PHONE);
