@@ -127,49 +127,52 @@ export function casesPage(props: CasesPageProps): string {
             <button type="submit">Show</button>
           </div>
         </form>
-        <TableWrap label="Case queue">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Priority</th>
-                {/* the link opens the case (its page links the account): the header says so */}
-                <th scope="col">Case (account · contact)</th>
-                <th scope="col">What happened</th>
-                <th scope="col">Team</th>
-                <th scope="col">Assignee</th>
-                <th scope="col">Due</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.items.map((item) => (
+        {props.items.length > 0 && (
+          <TableWrap label="Case queue">
+            <table>
+              <thead>
                 <tr>
-                  <td>
-                    <strong>{priorityRank(item.priority)}</strong>
-                    <br />
-                    <span class="muted">{priorityExplained(item.priority, item.severity)}</span>
-                  </td>
-                  <th scope="row">
-                    <a href={`/admin/cases/${encodeURIComponent(item.id)}`}>{item.accountName}</a>
-                    {item.contactName && <span class="muted"> · {item.contactName}</span>}
-                  </th>
-                  <td>
-                    {item.type === "silence" ? "Silent account" : item.trigger}
-                    {item.verbatim && <span class="verbatim"> “{excerpt(item.verbatim)}”</span>}
-                  </td>
-                  <td>{teamText(item)}</td>
-                  <td>
-                    <Person name={item.assigneeName} email={item.assigneeEmail} none="Unassigned" />
-                  </td>
-                  <td>{formatInstant(item.dueAt)}</td>
-                  <td>
-                    <StatusBadges item={item} />
-                  </td>
+                  <th scope="col">Priority</th>
+                  {/* the link opens the case (its page links the account): the header says so */}
+                  <th scope="col">Case (account · contact)</th>
+                  <th scope="col">What happened</th>
+                  <th scope="col">Team</th>
+                  <th scope="col">Assignee</th>
+                  <th scope="col">Due</th>
+                  <th scope="col">Status</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+              </thead>
+              <tbody>
+                {props.items.map((item) => (
+                  <tr>
+                    <td>
+                      <strong>{priorityRank(item.priority)}</strong>
+                      <br />
+                      <span class="muted">{priorityExplained(item.priority, item.severity)}</span>
+                    </td>
+                    <th scope="row">
+                      <a href={`/admin/cases/${encodeURIComponent(item.id)}`}>{item.accountName}</a>
+                      {item.contactName && <span class="muted"> · {item.contactName}</span>}
+                    </th>
+                    <td>
+                      {item.type === "silence" ? "Silent account" : item.trigger}
+                      {item.verbatim && <span class="verbatim"> “{excerpt(item.verbatim)}”</span>}
+                    </td>
+                    <td>{teamText(item)}</td>
+                    <td>
+                      <Person name={item.assigneeName} email={item.assigneeEmail} none="Unassigned" />
+                    </td>
+                    <td>{formatInstant(item.dueAt)}</td>
+                    <td>
+                      <StatusBadges item={item} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+        {/* no empty table: just the words (none when the filter itself needs fixing) */}
         {props.items.length === 0 && !props.errors?.team && <p>No cases match. Unhappy answers and silent accounts open cases by themselves.</p>}
         <Pager first={props.first} next={props.next} />
         <ResponsivenessTable rows={props.responsiveness} />

@@ -198,6 +198,9 @@ describe("/admin/cases", () => {
     expect(noTeam.status).toBe(400);
     expect(fieldError(noTeam.html, "team")).toBe("choose the team whose cases to show");
     expect(noTeam.html).not.toContain("That filter does not exist");
+    // no empty queue table under the problem, and no "No cases match" for a filter that was not applied
+    expect(noTeam.html).not.toContain('aria-label="Case queue"');
+    expect(noTeam.html).not.toContain("No cases match");
     expect(noTeam.html).toMatch(/<option value="closed" selected="">Closed<\/option>|<option selected="" value="closed">/);
     expect((await getPage(session, "/admin/cases?offset=-4")).status).toBe(400);
   });
