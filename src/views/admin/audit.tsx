@@ -1,6 +1,5 @@
 import type { auditLog } from "../../db/schema";
-import { ErrorSummary, FilterForm, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
-import { formatInstant } from "./format";
+import { Instant, ErrorSummary, FilterForm, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
 import { adminPage, type AdminViewer } from "./shell";
 
 type AuditLogEntry = typeof auditLog.$inferSelect & { actorName: string | null; actorEmail: string | null };
@@ -66,7 +65,7 @@ export function auditPage(props: { nonce: string; viewer: AdminViewer; filter: A
               <tbody>
                 {props.entries.map((entry) => (
                   <tr>
-                    <td>{formatInstant(entry.at)}</td>
+                    <td><Instant iso={entry.at} /></td>
                     <td>
                       <Actor entry={entry} />
                     </td>

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import type { FieldError } from "../../lib/errors";
-import { formatInteger } from "./format";
+import { formatInstant, formatInteger } from "./format";
 
 /**
  * The admin UI's building blocks: one way to show a figure with its interval and n, one way to show a problem
@@ -368,4 +368,18 @@ export function withQuery(path: string, query: Record<string, string | number | 
   for (const [key, value] of Object.entries(query)) if (value !== null && value !== undefined && value !== "") params.set(key, String(value));
   const text = params.toString();
   return text ? `${path}?${text}` : path;
+}
+
+/**
+ * An instant in a narrow table cell, "2026-11-27 14:05 UTC", that wraps only between the date and the time: a bare
+ * string broke inside the date ("2026-11-" / "27 14:05 UTC").
+ */
+export function Instant(props: { iso: string | null | undefined }) {
+  const text = formatInstant(props.iso);
+  if (!props.iso || text.length <= 10) return <span class="nowrap">{text}</span>;
+  return (
+    <time datetime={props.iso}>
+      <span class="nowrap">{text.slice(0, 10)}</span> {text.slice(11)}
+    </time>
+  );
 }

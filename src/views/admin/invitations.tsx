@@ -1,7 +1,7 @@
 import { INVITATION_STATUSES, type InvitationStatus } from "../../db/schema";
 import type { InvitationListItem } from "../../domain/invitations/list";
 import type { RuleView } from "../../domain/frequency/rules";
-import { Badge, FilterForm, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors, type Option, type Tone } from "./components";
+import { Instant, Badge, FilterForm, Pager, SelectField, TableWrap, TextField, withQuery, type FormErrors, type Option, type Tone } from "./components";
 import { formatInstant } from "./format";
 import { reasonInWords } from "./eligibility";
 import { adminPage, type AdminViewer } from "./shell";
@@ -138,12 +138,12 @@ export function invitationsPage(props: {
                     <td>
                       <Why item={item} rules={props.rules} />
                     </td>
-                    <td>{formatInstant(item.sentAt)}</td>
-                    <td>{formatInstant(item.completedAt)}</td>
+                    <td><Instant iso={item.sentAt} /></td>
+                    <td><Instant iso={item.completedAt} /></td>
                     <td>
                       {causeInWords(item)}
                       <br />
-                      <span class="muted">{formatInstant(item.createdAt)}</span>
+                      <span class="muted"><Instant iso={item.createdAt} /></span>
                     </td>
                   </tr>
                 ))}

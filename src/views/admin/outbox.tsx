@@ -1,6 +1,5 @@
 import type { OutboxMail } from "../../db/schema";
-import { Badge, Pager, TableWrap, withQuery } from "./components";
-import { formatInstant } from "./format";
+import { Instant, Badge, Pager, TableWrap, withQuery } from "./components";
 import { adminPage, type AdminViewer } from "./shell";
 
 /**
@@ -81,7 +80,7 @@ export function outboxPage(props: { nonce: string; viewer: AdminViewer; mails: O
               <tbody>
                 {props.mails.map((mail) => (
                   <tr>
-                    <td>{formatInstant(mail.createdAt)}</td>
+                    <td><Instant iso={mail.createdAt} /></td>
                     <td>{mail.toEmail}</td>
                     <td>
                       {mail.fromName}

@@ -1,21 +1,7 @@
 import type { Question, Survey, SurveyVersion } from "../../db/schema";
 import { optionRows, QUESTION_TYPES, type EditorQuestion, type EditorState } from "../../domain/surveys/form";
 import type { FieldError } from "../../lib/errors";
-import {
-  Badge,
-  CheckboxField,
-  CheckboxGroup,
-  CsrfInput,
-  ErrorSummary,
-  FieldGroup,
-  fieldId,
-  SelectField,
-  TableWrap,
-  TextAreaField,
-  TextField,
-  type FormErrors,
-  type Option,
-} from "./components";
+import { Instant, Badge, CheckboxField, CheckboxGroup, CsrfInput, ErrorSummary, FieldGroup, fieldId, SelectField, TableWrap, TextAreaField, TextField, type FormErrors, type Option } from "./components";
 import { formatInstant } from "./format";
 import { localeLabel, PreviewFrames } from "./survey-editor-preview";
 import { adminPage, type AdminViewer } from "./shell";
@@ -373,7 +359,7 @@ function Versions(props: { survey: Survey; versions: Pick<SurveyVersion, "versio
                   <td>
                     <a href={`/admin/surveys/${props.survey.id}/versions/${v.version}`}>Version {v.version}</a>
                   </td>
-                  <td>{formatInstant(v.publishedAt)}</td>
+                  <td><Instant iso={v.publishedAt} /></td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 import type { TokenView } from "../../domain/access/tokens";
-import { Badge, CheckboxGroup, CsrfInput, PostButton, ErrorSummary, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
+import { Instant, Badge, CheckboxGroup, CsrfInput, PostButton, ErrorSummary, Pager, TableWrap, TextField, withQuery, type FormErrors } from "./components";
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -84,8 +84,8 @@ export function tokensPage(props: {
                 <tr>
                   <th scope="row">{token.name}</th>
                   <td>{token.scopes.join(", ")}</td>
-                  <td>{formatInstant(token.createdAt)}</td>
-                  <td>{formatInstant(token.lastUsedAt)}</td>
+                  <td><Instant iso={token.createdAt} /></td>
+                  <td><Instant iso={token.lastUsedAt} /></td>
                   <td>
                     {token.revokedAt ? (
                       <Badge>Revoked {formatInstant(token.revokedAt)}</Badge>

@@ -1,7 +1,7 @@
 import type { WebhookDelivery } from "../../db/schema";
 import { WEBHOOK_EVENTS } from "../../db/schema";
 import type { Attempt, PublicEndpoint } from "../../domain/webhooks/endpoints";
-import { Badge, CheckboxGroup, CsrfInput, PostButton, ErrorSummary, SelectField, TableWrap, TextField, type FormErrors } from "./components";
+import { Instant, Badge, CheckboxGroup, CsrfInput, PostButton, ErrorSummary, SelectField, TableWrap, TextField, type FormErrors } from "./components";
 import { formatInstant } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -198,7 +198,7 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
                   <th scope="row">
                     <a href={`${base}/deliveries/${encodeURIComponent(d.id)}`}>{d.eventType}</a>
                   </th>
-                  <td>{formatInstant(d.createdAt)}</td>
+                  <td><Instant iso={d.createdAt} /></td>
                   <td>
                     <Badge tone={DELIVERY_TONE[d.status]}>{d.status}</Badge>
                   </td>
@@ -264,7 +264,7 @@ export function deliveryPage(props: {
             <tbody>
               {d.attemptLog.map((a) => (
                 <tr>
-                  <td>{formatInstant(a.at)}</td>
+                  <td><Instant iso={a.at} /></td>
                   <td>{a.ok ? <Badge tone="good">{String(a.statusCode)}</Badge> : <Badge tone="bad">{a.statusCode ? String(a.statusCode) : (a.error ?? "failed")}</Badge>}</td>
                   <td>{a.latencyMs} ms</td>
                   <td>{a.responseExcerpt ?? "—"}</td>

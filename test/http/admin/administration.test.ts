@@ -178,6 +178,8 @@ describe("/admin administration", () => {
     expect(links.map((link) => link.label)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
     for (const link of links) expect(page.html).toContain(`href="${link.url.replace(/&/g, "&amp;")}"`);
     expect(page.trips).toBeLessThanOrEqual(3);
+    // "Created" wraps between the date and the time, never inside the date ("2026-11-" / "27 14:05 UTC").
+    expect(page.html).toMatch(/<td><time datetime="[^"]+"><span class="nowrap">\d{4}-\d{2}-\d{2}<\/span> \d{2}:\d{2} UTC<\/time><\/td>/);
   });
 
   it("reads answer links out of an email's HTML", () => {
