@@ -4,7 +4,7 @@ import { runBatch } from "../../db/batch";
 import { assertMayWork } from "../../domain/cases/access";
 import { caseDetailStatements, caseListStatement, responsivenessStatement, toCaseDetail, toListItem, toResponsiveness, type CaseFilter } from "../../domain/cases/read";
 import { sendRecheck } from "../../domain/cases/recheck";
-import { actOnCase, EMPTY_FIELD_PROBLEM, type CaseAction } from "../../domain/cases/work";
+import { actOnCase, caseForWork, EMPTY_FIELD_PROBLEM, type CaseAction } from "../../domain/cases/work";
 import { ApiError } from "../../lib/errors";
 import { withQuery } from "../../views/admin/components";
 import { casePage, casesPage } from "../../views/admin/cases";
@@ -26,6 +26,7 @@ const FLASH = {
   close: "Closed with its resolution.",
   reopen: "Reopened.",
   recheck: "Re-check sent to the contact.",
+  unchanged: "Already assigned to that person: nothing changed.",
 };
 
 const badFilter = (detail: string) => new ApiError(400, "That filter does not exist", detail);
@@ -135,6 +136,12 @@ function actionOf(name: ActionName, body: Record<string, unknown>): CaseAction |
   }
 }
 
+async function alreadyAssigned(c: Context<AdminEnv>, actor: ReturnType<typeof caseActorOf>, id: string, email: string): Promise<boolean> {
+  const current = await caseForWork(c.var.db, id);
+  assertMayWork(actor, { id, assigneeEmail: current.assignee_email, accountOwnerEmail: current.account_owner_email, accountName: current.account_name });
+  return current.status !== "closed" && !!email && current.assignee_email?.toLowerCase() === email;
+}
+
 casesAdmin.post("/:id/:action", async (c) => {
   const id = c.req.param("id");
   const name = c.req.param("action") as ActionName;
@@ -145,6 +152,10 @@ casesAdmin.post("/:id/:action", async (c) => {
   const now = new Date();
   // A note is the one action its status does not guard: its form carries a one-time key, so Back + "Add the note" adds nothing.
   const claim = name === "notes" ? await claimFormKey(c, body, "case.note") : null;
+  // "Assign" with the list left on the current assignee (or sent twice) changes nothing: no second "Assigned" in the timeline
+  if (action?.type === "assign" && (await alreadyAssigned(c, actor, id, action.assigneeEmail))) {
+    return c.redirect(`/admin/cases/${encodeURIComponent(id)}?done=unchanged`, 303);
+  }
   try {
     if (action) await actOnCase({ db: c.var.db, queue: c.env.LOOP_QUEUE }, actor, id, action, now);
     else await sendRecheck({ db: c.var.db, mailQueue: c.env.MAIL_QUEUE, hmacSecret: c.env.HMAC_SECRET }, actor, id, now);

@@ -151,6 +151,11 @@ describe("/admin/cases", () => {
     expect(label).not.toBe(team);
     const session = await signInAs(owner);
     expect((await postForm(session, `/admin/cases/${caseId}/acknowledge`, {})).status).toBe(303);
+    // "Assign" left on the current assignee (the owner, assigned on opening): nothing changes, and the page says so.
+    const same = await postForm(session, `/admin/cases/${caseId}/assign`, { assigneeEmail: owner.email.toUpperCase() });
+    expect(same.location).toBe(`/admin/cases/${caseId}?done=unchanged`);
+    expect((await getPage(session, same.location!)).html).toContain("Already assigned to that person: nothing changed.");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM case_events WHERE case_id = ? AND kind = 'assigned'").bind(caseId).first()).toEqual({ n: 0 });
 
     const queue = await getPage(session, "/admin/cases?scope=mine");
     expect(queue.trips).toBeLessThanOrEqual(3);
