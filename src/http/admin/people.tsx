@@ -24,7 +24,7 @@ const FLASH = {
   reactivated: "Reactivated: they can ask for a sign-in link again.",
 };
 
-async function render(c: Context<AdminEnv>, form: { values?: InviteValues; errors?: FormErrors } = {}, status: 200 | 409 | 422 = 200) {
+async function render(c: Context<AdminEnv>, form: { values?: InviteValues; errors?: FormErrors; problem?: string } = {}, status: 200 | 409 | 422 = 200) {
   const after = c.req.query("after") || null;
   const rows = await listUsers(c.var.db, { after: after ?? undefined, limit: PEOPLE_PAGE });
   const { items: users, next: nextAfter } = splitPage(rows, PEOPLE_PAGE, (last) => last.id);
@@ -38,6 +38,7 @@ async function render(c: Context<AdminEnv>, form: { values?: InviteValues; error
       values: form.values ?? { email: "", name: "", role: "" },
       errors: form.errors ?? {},
       flash: flashFrom(c, FLASH),
+      problem: form.problem ?? null,
     }),
     status,
   );
@@ -60,17 +61,27 @@ people.post("/", async (c) => {
   return c.redirect("/admin/people?done=invited", 303);
 });
 
+/**
+ * A refused change of one person (the last active admin) re-renders People with the reason above the list, rather
+ * than a bare "Conflict" page that pointed to the overview.
+ */
+async function changeOrSayWhy(c: Context<AdminEnv>, change: () => Promise<unknown>, done: keyof typeof FLASH) {
+  try {
+    await change();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) return render(c, { problem: error.detail ?? error.title }, 409);
+    throw error;
+  }
+  return c.redirect(`/admin/people?done=${done}`, 303);
+}
+
 people.post("/:id/role", async (c) => {
   const role = text(await formBody(c), "role");
   if (!(USER_ROLES as readonly string[]).includes(role)) throw new ApiError(422, "Choose a role", "Pick admin, analyst or account manager.");
-  await updateUser(c.var.db, c.var.actor.id, c.req.param("id"), { role: role as UserRole });
-  return c.redirect("/admin/people?done=role", 303);
+  return changeOrSayWhy(c, () => updateUser(c.var.db, c.var.actor.id, c.req.param("id"), { role: role as UserRole }), "role");
 });
 
-people.post("/:id/deactivate", async (c) => {
-  await deactivateUser(c.var.db, c.var.actor.id, c.req.param("id"));
-  return c.redirect("/admin/people?done=deactivated", 303);
-});
+people.post("/:id/deactivate", (c) => changeOrSayWhy(c, () => deactivateUser(c.var.db, c.var.actor.id, c.req.param("id")), "deactivated"));
 
 people.post("/:id/reactivate", async (c) => {
   await reactivateUser(c.var.db, c.var.actor.id, c.req.param("id"));

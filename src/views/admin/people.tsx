@@ -26,6 +26,8 @@ export function peoplePage(props: {
   values: InviteValues;
   errors: FormErrors;
   flash: string | null;
+  /** A refused change of a row (the last active admin's role or account), said above the list. */
+  problem?: string | null;
 }): string {
   const admin = props.viewer.role === "admin";
   return adminPage({
@@ -50,6 +52,11 @@ export function peoplePage(props: {
             <SelectField name="role" label="Role" options={ROLE_OPTIONS} value={props.values.role} error={props.errors.role} blank="Choose a role" hint={ROLE_HINT} required />
             <button type="submit">Invite</button>
           </form>
+        )}
+        {props.problem && (
+          <p class="alert" role="alert">
+            {props.problem}
+          </p>
         )}
         <TableWrap label="People">
           <table>

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { workerFetch } from "../../support/api";
+import { adminSession } from "../../support/admin";
 import { formPost, inviteUser, latestSignInLink, signInAs, uniqueEmail } from "../../support/people";
 
 const page = (path: string, cookie: string) => workerFetch(path, { redirect: "manual", headers: { cookie } });
@@ -126,5 +127,23 @@ describe("/admin/people with many people", () => {
     }
     expect(pages).toBeGreaterThanOrEqual(2);
     expect(seen.size).toBe(60);
+  });
+});
+
+describe("/admin/people and the last active admin", () => {
+  it("says on the People page why the last active admin keeps their role and account (it was a bare 'Conflict' page)", async () => {
+    const last = await inviteUser("admin");
+    // Every other admin deactivated: the set-up token (no person) acts.
+    await env.DB.prepare("UPDATE users SET status = 'deactivated' WHERE role = 'admin' AND id <> ?").bind(last.id).run();
+    const { cookie, csrf } = await adminSession();
+    for (const [path, fields] of [[`/admin/people/${last.id}/role`, { csrf, role: "analyst" }], [`/admin/people/${last.id}/deactivate`, { csrf }]] as const) {
+      const res = await post(path, cookie, fields);
+      expect(res.status).toBe(409);
+      const html = await res.text();
+      expect(html).toContain("<h1>People</h1>");
+      expect(html).toMatch(/<p class="alert" role="alert">[^<]*is the last active admin; make someone else an admin before you/);
+      expect(html).toContain(last.email);
+    }
+    expect(await userRow(last.email)).toMatchObject({ role: "admin", status: "active" });
   });
 });
