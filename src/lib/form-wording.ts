@@ -11,6 +11,7 @@ export const formWording = (issue: { code?: string; origin?: string; minimum?: u
   if (issue.code === "too_small" && issue.origin === "number") return issue.inclusive === false ? `enter more than ${issue.minimum}` : `enter at least ${issue.minimum}`;
   if ((issue.code === "too_big" || issue.code === "too_small") && issue.origin === "string" && issue.exact) return `use exactly ${issue.maximum ?? issue.minimum} characters`;
   if (issue.code === "too_big" && issue.origin === "string") return `use at most ${issue.maximum} characters`;
+  if (issue.code === "too_small" && issue.origin === "string") return issue.input === "" ? "fill this in" : `use at least ${issue.minimum} characters`;
   if (issue.code === "invalid_type" && issue.input === undefined) return "fill this in";
   if (issue.code === "invalid_value" && (issue.input === "" || issue.input === undefined)) return "choose one";
   if (issue.code === "invalid_value") return "choose one of the options offered";

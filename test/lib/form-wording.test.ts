@@ -19,6 +19,8 @@ describe("formWording", () => {
     expect(said(z.string().length(2), "DEU")).toBe("use exactly 2 characters");
     expect(said(z.string().length(2), "D")).toBe("use exactly 2 characters");
     expect(said(z.string().min(1), "")).toBe("fill this in");
+    expect(said(z.string().min(2), "")).toBe("fill this in");
+    expect(said(z.string().min(2), "e")).toBe("use at least 2 characters");
   });
 
   it("keeps a schema's own message", () => {
