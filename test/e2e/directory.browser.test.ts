@@ -38,6 +38,9 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
     const row4 = (await page.locator("tr", { has: page.locator("td", { hasText: /^4$/ }) }).textContent()) ?? "";
     expect(row4).toContain("Error");
     expect(row4).toContain("Annual revenue: required for a new account");
+    // The per-row table stands apart from the counts above it (it touched them).
+    const gap = await page.locator("#report").locator("..").evaluate((section) => section.querySelector(".table-wrap")!.getBoundingClientRect().top - section.querySelector("dl.facts")!.getBoundingClientRect().bottom);
+    expect(gap).toBeGreaterThanOrEqual(12);
     await expectAccessibleAtBothWidths(page);
     await screenshot(page, "import");
 
@@ -53,6 +56,8 @@ describe.runIf(browserAvailable)("a CX admin imports from the CRM and administer
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByRole("heading", { name: "Imported" }).waitFor();
     expect(await page.locator("dl.facts").first().textContent()).toMatch(/Created\s*3/);
+    // From the report to what was imported (the page offered no way on).
+    expect(await page.getByRole("link", { name: "See them in the Directory" }).getAttribute("href")).toBe("/admin/directory/accounts");
 
     // The directory finds them, with the revenue read in the German convention and the tier as segment.
     await page.goto(`${quorum.base}/admin/directory`);

@@ -98,7 +98,7 @@ function Mapping(props: { columns: ColumnChoice[]; fields: Option[] }) {
   );
 }
 
-function Report(props: { report: ImportReport }) {
+function Report(props: { report: ImportReport; kind: ImportKindChoice }) {
   const r = props.report;
   const problems = new Map<number, string[]>();
   for (const error of r.errors) problems.set(error.row, [...(problems.get(error.row) ?? []), `${importFieldLabel(error.field)}: ${importProblemInWords(error.message).replace(/\.$/, "")}`]);
@@ -166,6 +166,11 @@ function Report(props: { report: ImportReport }) {
         </table>
       </TableWrap>
       {hidden > 0 && <p>{formatInteger(hidden)} more rows without problems are not listed; the counts above include them.</p>}
+      {!r.dryRun && r.created + r.updated > 0 && (
+        <p>
+          <a href={`/admin/directory/${props.kind}`}>See them in the Directory</a>
+        </p>
+      )}
     </section>
   );
 }
@@ -258,7 +263,7 @@ export function importPage(props: {
           </div>
         </form>
         )}
-        {props.report && <Report report={props.report} />}
+        {props.report && <Report report={props.report} kind={v.kind} />}
       </>
     ),
   });
