@@ -126,7 +126,8 @@ administration.get("/holidays", (c) => renderHolidays(c));
 administration.post("/holidays", async (c) => {
   const body = await formBody(c);
   const values = { date: text(body, "date"), label: text(body, "label") };
-  const parsed = validate(HolidayCreate, values);
+  // An empty date is a field left blank ("fill this in"), not a malformed one ("use … YYYY-MM-DD" under a mm/dd/yyyy box).
+  const parsed = validate(HolidayCreate, { ...values, date: values.date || undefined });
   if (!parsed.ok) return renderHolidays(c, values, parsed.errors, 422);
   try {
     await addHoliday(c.var.db, c.var.actor.id, parsed.value);

@@ -121,6 +121,8 @@ describe("/admin administration", () => {
     expect(bad.status).toBe(422);
     expect(fieldError(bad.html, "date")).toBeTruthy();
     expect(inputValue(bad.html, "label")).toBe("Nope");
+    const blank = await postForm(session, "/admin/holidays", { date: "", label: "No date" });
+    expect(fieldError(blank.html, "date")).toBe("fill this in");
 
     const added = await postForm(session, "/admin/holidays", { date: "2031-12-25", label: "Christmas Day" });
     expect(added.status).toBe(303);
