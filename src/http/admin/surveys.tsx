@@ -144,7 +144,8 @@ async function handleEditorForm(c: C, id: string | null) {
     const { state: next, errors } = applyEditorAction(state, action);
     const data = await loadEditorData(db, id);
     if (id && !data.survey) throw notFound("This survey");
-    return c.html(renderEditor(c, data, next, errors, { previewLocale, unsaved: true }), errors.length ? 400 : 200);
+    const newLocale = action.kind === "add-locale" ? action.locale : undefined;
+    return c.html(renderEditor(c, data, next, errors, { previewLocale, unsaved: true, newLocale }), errors.length ? 400 : 200);
   }
   const checked = validateEditorState(state);
   let errors: FieldError[] = checked.ok ? [] : checked.errors;
@@ -208,7 +209,7 @@ async function loadEditorData(db: Db, id: string | null) {
   };
 }
 
-function renderEditor(c: C, data: EditorData, state: EditorState, errors: FieldError[], options: { previewLocale?: string; flash?: string | null; unsaved?: boolean }) {
+function renderEditor(c: C, data: EditorData, state: EditorState, errors: FieldError[], options: { previewLocale?: string; flash?: string | null; unsaved?: boolean; newLocale?: string }) {
   const locale = pickLocale(state, options.previewLocale);
   return surveyEditorPage({
     nonce: c.var.nonce,
@@ -223,6 +224,7 @@ function renderEditor(c: C, data: EditorData, state: EditorState, errors: FieldE
     previewLocale: locale,
     previewHtml: previewHtml(previewContent(state), locale, previewSettings(c, data.settings.row), c.var.nonce),
     unsaved: options.unsaved,
+    newLocale: options.newLocale,
   });
 }
 

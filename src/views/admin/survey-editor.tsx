@@ -40,6 +40,8 @@ export interface EditorPageProps {
   previewHtml: string | null;
   /** Set when the form was re-rendered without saving (added a question, previewed…). */
   unsaved?: boolean;
+  /** The language tag typed in "Add a language", kept when it was refused. */
+  newLocale?: string;
 }
 
 /** Every field name the editor renders: a problem whose path is not one of them is shown at its nearest group. */
@@ -128,7 +130,7 @@ export function surveyEditorPage(props: EditorPageProps): string {
               <fieldset class="plain" disabled={!canEdit}>
                 <legend class="visually-hidden">Survey</legend>
                 <SettingsSection {...props} placed={errors} />
-                <TextsSection state={state} errors={errors} canEdit={canEdit} />
+                <TextsSection state={state} errors={errors} canEdit={canEdit} newLocale={props.newLocale} />
                 <QuestionsSection state={state} errors={errors} canEdit={canEdit} />
               </fieldset>
             </div>
@@ -219,7 +221,7 @@ function SettingsSection(props: EditorPageProps & { placed: FormErrors }) {
   );
 }
 
-function TextsSection(props: { state: EditorState; errors: FormErrors; canEdit: boolean }) {
+function TextsSection(props: { state: EditorState; errors: FormErrors; canEdit: boolean; newLocale?: string }) {
   const { state, errors } = props;
   return (
     <section aria-labelledby="texts-h">
@@ -242,7 +244,7 @@ function TextsSection(props: { state: EditorState; errors: FormErrors; canEdit: 
       })}
       {props.canEdit && (
         <div class="actions add-row">
-          <TextField name="newLocale" label="Add a language" value="" error={errors.newLocale} hint="A language tag such as de, fr, es or fr-CA." />
+          <TextField name="newLocale" label="Add a language" value={errors.newLocale ? (props.newLocale ?? "") : ""} error={errors.newLocale} hint="A language tag such as de, fr, es or fr-CA." />
           <button type="submit" name="action" value="add-locale" class="secondary">
             Add locale
           </button>

@@ -198,6 +198,16 @@ describe("/admin/surveys", () => {
     expect(added.html).toContain("for another row, press Update preview or Save draft");
   });
 
+  it("keeps a refused language tag in 'Add a language' so it can be corrected, not typed again", async () => {
+    const refusedTag = await postForm(session, "/admin/surveys/new", editorForm(uniqueName("Locale kept"), { action: "add-locale", newLocale: "xx-" }));
+    expect(refusedTag.status).toBe(400);
+    expect(fieldError(refusedTag.html, "newLocale")).toContain("xx-");
+    expect(inputValue(refusedTag.html, "newLocale")).toBe("xx-");
+    const added = await postForm(session, "/admin/surveys/new", editorForm(uniqueName("Locale added"), { action: "add-locale", newLocale: "fr" }));
+    expect(added.status).toBe(200);
+    expect(inputValue(added.html, "newLocale")).toBe("");
+  });
+
   it("refuses an option list of one beside the options", async () => {
     const name = uniqueName("One option");
     const res = await refused(
