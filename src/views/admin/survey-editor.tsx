@@ -82,12 +82,20 @@ export function placeErrors(errors: FieldError[], state: EditorState): FormError
 
 const editorAction = (survey: EditorPageProps["survey"]) => (survey ? `/admin/surveys/${survey.id}` : "/admin/surveys/new");
 
+/**
+ * Every question has fields labelled "Key", "Type", "Question, English (en)": in the error summary the label alone
+ * does not say which question, so each of its links to a question's field is prefixed with the question's number.
+ */
+function withQuestionNumbers(html: string): string {
+  return html.replace(/<a href="#f-questions-(\d+)-([^"]*)">/g, (link, index: string) => `${link}Question ${Number(index) + 1} · `);
+}
+
 export function surveyEditorPage(props: EditorPageProps): string {
   const { survey, state, viewer } = props;
   const errors = placeErrors(props.errors, state);
   const canEdit = viewer.role === "admin" && survey?.status !== "archived";
   const title = survey ? `Survey: ${survey.name}` : "New survey";
-  return adminPage({
+  const page = adminPage({
     title,
     nonce: props.nonce,
     viewer,
@@ -166,6 +174,7 @@ export function surveyEditorPage(props: EditorPageProps): string {
       </>
     ),
   });
+  return withQuestionNumbers(page);
 }
 
 function SurveyStatus(props: { survey: NonNullable<EditorPageProps["survey"]> }) {

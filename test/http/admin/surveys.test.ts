@@ -208,6 +208,11 @@ describe("/admin/surveys", () => {
     expect(inputValue(added.html, "newLocale")).toBe("");
   });
 
+  it("names the question in the error summary, since every question's fields share their labels ('Key')", async () => {
+    const res = await refused("/admin/surveys/new", editorForm(uniqueName("Which question"), { "questions.1.id": "Bad Key" }));
+    expect(res.html).toMatch(/<a href="#f-questions-1-id">Question 2 · Key: /);
+  });
+
   it("refuses an option list of one beside the options", async () => {
     const name = uniqueName("One option");
     const res = await refused(
