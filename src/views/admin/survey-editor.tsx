@@ -72,10 +72,16 @@ export function placeErrors(errors: FieldError[], state: EditorState): FormError
   const placed: FormErrors = {};
   for (const error of errors) {
     let path = error.path;
-    if (!known.has(path) && known.has(`${path}.${state.defaultLocale}`)) path = `${path}.${state.defaultLocale}`;
+    let message = error.message;
+    if (!known.has(path) && known.has(`${path}.${state.defaultLocale}`)) {
+      path = `${path}.${state.defaultLocale}`;
+      // A question's or option's text missing in every language is shown beside its default-language box, which is
+      // simply empty ("give the text in at least one locale" read oddly under "Question, English (en)").
+      if (/\.(text|label)$/.test(error.path)) message = "fill this in";
+    }
     while (!known.has(path) && path.includes(".")) path = path.slice(0, path.lastIndexOf("."));
     if (!known.has(path)) path = "name";
-    placed[path] ??= error.message;
+    placed[path] ??= message;
   }
   return placed;
 }

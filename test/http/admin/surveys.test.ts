@@ -211,6 +211,10 @@ describe("/admin/surveys", () => {
   it("names the question in the error summary, since every question's fields share their labels ('Key')", async () => {
     const res = await refused("/admin/surveys/new", editorForm(uniqueName("Which question"), { "questions.1.id": "Bad Key" }));
     expect(res.html).toMatch(/<a href="#f-questions-1-id">Question 2 · Key: /);
+    // A question without text in any language: its default-language box is simply empty.
+    const untitled = await refused("/admin/surveys/new", editorForm(uniqueName("No text"), { "questions.1.text.en": "", "questions.1.text.de": "" }));
+    expect(fieldError(untitled.html, "questions.1.text.en")).toBe("fill this in");
+    expect(untitled.html).not.toContain("at least one locale");
   });
 
   it("refuses an option list of one beside the options", async () => {
