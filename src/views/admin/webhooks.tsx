@@ -160,7 +160,7 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
             <dt>URL</dt>
             <dd>{e.url}</dd>
             <dt>Events</dt>
-            <dd>{e.events.join(", ")}</dd>
+            <dd>{e.events.map((event) => `${EVENT_WORDS[event]} (${event})`).join(", ")}</dd>
             <dt>Format</dt>
             <dd>{e.format === "slack" ? "Slack-compatible message" : "Standard Webhooks JSON"}</dd>
             <dt>State</dt>
@@ -180,6 +180,7 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
           )}
         </div>
         <h2>Deliveries</h2>
+        {props.deliveries.length > 0 && (
         <TableWrap label="Deliveries, newest first">
           <table>
             <thead>
@@ -218,6 +219,7 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
             </tbody>
           </table>
         </TableWrap>
+        )}
         {props.deliveries.length === 0 && <p>Nothing delivered yet.</p>}
       </>
     ),

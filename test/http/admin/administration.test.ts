@@ -114,6 +114,14 @@ describe("/admin administration", () => {
     // Before, the table's headers stood over nothing, above "No endpoints yet.".
     expect(page.html).toContain("No endpoints yet.");
     expect(page.html).not.toContain('aria-label="Webhook endpoints"');
+
+    // A new endpoint's page: its events in words, and no empty deliveries table above "Nothing delivered yet.".
+    const formKey = /name="formKey" value="([^"]+)"/.exec(page.html)![1]!;
+    const created = await postForm(session, "/admin/webhooks", { url: "https://hooks.example.com/quorum", events: "case.opened", format: "standard", description: "", formKey });
+    expect(created.status).toBe(201);
+    expect(created.html).toContain("<dd>A case opens (case.opened)</dd>");
+    expect(created.html).toContain("Nothing delivered yet.");
+    expect(created.html).not.toContain('aria-label="Deliveries, newest first"');
   });
 
   it("adds and removes a holiday; a bad date and a duplicate are refused beside the field", async () => {
