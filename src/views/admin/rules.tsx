@@ -42,6 +42,7 @@ export function rulesPage(props: { nonce: string; viewer: AdminViewer; rules: Ru
             </>
           )}
         </p>
+        {props.rules.length > 0 && (
         <TableWrap label="Frequency rules">
           <table>
             <thead>
@@ -73,6 +74,7 @@ export function rulesPage(props: { nonce: string; viewer: AdminViewer; rules: Ru
             </tbody>
           </table>
         </TableWrap>
+        )}
         {props.rules.length === 0 && <p>No rules: every invitation is allowed. Add one to protect your customers' inboxes.</p>}
       </>
     ),

@@ -365,3 +365,20 @@ describe("/admin/sending", () => {
     expect(noSelection.html).toContain("Nothing was sent");
   });
 });
+
+describe("/admin/sending/rules with no rules", () => {
+  it("says so without an empty table's headers above the sentence", async () => {
+    const saved = (await env.DB.prepare("SELECT * FROM frequency_rules").all<Record<string, unknown>>()).results;
+    await env.DB.prepare("DELETE FROM frequency_rules").run();
+    try {
+      const page = await getPage(session, "/admin/sending/rules");
+      expect(page.html).toContain("No rules: every invitation is allowed.");
+      expect(page.html).not.toContain('aria-label="Frequency rules"');
+    } finally {
+      for (const row of saved) {
+        const columns = Object.keys(row);
+        await env.DB.prepare(`INSERT INTO frequency_rules (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(...columns.map((c) => row[c])).run();
+      }
+    }
+  });
+});
