@@ -58,6 +58,7 @@ export function peoplePage(props: {
             {props.problem}
           </p>
         )}
+        {props.users.length > 0 && (
         <TableWrap label="People">
           <table>
             <thead>
@@ -85,6 +86,7 @@ export function peoplePage(props: {
             </tbody>
           </table>
         </TableWrap>
+        )}
         {props.users.length === 0 && <p>Nobody yet. Invite the first colleague above.</p>}
         <Pager first={props.after ? "/admin/people" : null} next={props.nextAfter ? withQuery("/admin/people", { after: props.nextAfter }) : null} />
       </>

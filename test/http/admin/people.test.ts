@@ -147,3 +147,14 @@ describe("/admin/people and the last active admin", () => {
     expect(await userRow(last.email)).toMatchObject({ role: "admin", status: "active" });
   });
 });
+
+describe("/admin/people before anyone is invited", () => {
+  it("says nobody is there yet, without an empty table's headers", async () => {
+    // A fresh deployment has only the set-up token and no people; a page past the last id lists nobody the same way.
+    const { cookie } = await adminSession();
+    const res = await page(`/admin/people?after=${encodeURIComponent("usr_~")}`, cookie);
+    const html = await res.text();
+    expect(html).toContain("Nobody yet.");
+    expect(html).not.toContain('aria-label="People"');
+  });
+});
