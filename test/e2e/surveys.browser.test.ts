@@ -196,6 +196,20 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     await page.getByRole("button", { name: "Add question" }).click();
     await field(page, "questions.1.type").waitFor();
     expect(await field(page, "texts.en.title").inputValue()).toBe("Plain HTML");
+
+    // An archived survey is read-only, and its text boxes look it (they stayed white, as if they could be typed in).
+    const archived = await apiCall<{ id: string }>(quorum, "POST", "/surveys", {
+      name: `Archived ${run}`,
+      kind: "transactional",
+      journeyStage: "onboarding",
+      targetRoles: [],
+      texts: { en: { title: "Old", intro: "An old survey." } },
+      questions: [{ id: "nps", type: "nps", text: { en: "How likely are you to recommend us?" } }],
+    });
+    await apiCall(quorum, "POST", `/surveys/${archived.id}/archive`);
+    await page.goto(`${quorum.base}/admin/surveys/${archived.id}`);
+    expect(await field(page, "name").isDisabled()).toBe(true);
+    expect(await field(page, "name").evaluate((input) => getComputedStyle(input).backgroundColor)).not.toBe("rgb(255, 255, 255)");
     await context.close();
   });
 });
