@@ -296,6 +296,10 @@ function QuestionFields(props: { question: EditorQuestion; index: number; state:
   const p = `questions.${index}`;
   const isChoice = question.type === "choice" || question.type === "multi";
   const others = state.questions.map((q, j) => ({ q, j })).filter(({ j }) => j !== index);
+  // The question a condition followed was removed (or its key changed): the select can no longer show it, so the
+  // condition would be dropped silently on the next save. Say so beside it.
+  const followed = question.showIf.questionId;
+  const lostCondition = followed !== "" && !others.some(({ q }) => q.id === followed);
   return (
     <FieldGroup name={p} legend={`Question ${index + 1}`} error={errors[p]} class="question">
       <div class="field-row">
@@ -324,7 +328,11 @@ function QuestionFields(props: { question: EditorQuestion; index: number; state:
           ))}
         </FieldGroup>
       </div>
-      <FieldGroup name={`${p}.showIf`} legend="Condition (optional)" error={errors[`${p}.showIf`]} hint="Show this question only when an earlier answer matches: a range for a scale question, option values for a choice question.">
+      <FieldGroup
+        name={`${p}.showIf`}
+        legend="Condition (optional)"
+        error={errors[`${p}.showIf`] ?? (lostCondition ? `it followed question ${followed}, which is no longer in this survey; unless you choose another, this question will always show` : undefined)}
+        hint="Show this question only when an earlier answer matches: a range for a scale question, option values for a choice question.">
         <SelectField
           name={`${p}.showIf.questionId`}
           label="Show only after question"

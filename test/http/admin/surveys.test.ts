@@ -217,6 +217,15 @@ describe("/admin/surveys", () => {
     expect(untitled.html).not.toContain("at least one locale");
   });
 
+  it("says beside a condition that the question it followed was removed, instead of dropping it silently", async () => {
+    const removed = await postForm(session, "/admin/surveys/new", editorForm(uniqueName("Removed target"), { action: "remove-question-0" }));
+    expect(removed.status).toBe(200);
+    // The "why" question (now question 1) followed the removed "ces": its condition select can no longer show it.
+    expect(fieldError(removed.html, "questions.0.showIf")).toBe("it followed question ces, which is no longer in this survey; unless you choose another, this question will always show");
+    const untouched = await postForm(session, "/admin/surveys/new", editorForm(uniqueName("Kept target"), { action: "preview" }));
+    expect(fieldError(untouched.html, "questions.1.showIf")).toBeNull();
+  });
+
   it("refuses an option list of one beside the options", async () => {
     const name = uniqueName("One option");
     const res = await refused(
