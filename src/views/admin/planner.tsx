@@ -132,6 +132,20 @@ function Totals(props: { plan: Plan; rules: Map<string, RuleView> }) {
   );
 }
 
+/**
+ * A plan row's reason in a few words: the blocking entries that are not rules (an opt-out, a bounce, an erasure, the
+ * deferral limit) were shown as their keys ("opted-out"); a rule keeps its id, the name admins gave it.
+ */
+const SHORT_REASON: Record<string, string> = {
+  "opted-out": "opted out",
+  bounced: "address bounced",
+  erased: "personal data erased",
+  "defer-limit": "held past the 30-day deferral limit",
+  "not-targeted": "role not targeted",
+  revoked: "revoked by an admin",
+  "survey-inactive": "survey archived",
+};
+
 function PlanItems(props: { plan: Plan }) {
   return (
     <TableWrap label="Who would be invited">
@@ -148,7 +162,7 @@ function PlanItems(props: { plan: Plan }) {
         <tbody>
           {props.plan.items.map((item) => (
             <tr>
-              <td>{item.contactName ?? item.contactId}</td>
+              <td>{item.contactName ?? "(name erased)"}</td>
               <td>
                 <a href={`/admin/accounts/${encodeURIComponent(item.accountId)}`}>{item.accountName}</a>
               </td>
@@ -164,7 +178,7 @@ function PlanItems(props: { plan: Plan }) {
                   : item.blockingRules.map((rule, i) => (
                       <>
                         {i > 0 && "; "}
-                        {rule.id}
+                        {SHORT_REASON[rule.id] ?? rule.id}
                         {rule.until && ` until ${formatInstant(rule.until)}`}
                       </>
                     ))}

@@ -206,6 +206,8 @@ describe("/admin/sending", () => {
     const plan = await getPage(session, `/admin/sending/planner?surveyId=${survey.survey.id}&contactIds=${fresh.id}&contactIds=${gone.id}`);
     const key = inputValue(plan.html, "idempotencyKey");
     expect(key).toMatch(/^[\w-]{16,}$/);
+    // The unsubscribed contact's row says why in words (it said the key "opted-out").
+    expect(plan.html).toMatch(/Suppressed<\/span><\/td><td>opted out<\/td>/);
     const form = { surveyId: survey.survey.id, contactIds: [fresh.id, gone.id], idempotencyKey: key! };
     const writes = () => countRows("SELECT (SELECT count(*) FROM invitations WHERE survey_id = ?) + (SELECT count(*) FROM audit_log WHERE entity_id = ?) AS n", survey.survey.id, survey.survey.id);
 
