@@ -45,7 +45,7 @@ export function reasonInWords(id: string, until: string | null, rules: Map<strin
 
 function Verdict(props: { explained: ExplainedCase; rules: Map<string, RuleView> }) {
   const { contact, survey, eligibility: e } = props.explained;
-  const who = `${contact.name ?? contact.email ?? contact.id} (${contact.accountName})`;
+  const who = `${contact.name ?? contact.email ?? "A contact whose data was erased"} (${contact.accountName})`;
   return (
     <section class="card" aria-labelledby="verdict">
       <h2 id="verdict">
@@ -159,7 +159,7 @@ export function eligibilityPage(props: {
                       <td>{hit.status}</td>
                       <td>
                         {props.surveyId ? (
-                          <a href={withQuery("/admin/sending/eligibility", { q: props.q, surveyId: props.surveyId, contactId: hit.id })} aria-label={`Explain for ${hit.name ?? hit.email ?? hit.id}`}>
+                          <a href={withQuery("/admin/sending/eligibility", { q: props.q, surveyId: props.surveyId, contactId: hit.id })} aria-label={`Explain for ${hit.name ?? hit.email ?? "this erased contact"}`}>
                             Explain
                           </a>
                         ) : (

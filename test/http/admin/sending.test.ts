@@ -138,6 +138,16 @@ describe("/admin/sending", () => {
     expect(page.trips).toBeLessThanOrEqual(3);
   });
 
+  it("names an erased contact in words in the verdict, not by its internal id", async () => {
+    const account = await makeAccount({ name: `Erased Co ${unique()}` });
+    const erased = await makeContact(account.id, { name: null, email: null, status: "erased" });
+    const survey = await makeSurvey();
+    const page = await getPage(session, `/admin/sending/eligibility?surveyId=${survey.survey.id}&contactId=${erased.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`A contact whose data was erased (${account.name}) cannot be sent`);
+    expect(page.html).not.toContain(`${erased.id} (${account.name})`);
+  });
+
   it("explains a contact outside the survey's target roles as not targeted", async () => {
     const account = await makeAccount();
     const contact = await makeContact(account.id, { role: "end_user" });
