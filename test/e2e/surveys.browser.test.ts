@@ -193,6 +193,9 @@ describe.runIf(browserAvailable)("a CX admin builds, previews and publishes a su
     await expect.poll(() => previewText(page, "phone"), PREVIEW_WAIT).toContain("How likely are you to recommend us?");
     const phone = await previewFrame(page, "phone");
     expect(await phone.evaluate(() => getComputedStyle(document.querySelector("button")!).backgroundColor)).toBe("rgb(10, 88, 202)");
+    // The desktop preview lays the 0–10 scale out as a desktop does, on one row (its frame was 2 px short of that).
+    const desktop = await previewFrame(page, "desktop");
+    expect(await desktop.evaluate(() => new Set([...document.querySelectorAll(".scale label")].map((l) => Math.round(l.getBoundingClientRect().top))).size)).toBe(1);
     await page.getByRole("button", { name: "Add question" }).click();
     await field(page, "questions.1.type").waitFor();
     expect(await field(page, "texts.en.title").inputValue()).toBe("Plain HTML");
