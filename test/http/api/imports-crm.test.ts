@@ -257,6 +257,20 @@ describe("opt-out columns and broken files", () => {
     expect(await suppressionReason(testDb(), env.HMAC_SECRET, `out-${t}@x.test`)).toBe("unsubscribed");
   });
 
+  it("suppresses an opted-out address even when the row's other values are refused (an unknown role, a bad locale)", async () => {
+    const a = await makeAccount();
+    const t = tag();
+    const csv = `Email,Role,Account ID,Preferred Language,Email Opt Out\nbad-role-${t}@x.test,Wizard,${a.externalId},de,yes\nbad-locale-${t}@x.test,champion,${a.externalId},not a locale!,true\nkept-${t}@x.test,Wizard,${a.externalId},de,no\n`;
+    const report = await json(await post("/contacts/import", csv));
+    expect(report).toMatchObject({ created: 0, optedOut: 2 });
+    expect(report.errors).toEqual([expect.objectContaining({ row: 4, field: "role" })]);
+    for (const who of ["bad-role", "bad-locale"]) {
+      expect(await contact(`${who}-${t}@x.test`)).toBeNull();
+      expect(await suppressionReason(testDb(), env.HMAC_SECRET, `${who}-${t}@x.test`)).toBe("unsubscribed");
+    }
+    expect(await suppressionReason(testDb(), env.HMAC_SECRET, `kept-${t}@x.test`)).toBeNull();
+  });
+
   it("takes any of several opt-out columns: one of them set is enough", async () => {
     const a = await makeAccount();
     const t = tag();

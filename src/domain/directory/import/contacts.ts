@@ -70,6 +70,8 @@ const ContactRow = z.object({
   optOut: z.preprocess(parseFlag, z.boolean({ error: "use yes/no, true/false or 1/0" })).optional(),
 });
 type ContactRowValues = z.output<typeof ContactRow>;
+/** The part of a row that decides an opt-out: its address and the CRM's opt-out flag. */
+const OptOutRow = ContactRow.pick({ email: true, optOut: true });
 type Changes = Partial<Pick<Contact, "accountId" | "name" | "role" | "locale">>;
 type Checked = { row: number; values: ContactRowValues; hmac: string };
 
@@ -209,20 +211,26 @@ function validRows(parsed: ParsedImport, errors: ImportError[], roleOf: RoleReso
   const firstRowOf = new Map<string, number>();
   for (const { row, values } of parsed.rows) {
     const result = ContactRow.safeParse(values);
-    if (!result.success) {
+    // An opt-out is honoured even when the row's other values are refused: nothing else of the row is imported.
+    const optedOut = OptOutRow.safeParse(values);
+    let data: ContactRowValues;
+    if (optedOut.success && optedOut.data.optOut) {
+      data = optedOut.data;
+    } else if (!result.success) {
       errors.push(...issuesToImportErrors(row, result.error.issues));
       continue;
-    }
-    const data = result.data;
-    if (data.role !== undefined) {
-      const key = roleOf.resolve(data.role);
-      if (!key) {
-        errors.push({ row, field: "role", message: `${unknownRoleMessage(data.role, roleOf.keys)} (or map it with valueMaps.role, e.g. {"${data.role}": "champion"})` });
-        continue;
+    } else {
+      data = result.data;
+      if (data.role !== undefined) {
+        const key = roleOf.resolve(data.role);
+        if (!key) {
+          errors.push({ row, field: "role", message: `${unknownRoleMessage(data.role, roleOf.keys)} (or map it with valueMaps.role, e.g. {"${data.role}": "champion"})` });
+          continue;
+        }
+        data.role = key;
+      } else if (data.title) {
+        data.role = roleOf.resolve(data.title);
       }
-      data.role = key;
-    } else if (data.title) {
-      data.role = roleOf.resolve(data.title);
     }
     const first = firstRowOf.get(data.email);
     if (first !== undefined) {
