@@ -79,9 +79,11 @@ describe("dispatcher", () => {
       status: "scheduled",
       admittedAt: null,
       sentAt: null,
-      scheduledFor: new Date(Date.now() - 60_000).toISOString(),
+      scheduledFor: ago(1 / 1440),
     });
-    const controller = createScheduledController({ cron: DISPATCH_CRON, scheduledTime: new Date() });
+    // At a fixed instant inside the send window (a Wednesday, 09:00 UTC): with the clock's time the test failed
+    // outside working hours, when scheduled work rightly waits.
+    const controller = createScheduledController({ cron: DISPATCH_CRON, scheduledTime: NOW });
     const ctx = createExecutionContext();
     await worker.scheduled(controller, env, ctx);
     await waitOnExecutionContext(ctx);
