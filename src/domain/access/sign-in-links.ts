@@ -12,7 +12,9 @@ import { getSettings } from "../settings/settings";
 /** A sign-in link works once, for this long. */
 export const SIGN_IN_LINK_MINUTES = 15;
 
-export const signInUrl = (publicUrl: string, secret: string) => `${publicUrl.replace(/\/+$/, "")}/admin/sign-in?link=${encodeURIComponent(secret)}`;
+/** `next`: the admin page to open once signed in (a path the sign-in routes checked). */
+export const signInUrl = (publicUrl: string, secret: string, next?: string | null) =>
+  `${publicUrl.replace(/\/+$/, "")}/admin/sign-in?link=${encodeURIComponent(secret)}${next ? `&next=${encodeURIComponent(next)}` : ""}`;
 
 /**
  * Issues a link for an active user; only the SHA-256 of its secret is stored. Expired links are swept on the way.
@@ -112,11 +114,11 @@ export async function sendSignInLink(
   db: Db,
   provider: MailProvider,
   user: Pick<User, "id" | "email" | "name">,
-  options: { publicUrl: string; invited?: boolean; requestedBy?: string },
+  options: { publicUrl: string; invited?: boolean; requestedBy?: string; next?: string | null },
   now = new Date(),
 ): Promise<{ url: string; expiresAt: string; sent: boolean }> {
   const [{ secret, expiresAt }, settings] = await Promise.all([createSignInLink(db, user.id, now, options.requestedBy ? { by: options.requestedBy, email: user.email } : undefined), getSettings(db)]);
-  const url = signInUrl(options.publicUrl, secret);
+  const url = signInUrl(options.publicUrl, secret, options.next);
   const mail = signInMail(user, url, { organizationName: settings.organizationName, invited: options.invited ?? false });
   // A mail API that is down must not turn an invitation (already stored) into an error: they can ask for a link later.
   const result = await provider.send(mail).catch((error: unknown) => ({ ok: false as const, permanent: false, error: String(error) }));

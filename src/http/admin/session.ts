@@ -46,7 +46,7 @@ export const adminAuth = createMiddleware<AdminEnv>(async (c, next) => {
     }
     session = await startUserSession(c, user, "cloudflare_access");
   }
-  if (!session) return c.req.method === "GET" ? c.redirect("/admin/login", 303) : refuse(c, 401, "Not signed in", "Your session has ended; sign in again.");
+  if (!session) return c.req.method === "GET" ? c.redirect(loginPathFor(c.req.url), 303) : refuse(c, 401, "Not signed in", "Your session has ended; sign in again.");
   c.set("session", session);
   c.set("actor", actorForSession(session));
   c.set("viewer", viewerFor(session));
@@ -151,15 +151,35 @@ async function formField(c: Context<AdminEnv>, name: string): Promise<string> {
   return typeof value === "string" ? value.trim() : "";
 }
 
+/**
+ * Where to go once signed in: a page of the admin UI only — never another site (`//host`, a backslash) and never the
+ * sign-in pages themselves. Anything else is dropped (the Overview opens).
+ */
+export function safeNext(value: string | null | undefined): string | null {
+  if (!value || value.length > 2000 || /[\\\s]/.test(value) || value.startsWith("//")) return null;
+  if (!/^\/admin(\/|\?|$)/.test(value) || /^\/admin\/(login|sign-in|logout)/.test(value)) return null;
+  return value;
+}
+
+/** The sign-in page, remembering the admin page being opened (the Overview needs no reminder). */
+function loginPathFor(requestUrl: string): string {
+  const url = new URL(requestUrl);
+  const next = safeNext(url.pathname + url.search);
+  return next && next !== "/admin" ? `/admin/login?next=${encodeURIComponent(next)}` : "/admin/login";
+}
+
+const nextFrom = async (c: Context<AdminEnv>) => safeNext(await formField(c, "next"));
+
 signInRoutes.get("/login", (c) => {
   // A cookie from before the session moved to path / would shadow the new one under /admin.
   if (getCookie(c, SESSION_COOKIE)) deleteCookie(c, SESSION_COOKIE, { path: "/admin", secure: true });
-  return c.html(loginPage({ nonce: c.var.nonce }));
+  return c.html(loginPage({ nonce: c.var.nonce, next: safeNext(c.req.query("next")) }));
 });
 
 /** The admin-token form. Failures count against the client. */
 signInRoutes.post("/login", async (c) => {
-  const page = (error: string) => loginPage({ nonce: c.var.nonce, error, tokenOpen: true });
+  const next = await nextFrom(c);
+  const page = (error: string) => loginPage({ nonce: c.var.nonce, error, tokenOpen: true, next });
   if (!isSameOrigin(c)) return c.html(page("This form must be sent from the Quorum sign-in page."), 403);
   const keys = await throttleKeys(c.env.HMAC_SECRET, { client: clientOf(c) });
   const wait = await retryAfterSeconds(c.var.db, keys);
@@ -169,7 +189,7 @@ signInRoutes.post("/login", async (c) => {
     await recordAttempt(c.var.db, keys);
     return c.html(page("That token is unknown, revoked, or lacks the admin scope."), 401);
   }
-  return c.redirect("/admin", 303);
+  return c.redirect(next ?? "/admin", 303);
 });
 
 /**
@@ -177,21 +197,22 @@ signInRoutes.post("/login", async (c) => {
  * the address is an active user (only then is a link sent).
  */
 signInRoutes.post("/login/email", async (c) => {
-  if (!isSameOrigin(c)) return c.html(loginPage({ nonce: c.var.nonce, error: "This form must be sent from the Quorum sign-in page." }), 403);
+  const next = await nextFrom(c);
+  if (!isSameOrigin(c)) return c.html(loginPage({ nonce: c.var.nonce, error: "This form must be sent from the Quorum sign-in page.", next }), 403);
   const email = await formField(c, "email");
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 320) {
-    return c.html(loginPage({ nonce: c.var.nonce, email, emailError: "Enter your work email address, like name@example.com." }), 400);
+    return c.html(loginPage({ nonce: c.var.nonce, email, emailError: "Enter your work email address, like name@example.com.", next }), 400);
   }
   const keys = await throttleKeys(c.env.HMAC_SECRET, { email, client: clientOf(c) });
   const wait = await retryAfterSeconds(c.var.db, keys);
-  if (wait) return throttled(c, wait, (error) => loginPage({ nonce: c.var.nonce, email, error }));
+  if (wait) return throttled(c, wait, (error) => loginPage({ nonce: c.var.nonce, email, error, next }));
   await recordAttempt(c.var.db, keys);
   const user = await findUserByEmail(c.var.db, email);
   if (user?.status === "active") {
     // After the answer, so a known address does not answer measurably slower than an unknown one.
-    afterResponse(c, sendSignInLink(c.var.db, mailProviderFor(c.env, c.var.db), user, { publicUrl: c.env.PUBLIC_URL || new URL(c.req.url).origin }));
+    afterResponse(c, sendSignInLink(c.var.db, mailProviderFor(c.env, c.var.db), user, { publicUrl: c.env.PUBLIC_URL || new URL(c.req.url).origin, next }));
   }
-  return c.html(loginPage({ nonce: c.var.nonce, sent: true }));
+  return c.html(loginPage({ nonce: c.var.nonce, sent: true, next }));
 });
 
 /** Work that must not delay the response: waitUntil where the runtime offers it, else awaited. */
@@ -209,7 +230,7 @@ signInRoutes.get("/sign-in", async (c) => {
   const link = c.req.query("link") ?? "";
   const state = link ? await inspectSignInLink(c.var.db, link) : ({ ok: false, reason: "unknown" } as const);
   if (!state.ok) return linkProblem(c, state.reason);
-  return c.html(signInConfirmPage({ nonce: c.var.nonce, link, name: state.user.name }));
+  return c.html(signInConfirmPage({ nonce: c.var.nonce, link, name: state.user.name, next: safeNext(c.req.query("next")) }));
 });
 
 /** Uses the link (once) and opens the person's session. A bad link counts against the client; nothing else is written. */
@@ -225,5 +246,5 @@ signInRoutes.post("/sign-in", async (c) => {
     return linkProblem(c, state.reason);
   }
   await startUserSession(c, state.user, "email_link");
-  return c.redirect("/admin", 303);
+  return c.redirect((await nextFrom(c)) ?? "/admin", 303);
 });

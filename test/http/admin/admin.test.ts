@@ -41,7 +41,7 @@ describe("/admin", () => {
   it("sends strangers to the login page and refuses a wrong token", async () => {
     const res = await page("/admin/outbox");
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/admin/login");
+    expect(res.headers.get("location")).toBe("/admin/login?next=%2Fadmin%2Foutbox");
     const login = await page("/admin/login");
     expect(login.status).toBe(200);
     expect(login.headers.get("x-frame-options")).toBe("DENY");

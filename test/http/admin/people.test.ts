@@ -73,7 +73,7 @@ describe("/admin/people", () => {
     expect((await userRow(target.email))?.status).toBe("deactivated");
     const after = await page("/admin/people", theirs.cookie);
     expect(after.status).toBe(303);
-    expect(after.headers.get("location")).toBe("/admin/login");
+    expect(after.headers.get("location")).toBe("/admin/login?next=%2Fadmin%2Fpeople");
     expect(await env.DB.prepare("SELECT count(*) AS n FROM admin_sessions WHERE user_id = ?").bind(target.id).first("n")).toBe(0);
 
     expect((await post(`/admin/people/${target.id}/reactivate`, cookie, { csrf })).status).toBe(303);

@@ -149,6 +149,38 @@ describe("sign-in by email link", () => {
   });
 });
 
+describe("signing in from a link to a page", () => {
+  it("opens the page the person was opening — through the emailed link or the token — and never another site", async () => {
+    const user = await inviteUser("account_manager", { name: "Tom Deep" });
+    const opened = await page("/admin/cases?status=open");
+    expect(opened.headers.get("location")).toBe("/admin/login?next=%2Fadmin%2Fcases%3Fstatus%3Dopen");
+    const login = await (await page(opened.headers.get("location")!)).text();
+    expect(login.match(/name="next" value="\/admin\/cases\?status=open"/g)).toHaveLength(2); // both forms carry it
+
+    // By email: the link carries the page; the confirm page passes it on; signing in lands there.
+    const headers = client();
+    const before = await latestSignInLink(user.email);
+    await workerFetch("/admin/login/email", formPost({ email: user.email, next: "/admin/cases?status=open" }, headers));
+    const url = await awaitSignInLink(user.email, before);
+    expect(url).toMatch(/&next=%2Fadmin%2Fcases%3Fstatus%3Dopen$/);
+    const confirm = await (await page(new URL(url).pathname + new URL(url).search)).text();
+    expect(confirm).toContain('name="next" value="/admin/cases?status=open"');
+    const signedIn = await workerFetch("/admin/sign-in", formPost({ link: linkSecret(url), next: "/admin/cases?status=open" }, headers));
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get("location")).toBe("/admin/cases?status=open");
+
+    // By token, and a next that leaves the admin UI is dropped: the Overview opens instead.
+    const byToken = await workerFetch("/admin/login", formPost({ token: ADMIN_TOKEN, next: "/admin/accounts" }, client()));
+    expect(byToken.headers.get("location")).toBe("/admin/accounts");
+    for (const elsewhere of ["https://evil.test/admin", "//evil.test/admin", "/\\evil.test", "/api/v1/accounts", "/admin/login"]) {
+      const res = await workerFetch("/admin/login", formPost({ token: ADMIN_TOKEN, next: elsewhere }, client()));
+      expect(res.headers.get("location")).toBe("/admin");
+    }
+    expect((await page("/admin/login?next=https%3A%2F%2Fevil.test")).status).toBe(200);
+    expect(await (await page("/admin/login?next=https%3A%2F%2Fevil.test")).text()).not.toContain('name="next"');
+  });
+});
+
 describe("sessions re-checked on every request", () => {
   it("ends the session of a revoked token at once", async () => {
     const { id, token } = await tokenWithScopes(["admin"]);
@@ -159,7 +191,7 @@ describe("sessions re-checked on every request", () => {
     expect((await api("DELETE", `/tokens/${id}`)).status).toBe(200);
     const after = await page("/admin/outbox", { cookie });
     expect(after.status).toBe(303);
-    expect(after.headers.get("location")).toBe("/admin/login");
+    expect(after.headers.get("location")).toBe("/admin/login?next=%2Fadmin%2Foutbox");
   });
 
   it("ends admin-token sessions when ADMIN_TOKEN is rotated", async () => {
