@@ -34,6 +34,7 @@ export const de: Messages = {
   },
   invalidTitle: "Dieser Link funktioniert nicht",
   invalidBody: "Bitte prüfen Sie, ob Sie den vollständigen Link aus der E-Mail geöffnet haben. Falls es weiterhin nicht klappt, antworten Sie auf diese E-Mail und wir senden Ihnen einen neuen Link.",
+  invalidUnsubscribeBody: "Bitte prüfen Sie, ob Sie den vollständigen Link aus der E-Mail geöffnet haben. Sie können auch auf diese E-Mail antworten und uns bitten, Ihre Adresse zu entfernen – dann erhalten Sie keine Feedback-Anfragen mehr.",
   unavailableTitle: "Bitte versuchen Sie es gleich noch einmal",
   unavailableBody: "Wir konnten diese Seite gerade nicht öffnen. Ihre gespeicherten Antworten sind sicher; bitte öffnen Sie den Link in ein paar Minuten erneut.",
   closedTitle: "Diese Umfrage ist beendet",

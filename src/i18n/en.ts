@@ -33,6 +33,7 @@ export const en = {
   },
   invalidTitle: "This link does not work",
   invalidBody: "Please check that you opened the complete link from the email. If it still does not work, reply to that email and we will send you a new link.",
+  invalidUnsubscribeBody: "Please check that you opened the complete link from the email. To stop receiving feedback requests, you can also reply to that email and ask us to remove your address.",
   unavailableTitle: "Please try again in a moment",
   unavailableBody: "We could not open this page just now. Your saved answers are safe; please try the link again in a few minutes.",
   closedTitle: "This survey is closed",

@@ -34,6 +34,7 @@ export const es: Messages = {
   },
   invalidTitle: "Este enlace no funciona",
   invalidBody: "Compruebe que ha abierto el enlace completo del correo. Si sigue sin funcionar, responda a ese correo y le enviaremos un enlace nuevo.",
+  invalidUnsubscribeBody: "Compruebe que ha abierto el enlace completo del correo. También puede responder a ese correo y pedirnos que retiremos su dirección: no recibirá más solicitudes de opinión.",
   unavailableTitle: "Inténtelo de nuevo en un momento",
   unavailableBody: "No hemos podido abrir esta página. Sus respuestas guardadas están a salvo; vuelva a abrir el enlace en unos minutos.",
   closedTitle: "Esta encuesta está cerrada",

@@ -34,6 +34,7 @@ export const fr: Messages = {
   },
   invalidTitle: "Ce lien ne fonctionne pas",
   invalidBody: "Vérifiez que vous avez ouvert le lien complet de l’e-mail. Si cela ne fonctionne toujours pas, répondez à cet e-mail et nous vous enverrons un nouveau lien.",
+  invalidUnsubscribeBody: "Vérifiez que vous avez ouvert le lien complet de l’e-mail. Vous pouvez aussi répondre à cet e-mail et nous demander de retirer votre adresse : vous ne recevrez plus de demandes d’avis.",
   unavailableTitle: "Veuillez réessayer dans un instant",
   unavailableBody: "Nous n’avons pas pu ouvrir cette page. Vos réponses enregistrées sont en sécurité ; réessayez le lien dans quelques minutes.",
   closedTitle: "Cette enquête est close",

@@ -30,12 +30,14 @@ export function messagePage(props: {
   );
 }
 
-/** Why a link does not open the survey, in words the person can act on. Nothing more is revealed. */
-export type LinkProblem = "invalid" | "closed";
+/**
+ * Why a link does not open its page, in words the person can act on. Nothing more is revealed. A broken unsubscribe
+ * link says how to opt out anyway (reply to the email), not that a new link will come.
+ */
+export type LinkProblem = "invalid" | "invalidUnsubscribe" | "closed";
 
 export function linkProblemPage(problem: LinkProblem, locale: string, nonce: string): string {
   const { t } = messagesFor(locale);
-  return problem === "invalid"
-    ? messagePage({ locale, nonce, title: t.invalidTitle, body: t.invalidBody })
-    : messagePage({ locale, nonce, title: t.closedTitle, body: t.closedBody });
+  if (problem === "closed") return messagePage({ locale, nonce, title: t.closedTitle, body: t.closedBody });
+  return messagePage({ locale, nonce, title: t.invalidTitle, body: problem === "invalid" ? t.invalidBody : t.invalidUnsubscribeBody });
 }

@@ -12,6 +12,7 @@ describe("respondent locales", () => {
       expect(t.scale.rating).toHaveLength(5);
       expect(t.hello("Kim")).toContain("Kim");
       expect(t.invalidBody.length).toBeGreaterThan(40);
+      expect(t.invalidUnsubscribeBody.length).toBeGreaterThan(40);
     }
   });
 

@@ -105,7 +105,7 @@ respondent.post("/s/:token", async (c) => {
 
 respondent.get("/u/:token", async (c) => {
   const target = await unsubscribeTargetOf(c);
-  if (!target) return problem(c, "invalid");
+  if (!target) return problem(c, "invalidUnsubscribe");
   const { t } = messagesFor(target.locale);
   if (target.status !== "active") return unsubscribedPage(c, target, target.status === "unsubscribed");
   return c.html(
@@ -125,7 +125,7 @@ respondent.get("/u/:token", async (c) => {
  */
 respondent.post("/u/:token", async (c) => {
   const target = await unsubscribeTargetOf(c);
-  if (!target) return problem(c, "invalid");
+  if (!target) return problem(c, "invalidUnsubscribe");
   const fields = await formFields(c);
   if (fields.action?.[0] === "undo") {
     await resubscribe(c.var.db, c.env.HMAC_SECRET, target, new Date());
@@ -140,7 +140,7 @@ respondent.post("/u/:token", async (c) => {
 
 /** Any other path or method under /s and /u is a link that does not work, shown as such (not as an API error). */
 respondent.all("/s/*", (c) => problem(c, "invalid"));
-respondent.all("/u/*", (c) => problem(c, "invalid"));
+respondent.all("/u/*", (c) => problem(c, "invalidUnsubscribe"));
 
 async function unsubscribeTargetOf(c: RespondentContextC) {
   const link = await verifyLink(c.env, c.req.param("token") ?? "", "unsubscribe");
@@ -169,7 +169,7 @@ function problemOfLink(reason: LinkFailure): LinkProblem {
 /** 404 for a link that does not work, 410 for a survey that is closed; in the contact's language when known. */
 function problem(c: RespondentContextC, kind: LinkProblem, status?: ContentfulStatusCode, locale?: string | null) {
   const language = locale ?? localeFromAcceptLanguage(c.req.header("accept-language"));
-  return c.html(linkProblemPage(kind, language, c.var.nonce), status ?? (kind === "invalid" ? 404 : 410));
+  return c.html(linkProblemPage(kind, language, c.var.nonce), status ?? (kind === "closed" ? 410 : 404));
 }
 
 function rerender(c: RespondentContextC, context: RespondentContext, answers: RespondentContext["answers"], problems: Map<string, AnswerProblem>, now: Date) {

@@ -105,8 +105,14 @@ describe("/u/{token}", () => {
     for (const token of [surveyToken, "garbage", unsubscribe.slice(0, -3)]) {
       const res = await workerFetch(`/u/${token}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
       expect(res.status).toBe(404);
-      expect(await res.text()).toContain("This link does not work");
+      const body = await res.text();
+      expect(body).toContain("This link does not work");
+      // Someone who wants to opt out is told how (reply to the email), not promised a new link.
+      expect(body).toContain("reply to that email and ask us to remove your address");
+      expect(body).not.toContain("we will send you a new link");
     }
+    const german = await workerFetch(`/u/garbage`, { headers: { "accept-language": "de" } });
+    expect(await german.text()).toContain("Adresse zu entfernen");
     expect(await contactStatus(contact.id)).toBe("active");
   });
 });
