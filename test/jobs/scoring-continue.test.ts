@@ -8,10 +8,9 @@ import { advanceScoringAndFollowUp, runScoringTick } from "../../src/jobs/scorin
 import { recordingQueue } from "../domain/cases/support";
 import { makeAccount, makeContact, makeSurvey, testDb } from "../support/fixtures";
 import { makeResponse } from "../support/responses";
-import { answersOverQuarters, consume, followToCompletion, runRow } from "./scoring-queue";
+import { answersOverQuarters, consume, continueOf, followToCompletion, runRow } from "./scoring-queue";
 
 const allRuns = async () => (await env.DB.prepare("SELECT * FROM score_runs ORDER BY id").all()).results;
-const continueOf = (runId: string): LoopMessage => ({ type: "scoring.continue", runId });
 
 /** A run started (full) with a small budget, so most of it is left: its id and the message its invocation sent. */
 async function startedRun(): Promise<{ runId: string; message: LoopMessage }> {

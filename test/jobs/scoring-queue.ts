@@ -30,6 +30,9 @@ export async function answersOverQuarters(quarters: number, now = new Date()): P
   }
 }
 
+/** The message that carries a run on in the next invocation. */
+export const continueOf = (runId: string): LoopMessage => ({ type: "scoring.continue", runId });
+
 let sequence = 0;
 
 /** One invocation of the loop consumer with `messages`: which it acked or retried, and what it sent. */

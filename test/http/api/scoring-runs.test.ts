@@ -3,7 +3,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { LoopMessage } from "../../../src/domain/messages";
 import { advanceScoring } from "../../../src/domain/scoring/run";
 import type { Env } from "../../../src/env";
 import worker from "../../../src/index";
@@ -11,7 +10,7 @@ import { API_BUDGET } from "../../../src/jobs/scoring";
 import { recordingQueue } from "../../domain/cases/support";
 import { ADMIN_TOKEN, api, json } from "../../support/api";
 import { testDb } from "../../support/fixtures";
-import { answersOverQuarters, followToCompletion } from "../../jobs/scoring-queue";
+import { answersOverQuarters, continueOf, followToCompletion } from "../../jobs/scoring-queue";
 
 /** POST /scoring/runs through the Worker, its queue a recorder: the response, its time and what it sent. */
 async function postRun(body?: unknown) {
@@ -25,8 +24,6 @@ async function postRun(body?: unknown) {
   const res = await worker.fetch(request, { ...env, LOOP_QUEUE: queue } as unknown as Env, createExecutionContext());
   return { status: res.status, run: await json(res), millis: Date.now() - began, sent: queue.sent };
 }
-
-const continueOf = (runId: string): LoopMessage => ({ type: "scoring.continue", runId });
 
 beforeAll(async () => {
   vi.spyOn(console, "log").mockImplementation(() => {}); // the consumer's trace lines: keep the output to the results
