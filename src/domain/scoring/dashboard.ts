@@ -1,8 +1,10 @@
 // Reads for the admin pages (SPEC §12): the current run's stored results shaped for a page, each page's reads put in
 // ONE db.batch (one D1 round trip) after the run row, so a page costs the run, its batch and the sign-in check.
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import { accountRevenue, accounts, answers, cases, contacts, frequencyRules, journeyStages, responses, roles, scoreAccounts, scoreCoverage, scoreGroups, type ScoreAccount, type ScoreCoverage, type ScoreGroup, type ScoreRun, type Case } from "../../db/schema";
+import { breachedExpr } from "../cases/read";
 import { toView as ruleView, type RuleView } from "../frequency/rules";
 import { invitationsQuery, pageOf, type InvitationListItem } from "../invitations/list";
 import { responsesQuery, type ResponseListItem } from "../responses/list";
@@ -11,6 +13,9 @@ import { parsePeriodKey, periodFromKey, quarterAt, quarterKey, shiftPeriodKey, t
 import { calendarOf } from "./plan";
 import { coverageFigures, groupChange, groupMetrics, periodRun, type CoverageFigures } from "./read";
 import { periodRunsOfRun } from "./run";
+
+/** The cases table under the alias the case queue's SQL (domain/cases/read.ts) reads it by. */
+const queueCases = alias(cases, "k");
 
 /** Quarters the Overview's trend chart shows. */
 export const TREND_QUARTERS = 8;
@@ -110,15 +115,15 @@ export async function overview(db: Db, run: ScoreRun, periodKey: string | undefi
       .where(and(eq(scoreAccounts.runId, runIdFor(run, period)), eq(scoreAccounts.period, period), eq(scoreAccounts.category, "detractor"), eq(scoreAccounts.inScope, 1)))
       .orderBy(desc(scoreAccounts.revenue), asc(scoreAccounts.accountId))
       .limit(AT_RISK_SHOWN),
+    // breached by the queue's own expression (it reads the cases table as k), so this count equals the queue's
+    // "Breached only" list of cases not closed
     db
       .select({
-        open: sql<number>`COALESCE(SUM(CASE WHEN ${cases.status} != 'closed' THEN 1 ELSE 0 END), 0)`.as("open_cases"),
-        // breached as the queue has it (domain/cases/read.ts breachedExpr): not acknowledged by the due time, late
-        // acknowledgement included, so this count equals the queue's "Breached only" list of cases not closed
-        breached: sql<number>`COALESCE(SUM(CASE WHEN coalesce(${cases.acknowledgedAt}, ${now.toISOString()}) > ${cases.dueAt} THEN 1 ELSE 0 END), 0)`.as("breached_cases"),
+        open: sql<number>`count(*)`.as("open_cases"),
+        breached: sql<number>`COALESCE(SUM(CASE WHEN ${breachedExpr(now.toISOString())} THEN 1 ELSE 0 END), 0)`.as("breached_cases"),
       })
-      .from(cases)
-      .where(sql`${cases.status} != 'closed'`),
+      .from(queueCases)
+      .where(sql`${queueCases.status} != 'closed'`),
   ]);
   const coverageByPeriod = new Map(coverageRows.filter(heldBy(run)).map((r) => [r.period, r]));
   const groupsByPeriod = new Map(groupRows.filter(heldBy(run)).map((r) => [r.period, r]));
