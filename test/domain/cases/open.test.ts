@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { handleSubmittedResponse } from "../../../src/domain/cases/open";
+import { handleSubmittedResponse, notifyOpenedCases } from "../../../src/domain/cases/open";
 import { severityOf, triggersOf } from "../../../src/domain/cases/rules";
 import { formatLocalInstant } from "../../../src/domain/cases/notify";
 
@@ -217,3 +217,29 @@ describe("edits after submit re-run the rules", () => {
   });
 });
 
+
+describe("opening emails for many cases (notifyOpenedCases)", () => {
+  it("releases only the cases whose email failed, for the next try; the others are not emailed again", async () => {
+    const [told, untold] = [uniqueEmail("told"), uniqueEmail("untold")];
+    await makeUser(told);
+    await makeUser(untold);
+    const first = await responseWith([{ type: "nps", value: 1 }], { ownerEmail: told });
+    const second = await responseWith([{ type: "nps", value: 1 }], { ownerEmail: untold });
+    // The provider is a third-party HTTP service: its outage is faked behind the production interface.
+    const deps = loopDeps();
+    const down = { name: "down", send: async () => ({ ok: false as const, permanent: false, error: "503 from the mail API" }) };
+    const ids = [];
+    for (const { response } of [first, second]) ids.push((await handleSubmittedResponse({ ...deps, provider: down }, response.id, NOW)).caseId!);
+    // Down for one address only: that case is released, the other stays claimed.
+    const halfDown = { name: "half-down", send: async (m: { to: string }) => (m.to === untold ? down.send() : deps.provider.send(m as never)) };
+    const result = await notifyOpenedCases({ ...deps, provider: halfDown }, ids, NOW);
+    expect(result.ok).toBe(false);
+    const notified = async () => (await Promise.all([first, second].map(({ response }) => caseOf(response.id)))).map((r) => r.results[0]!.notified_at);
+    expect(await notified()).toEqual([NOW.toISOString(), null]);
+    const later = new Date(NOW.getTime() + 60_000);
+    expect(await notifyOpenedCases(deps, ids, later)).toEqual({ ok: true });
+    expect(await notified()).toEqual([NOW.toISOString(), later.toISOString()]);
+    expect((await outboxTo(told)).map((m) => m.kind)).toEqual(["case_opened"]);
+    expect((await outboxTo(untold)).map((m) => m.kind)).toEqual(["case_opened"]);
+  });
+});
