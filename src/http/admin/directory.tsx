@@ -100,8 +100,8 @@ function parseValueMaps(lines: string): { maps: Record<string, Record<string, st
   return { maps, error: null };
 }
 
-/** The columns of the file as the report saw them: mapped ones in the order of the mapping, then the ignored ones. */
-function columnsOf(report: ImportReport): ColumnChoice[] {
+/** The columns of the file as the report (or the parse) saw them: mapped ones in the order of the mapping, then the ignored ones. */
+function columnsOf(report: Pick<ImportReport, "mapping" | "ignoredColumns">): ColumnChoice[] {
   return [...Object.entries(report.mapping).map(([column, field]) => ({ column, field })), ...report.ignoredColumns.map((column) => ({ column, field: null }))];
 }
 
@@ -112,8 +112,7 @@ function columnsOf(report: ImportReport): ColumnChoice[] {
  */
 function columnsOfFile(kind: ImportKindChoice, body: string, mediaType: string): ColumnChoice[] | null {
   try {
-    const parsed = parseImport(mediaType, new TextEncoder().encode(body).buffer as ArrayBuffer, kind === "contacts" ? CONTACT_COLUMNS : ACCOUNT_COLUMNS);
-    return [...Object.entries(parsed.mapping).map(([column, field]) => ({ column, field })), ...parsed.ignoredColumns.map((column) => ({ column, field: null }))];
+    return columnsOf(parseImport(mediaType, new TextEncoder().encode(body).buffer as ArrayBuffer, kind === "contacts" ? CONTACT_COLUMNS : ACCOUNT_COLUMNS));
   } catch {
     return null;
   }
