@@ -44,13 +44,13 @@ export interface EditorPageProps {
   newLocale?: string;
 }
 
-/** Every field name the editor renders: a problem whose path is not one of them is shown at its nearest group. */
 /** A choice question needs 2 options: never fewer than 2 rows to type them into (a fresh question had one). */
 function editorOptionRows(question: EditorQuestion) {
   const rows = optionRows(question);
   return rows.length >= 2 ? rows : [...rows, ...Array.from({ length: 2 - rows.length }, () => ({ value: "", label: {} as Record<string, string> }))];
 }
 
+/** Every field name the editor renders: a problem whose path is not one of them is shown at its nearest group. */
 export function editorFieldNames(state: EditorState): Set<string> {
   const names = ["name", "kind", "journeyStage", "targetRoles", "delayDays", "wavesPerYear", "fractionPerWave", "defaultLocale", "newLocale", "questions", "newQuestionType"];
   for (const l of state.locales) names.push(`texts.${l}`, `texts.${l}.title`, `texts.${l}.intro`, `texts.${l}.emailSubject`);
