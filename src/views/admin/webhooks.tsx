@@ -15,7 +15,8 @@ const EVENT_WORDS: Record<(typeof WEBHOOK_EVENTS)[number], string> = {
   "case.closed": "A case is closed",
   "account.category_changed": "An account changes category",
 };
-const EVENT_OPTIONS = WEBHOOK_EVENTS.map((e) => ({ value: e, label: `${EVENT_WORDS[e]} (${e})` }));
+const eventInWords = (event: (typeof WEBHOOK_EVENTS)[number]) => `${EVENT_WORDS[event]} (${event})`;
+const EVENT_OPTIONS = WEBHOOK_EVENTS.map((e) => ({ value: e, label: eventInWords(e) }));
 const FORMAT_OPTIONS = [
   { value: "standard", label: "Standard Webhooks JSON" },
   { value: "slack", label: "Slack-compatible message" },
@@ -160,7 +161,7 @@ export function endpointPage(props: { nonce: string; viewer: AdminViewer; endpoi
             <dt>URL</dt>
             <dd>{e.url}</dd>
             <dt>Events</dt>
-            <dd>{e.events.map((event) => `${EVENT_WORDS[event]} (${event})`).join(", ")}</dd>
+            <dd>{e.events.map(eventInWords).join(", ")}</dd>
             <dt>Format</dt>
             <dd>{e.format === "slack" ? "Slack-compatible message" : "Standard Webhooks JSON"}</dd>
             <dt>State</dt>
