@@ -143,6 +143,11 @@ function describedBy(props: FieldProps): string | undefined {
   return ids.length ? ids.join(" ") : undefined;
 }
 
+/** What every single control (input, textarea, select, file) carries: its id and name, and its hint and problem. */
+function controlAttributes(props: FieldProps) {
+  return { id: fieldId(props.name), name: props.name, "aria-invalid": props.error ? "true" : undefined, "aria-describedby": describedBy(props) };
+}
+
 /** A field's hint and its problem, under the control; the control points at them with aria-describedby. */
 function FieldNotes(props: { id: string; hint?: string; error?: string | null }) {
   return (
@@ -180,8 +185,7 @@ export function TextField(
     <FieldFrame {...props}>
       <input
         type={props.type ?? "text"}
-        id={fieldId(props.name)}
-        name={props.name}
+        {...controlAttributes(props)}
         value={props.value == null ? "" : String(props.value)}
         required={props.required}
         min={props.min}
@@ -189,8 +193,6 @@ export function TextField(
         step={props.step}
         placeholder={props.placeholder}
         autocomplete={props.autocomplete}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy(props)}
       />
     </FieldFrame>
   );
@@ -199,14 +201,7 @@ export function TextField(
 export function TextAreaField(props: FieldProps & { value?: string | null; rows?: number; required?: boolean }) {
   return (
     <FieldFrame {...props}>
-      <textarea
-        id={fieldId(props.name)}
-        name={props.name}
-        rows={props.rows ?? 4}
-        required={props.required}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy(props)}
-      >
+      <textarea {...controlAttributes(props)} rows={props.rows ?? 4} required={props.required}>
         {props.value ?? ""}
       </textarea>
     </FieldFrame>
@@ -223,15 +218,7 @@ export function SelectField(props: FieldProps & { options: Option[]; value?: str
   const selected = (option: Option) => (props.multiple ? (props.values ?? []).includes(option.value) : option.value === props.value);
   return (
     <FieldFrame {...props}>
-      <select
-        id={fieldId(props.name)}
-        name={props.name}
-        multiple={props.multiple}
-        size={props.size}
-        required={props.required}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy(props)}
-      >
+      <select {...controlAttributes(props)} multiple={props.multiple} size={props.size} required={props.required}>
         {props.blank !== undefined && <option value="">{props.blank}</option>}
         {props.options.map((option) => (
           <option value={option.value} selected={selected(option)}>
@@ -246,7 +233,7 @@ export function SelectField(props: FieldProps & { options: Option[]; value?: str
 export function FileField(props: FieldProps & { accept?: string }) {
   return (
     <FieldFrame {...props}>
-      <input type="file" id={fieldId(props.name)} name={props.name} accept={props.accept} aria-invalid={props.error ? "true" : undefined} aria-describedby={describedBy(props)} />
+      <input type="file" {...controlAttributes(props)} accept={props.accept} />
     </FieldFrame>
   );
 }
