@@ -7,6 +7,8 @@ import { adminSession, fieldError, getPage, postForm } from "../../support/admin
 import { makeAccount, makeContact, makeSurvey } from "../../support/fixtures";
 import { inviteUser, signInAs } from "../../support/people";
 import { makeResponse } from "../../support/responses";
+import { api } from "../../support/api";
+import { tokenWithScopes } from "../../support/tokens";
 import { loopDeps } from "../../domain/cases/support";
 
 async function openCase(ownerEmail: string | null, why = "Support never called back.") {
@@ -181,6 +183,16 @@ describe("/admin/cases", () => {
     expect(page.html).toContain("Quorum (automatic)");
     // "Opened … assigned to" names the person
     expect(page.html).toContain(`assigned to ${name} (`);
+  });
+
+  it("names an API token's step on the timeline by the token's name, not its id", async () => {
+    const { caseId } = await openCase(null);
+    const name = `CRM bridge ${Math.random().toString(36).slice(2, 6)}`;
+    const token = await tokenWithScopes(["admin"], name);
+    expect((await api("POST", `/cases/${caseId}/acknowledge`, undefined, { token: token.token })).status).toBe(200);
+    const page = await getPage(await adminSession(), `/admin/cases/${caseId}`);
+    expect(page.html).toMatch(new RegExp(`<strong>Acknowledged</strong> · [^·]+ · ${name}</p>`));
+    expect(page.html).not.toContain(token.id);
   });
 
   it("names the account owner the CRM gave when the owner is no Quorum user (not their bare address)", async () => {
