@@ -206,32 +206,38 @@ async function roleResolver(db: Db, valueMap: Record<string, string> | undefined
   return { resolve: (value) => byName.get(squash(value)), keys: rows.map((r) => r.key).sort() };
 }
 
+/**
+ * A row's values to import, or null with its problems added to `errors`. An opt-out is honoured even when the row's
+ * other values are refused: nothing else of that row is imported.
+ */
+function rowValues(row: number, values: Record<string, unknown>, errors: ImportError[], roleOf: RoleResolver): ContactRowValues | null {
+  const optedOut = OptOutRow.safeParse(values);
+  if (optedOut.success && optedOut.data.optOut) return optedOut.data;
+  const result = ContactRow.safeParse(values);
+  if (!result.success) {
+    errors.push(...issuesToImportErrors(row, result.error.issues));
+    return null;
+  }
+  const data = result.data;
+  if (data.role !== undefined) {
+    const key = roleOf.resolve(data.role);
+    if (!key) {
+      errors.push({ row, field: "role", message: `${unknownRoleMessage(data.role, roleOf.keys)} (or map it with valueMaps.role, e.g. {"${data.role}": "champion"})` });
+      return null;
+    }
+    data.role = key;
+  } else if (data.title) {
+    data.role = roleOf.resolve(data.title);
+  }
+  return data;
+}
+
 function validRows(parsed: ParsedImport, errors: ImportError[], roleOf: RoleResolver) {
   const valid: { row: number; values: ContactRowValues }[] = [];
   const firstRowOf = new Map<string, number>();
   for (const { row, values } of parsed.rows) {
-    const result = ContactRow.safeParse(values);
-    // An opt-out is honoured even when the row's other values are refused: nothing else of the row is imported.
-    const optedOut = OptOutRow.safeParse(values);
-    let data: ContactRowValues;
-    if (optedOut.success && optedOut.data.optOut) {
-      data = optedOut.data;
-    } else if (!result.success) {
-      errors.push(...issuesToImportErrors(row, result.error.issues));
-      continue;
-    } else {
-      data = result.data;
-      if (data.role !== undefined) {
-        const key = roleOf.resolve(data.role);
-        if (!key) {
-          errors.push({ row, field: "role", message: `${unknownRoleMessage(data.role, roleOf.keys)} (or map it with valueMaps.role, e.g. {"${data.role}": "champion"})` });
-          continue;
-        }
-        data.role = key;
-      } else if (data.title) {
-        data.role = roleOf.resolve(data.title);
-      }
-    }
+    const data = rowValues(row, values, errors, roleOf);
+    if (!data) continue;
     const first = firstRowOf.get(data.email);
     if (first !== undefined) {
       errors.push({ row, field: "email", message: `${data.email} already appears in row ${first}; only that row is imported` });
