@@ -1,6 +1,6 @@
 import { Badge, CardSection, TableWrap } from "./components";
 import { formatChange, formatInteger, formatNps, formatPeriod } from "./format";
-import { Freshness, QuarterPicker } from "./overview";
+import { Freshness, npsIntervalText, QuarterPicker } from "./overview";
 import { adminPage, type AdminViewer } from "./shell";
 
 interface Side {
@@ -36,7 +36,7 @@ function SideCell(props: { side: Side }) {
       {formatNps(s.nps)}
       <br />
       <span class="muted">
-        {s.interval ? `${formatNps(s.interval.low)} to ${formatNps(s.interval.high)} · ` : ""}n = {formatInteger(s.n)}
+        {s.interval ? `${npsIntervalText(s.interval)} · ` : ""}n = {formatInteger(s.n)}
       </span>
     </td>
   );

@@ -8,11 +8,13 @@ export const OVERLAP_NOTE =
   "Significance is approximate: the rotation asks many of the same contacts again, so the samples being compared overlap and are not independent.";
 
 const npsInterval = (i: { low: number; high: number } | null) => (i ? ([formatNps(i.low), formatNps(i.high)] as [string, string]) : null);
+/** An NPS's 95 % interval as table text, "−51 to +85" (a Figure shows it with npsInterval). */
+export const npsIntervalText = (i: { low: number; high: number } | null | undefined) => (i ? `${formatNps(i.low)} to ${formatNps(i.high)}` : null);
 /** An NPS's 95 % interval in a table cell, with the low-sample warning beside it (the tables' form of Figure). */
 export function NpsIntervalCell(props: { interval: { low: number; high: number } | null; lowSample: boolean; n: number }) {
   return (
     <td>
-      {props.interval ? `${formatNps(props.interval.low)} to ${formatNps(props.interval.high)}` : "—"}
+      {npsIntervalText(props.interval) ?? "—"}
       {props.lowSample && props.n > 0 && (
         <>
           {" "}
