@@ -78,7 +78,7 @@ export function responsesPage(props: {
           // People never see or type an account's internal id: the account by name, and a way back to all of them.
           <p>
             Responses of <strong>{props.accountName ?? "an account that no longer exists"}</strong> ·{" "}
-            <a href={withQuery("/admin/responses", { period: f.period, survey: f.survey, role: f.role, stage: f.stage, band: f.band, text: f.text ? "1" : undefined })}>All accounts</a>
+            <a href={withQuery("/admin/responses", { ...f, account: undefined, text: f.text ? "1" : undefined })}>All accounts</a>
           </p>
         )}
         <form method="get" action="/admin/responses" class="filters" aria-label="Filter responses">
