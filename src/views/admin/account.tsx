@@ -1,9 +1,9 @@
 import type { AccountPage } from "../../domain/scoring/dashboard";
 import { CategoryBadge, categoryLabel } from "./accounts";
 import { CaseStatusBadge } from "./cases";
-import { Badge, CardSection, Figure, TableWrap } from "./components";
+import { Badge, CardSection, Figure, NpsIntervalCell, TableWrap } from "./components";
 import { formatDate, formatInstant, formatInteger, formatMean, formatMoney, formatNps } from "./format";
-import { Freshness, NpsIntervalCell } from "./overview";
+import { Freshness } from "./overview";
 import { StatusBadge as InvitationStatusBadge } from "./invitations";
 import { describeRule } from "./rules";
 import { reasonInWords } from "./eligibility";

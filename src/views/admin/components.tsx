@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import type { FieldError } from "../../lib/errors";
-import { formatInstant, formatInteger } from "./format";
+import { formatInstant, formatInteger, formatNps } from "./format";
 
 /**
  * The admin UI's building blocks: one way to show a figure with its interval and n, one way to show a problem
@@ -368,5 +368,22 @@ export function Instant(props: { iso: string | null | undefined }) {
     <time datetime={props.iso}>
       <span class="nowrap">{text.slice(0, 10)}</span> {text.slice(11)}
     </time>
+  );
+}
+
+/** An NPS's 95 % interval as table text, "−51 to +85" (a Figure takes its two ends). */
+export const npsIntervalText = (i: { low: number; high: number } | null | undefined) => (i ? `${formatNps(i.low)} to ${formatNps(i.high)}` : null);
+/** An NPS's 95 % interval in a table cell, with the low-sample warning beside it (the tables' form of Figure). */
+export function NpsIntervalCell(props: { interval: { low: number; high: number } | null; lowSample: boolean; n: number }) {
+  return (
+    <td>
+      {npsIntervalText(props.interval) ?? "—"}
+      {props.lowSample && props.n > 0 && (
+        <>
+          {" "}
+          <Badge tone="warn">Low sample</Badge>
+        </>
+      )}
+    </td>
   );
 }

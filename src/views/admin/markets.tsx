@@ -1,6 +1,6 @@
-import { Badge, CardSection, TableWrap } from "./components";
+import { Badge, CardSection, npsIntervalText, TableWrap } from "./components";
 import { formatChange, formatInteger, formatNps, formatPeriod } from "./format";
-import { Freshness, npsIntervalText, QuarterPicker } from "./overview";
+import { Freshness, QuarterPicker } from "./overview";
 import { adminPage, type AdminViewer } from "./shell";
 
 interface Side {

@@ -1,6 +1,6 @@
 import type { FiguresChange, Overview } from "../../domain/scoring/dashboard";
 import { CoverageBar, CoverageTable, TrendChart, TrendLegend, type CoverageSegment } from "./charts";
-import { Badge, CardSection, Figure, SelectField, TableWrap } from "./components";
+import { Badge, CardSection, Figure, NpsIntervalCell, SelectField, TableWrap } from "./components";
 import { formatChange, formatInstant, formatMeanChange, formatInteger, formatMean, formatMoney, formatNps, formatShare } from "./format";
 import { adminPage, type AdminViewer } from "./shell";
 
@@ -8,22 +8,6 @@ export const OVERLAP_NOTE =
   "Significance is approximate: the rotation asks many of the same contacts again, so the samples being compared overlap and are not independent.";
 
 const npsInterval = (i: { low: number; high: number } | null) => (i ? ([formatNps(i.low), formatNps(i.high)] as [string, string]) : null);
-/** An NPS's 95 % interval as table text, "−51 to +85" (a Figure shows it with npsInterval). */
-export const npsIntervalText = (i: { low: number; high: number } | null | undefined) => (i ? `${formatNps(i.low)} to ${formatNps(i.high)}` : null);
-/** An NPS's 95 % interval in a table cell, with the low-sample warning beside it (the tables' form of Figure). */
-export function NpsIntervalCell(props: { interval: { low: number; high: number } | null; lowSample: boolean; n: number }) {
-  return (
-    <td>
-      {npsIntervalText(props.interval) ?? "—"}
-      {props.lowSample && props.n > 0 && (
-        <>
-          {" "}
-          <Badge tone="warn">Low sample</Badge>
-        </>
-      )}
-    </td>
-  );
-}
 
 const shareInterval = (i: { low: number; high: number } | null) => (i ? ([formatShare(i.low), formatShare(i.high)] as [string, string]) : null);
 
